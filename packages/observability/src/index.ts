@@ -1,1 +1,4 @@
-export {};
+/** @module observability: pino logging with redaction, Prometheus metrics, graceful shutdown. */
+export { createLogger, redactUrl, REDACT_PATHS, type Logger, type LoggerSettings } from './logger.js';
+export { installShutdown, type Closer, type ShutdownOptions } from './shutdown.js';
+export { createRegistry, Counter, Gauge, Histogram, Registry } from './metrics.js';
