@@ -1,1 +1,6 @@
-export {};
+/** @module config: each service's settings, validated once at start-up and passed as a frozen value. */
+export { ConfigError } from './errors.js';
+export { parseEnv } from './parse.js';
+export { EdgeSchema, loadEdgeConfig, type EdgeConfig } from './edge.js';
+export { ProcessorSchema, loadProcessorConfig, DEFAULT_ENRICH_PROPERTIES, type ProcessorConfig } from './processor.js';
+export * as fields from './fields.js';

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { boolFlag, httpUrl, kafkaBrokers, logLevel, port, positiveInt, topicName } from './fields.js';
+import { parseEnv } from './parse.js';
+
+export const EdgeSchema = z.object({
+  PORT: port(8080),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: logLevel,
+  KAFKA_BROKERS: kafkaBrokers,
+  KAFKA_CLIENT_ID: z.string().default('hookstream-edge'),
+  KAFKA_TOPIC: topicName('hubspot.events'),
+  /** Partitions of the events topic when the edge has to create it. */
+  KAFKA_TOPIC_PARTITIONS: positiveInt(12),
+  /** Unset: min(3, brokers in the cluster). */
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().positive().optional(),
+  HUBSPOT_CLIENT_SECRET: z.string({ error: 'required (the app client secret that signs HubSpot webhooks)' }).min(1),
+  /** The URL HubSpot calls (e.g. an ngrok URL); needed for v2/v3 signatures. */
+  PUBLIC_URL: httpUrl.optional(),
+  /** Rebuild the public URL from X-Forwarded-Proto/Host (only behind a proxy you control). */
+  TRUST_PROXY: boolFlag(false),
+  /** A HubSpot delivery is at most 100 events; the margin avoids refusing (and so losing) a larger one. */
+  EDGE_MAX_EVENTS: positiveInt(1000),
+  EDGE_BODY_LIMIT_BYTES: positiveInt(2 * 1024 * 1024),
+  /** HubSpot counts a reply slower than 5 s as failed; answer 503 before that. */
+  EDGE_PRODUCE_TIMEOUT_MS: positiveInt(4000),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(20_000),
+});
+
+export type EdgeConfig = Readonly<z.infer<typeof EdgeSchema>>;
+
+export function loadEdgeConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig {
+  return parseEnv(EdgeSchema, env);
+}
