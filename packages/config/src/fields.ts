@@ -22,7 +22,7 @@ export const boolFlag = (dflt: boolean) =>
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
     .transform((v) => v === 'true' || v === '1' || v === 'yes')
-    .default(dflt ? 'true' : 'false');
+    .default(dflt);
 
 export const kafkaBrokers = z
   .string({ error: 'required (comma-separated host:port list, e.g. localhost:9092)' })

@@ -1,1 +1,10 @@
-export {};
+/**
+ * @module kafka: the only module that touches kafkajs (pinned 2.2.4, unmaintained; see README
+ * "Kafka client"). Swapping the client means rewriting these files, nothing else.
+ */
+export { createKafka, type Kafka, type KafkaClientOptions } from './client.js';
+export { ensureTopics, type TopicSpec } from './topics.js';
+export { encodeEnvelope, decodeEnvelope, EnvelopeError, type Envelope } from './envelope.js';
+export { createProducer, ProduceFailedError, ProduceTimeoutError, type EventProducer, type OutboundMessage } from './producer.js';
+export { createBatchConsumer, type BatchConsumer, type BatchConsumerOptions, type BatchContext, type BatchHandler, type ConsumedMessage } from './consumer.js';
+export { publishDeadLetters, DLQ_HEADERS, type DeadLetter } from './dead-letter.js';

@@ -1,0 +1,45 @@
+import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type logCreator } from 'kafkajs';
+import type { Logger } from '@hookstream/observability';
+
+export type { Kafka };
+
+export interface KafkaClientOptions {
+  brokers: readonly string[];
+  clientId: string;
+  log: Logger;
+  /** TCP connect timeout; short so that a dead broker turns into a fast 503 at the edge. */
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [KafkaLogLevel.ERROR]: 'error',
+  [KafkaLogLevel.WARN]: 'warn',
+  [KafkaLogLevel.INFO]: 'info',
+  [KafkaLogLevel.DEBUG]: 'debug',
+};
+
+/** Routes kafkajs's own log lines into a pino child so they share format and redaction. */
+function pinoLogCreator(log: Logger): logCreator {
+  return () =>
+    ({ level, label, log: entry }: LogEntry) => {
+      const { message, ...rest } = entry;
+      const method = LEVELS[level] ?? 'info';
+      // kafkajs logs INFO lines for every join/leave; they are debug noise for operators.
+      const effective = method === 'info' ? 'debug' : method;
+      log[effective]({ kafka: rest, kafkaLevel: label }, message);
+    };
+}
+
+/** The one place that constructs a kafkajs client (kafkajs is pinned at 2.2.4; see README). */
+export function createKafka(opts: KafkaClientOptions): Kafka {
+  return new Kafka({
+    clientId: opts.clientId,
+    brokers: [...opts.brokers],
+    connectionTimeout: opts.connectionTimeoutMs ?? 3000,
+    requestTimeout: opts.requestTimeoutMs ?? 30_000,
+    logLevel: KafkaLogLevel.INFO,
+    logCreator: pinoLogCreator(opts.log.child({ component: 'kafkajs' })),
+    retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 10_000 },
+  });
+}

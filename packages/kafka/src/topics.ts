@@ -1,0 +1,43 @@
+import type { Kafka } from 'kafkajs';
+import type { Logger } from '@hookstream/observability';
+
+export interface TopicSpec {
+  topic: string;
+  numPartitions: number;
+  /** Unset: min(3, brokers in the cluster), so a single local broker and a 3-node cluster both work. */
+  replicationFactor?: number | undefined;
+}
+
+/**
+ * Creates missing topics (existing ones are left alone, whatever their partition count).
+ * Every service calls this at start-up so that no one depends on broker-side auto-creation,
+ * which would use the broker's defaults instead of ours.
+ */
+export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[], log: Logger): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = specs.filter((s) => !existing.has(s.topic));
+    if (missing.length === 0) return;
+    const { brokers } = await admin.describeCluster();
+    const auto = Math.max(1, Math.min(3, brokers.length));
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((s) => ({
+        topic: s.topic,
+        numPartitions: s.numPartitions,
+        replicationFactor: s.replicationFactor ?? auto,
+        // acks=all only means "durable" when more than one replica must have the write.
+        configEntries: (s.replicationFactor ?? auto) > 1 ? [{ name: 'min.insync.replicas', value: '2' }] : [],
+      })),
+    });
+    log.info({ topics: missing.map((s) => s.topic) }, 'created topics');
+  } catch (err) {
+    // Two services starting at once race to create the same topic; the loser sees this.
+    if ((err as { type?: string }).type === 'TOPIC_ALREADY_EXISTS') return;
+    throw err;
+  } finally {
+    await admin.disconnect();
+  }
+}
