@@ -1,1 +1,32 @@
-export {};
+/** @module hubspot: HubSpot webhook signatures, event validation, object types, CRM batch read. */
+export {
+  verifySignature,
+  signV1,
+  signV2,
+  signV3,
+  signedHeaders,
+  DEFAULT_TOLERANCE_MS,
+  type SignatureVersion,
+  type VerifyInput,
+  type VerifyResult,
+  type SignedHeadersInput,
+} from './signature.js';
+export { normalizeV3Uri, publicRequestUrl, type PublicRequestUrlOptions } from './uri.js';
+export { parseWebhookBatch, EVENT_FIELD_LIMITS, type HubSpotEvent, type BatchParse } from './events.js';
+export { objectTypeOf, eventKey, crmApiObjectType } from './object-types.js';
+export { createBatchReadClient, MAX_IDS_PER_CALL } from './batch-read/client.js';
+export {
+  HubSpotApiError,
+  HubSpotUnavailableError,
+  HubSpotRateLimitedError,
+  HubSpotAuthError,
+  HubSpotNoTokenError,
+  HubSpotBadRequestError,
+} from './batch-read/errors.js';
+export type {
+  CrmObject,
+  BatchReadResult,
+  BatchReadClientOptions,
+  BatchReadInput,
+  BatchReadClient,
+} from './batch-read/types.js';
