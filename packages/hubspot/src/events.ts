@@ -44,7 +44,7 @@ const nonNegativeInt = () =>
   z
     .number({ error: requiredOr(NON_NEG_INT) })
     // HubSpot ids exceed 2^31 but stay below 2^53; beyond that JSON.parse already lost digits.
-    .refine((n) => Number.isSafeInteger(n) && n >= 0, { error: NON_NEG_INT });
+    .refine((n) => Number.isSafeInteger(n) && n >= 0, { error: NON_NEG_INT, abort: true });
 
 const boundedString = (max: number) => {
   const message = `expected a string of at most ${max} characters`;
