@@ -1,1 +1,4 @@
-export {};
+/** @module edge: the HubSpot webhook receiver as an app factory (main.ts wires it to Kafka). */
+export { buildEdgeApp, type EdgeDeps } from './app.js';
+export { createKafkaPublisher, type EventPublisher } from './publisher.js';
+export { EdgeError, InvalidSignatureError, BadRequestError, BrokerUnavailableError } from './errors.js';

@@ -1,0 +1,52 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+/** Every error the edge answers with; the status tells HubSpot whether to retry (it retries all 4xx/5xx). */
+export abstract class EdgeError extends Error {
+  abstract readonly code: string;
+  abstract readonly httpStatus: number;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class InvalidSignatureError extends EdgeError {
+  readonly code = 'INVALID_SIGNATURE';
+  readonly httpStatus = 401;
+}
+
+export class BadRequestError extends EdgeError {
+  readonly code = 'BAD_REQUEST';
+  readonly httpStatus = 400;
+}
+
+export class BrokerUnavailableError extends EdgeError {
+  readonly code = 'BROKER_UNAVAILABLE';
+  readonly httpStatus = 503;
+}
+
+/** Fastify's own errors (content-type parser, body limit) mapped to our codes. */
+const FASTIFY_CODES: Record<string, { code: string; status: number }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', status: 415 },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', status: 413 },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'BAD_REQUEST', status: 400 },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'BAD_REQUEST', status: 400 },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'BAD_REQUEST', status: 400 },
+};
+
+export function errorHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (err instanceof EdgeError) {
+    const level = err.httpStatus >= 500 ? 'error' : 'warn';
+    req.log[level]({ code: err.code, reason: err.message, cause: err.cause }, 'webhook rejected');
+    return reply.code(err.httpStatus).send({ code: err.code, message: err.message });
+  }
+  const fst = 'code' in err && typeof err.code === 'string' ? FASTIFY_CODES[err.code] : undefined;
+  if (fst) {
+    req.log.warn({ code: fst.code, reason: err.message }, 'request rejected');
+    return reply.code(fst.status).send({ code: fst.code, message: err.message });
+  }
+  const status = 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : 500;
+  if (status < 500) return reply.code(status).send({ code: 'BAD_REQUEST', message: err.message });
+  req.log.error({ err }, 'unhandled error');
+  return reply.code(500).send({ code: 'INTERNAL', message: 'Internal Server Error' });
+}

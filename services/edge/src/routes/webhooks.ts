@@ -1,0 +1,77 @@
+import { TextDecoder } from 'node:util';
+import type { FastifyPluginAsync } from 'fastify';
+import { eventKey, parseWebhookBatch, publicRequestUrl, verifySignature } from '@hookstream/hubspot';
+import { encodeEnvelope } from '@hookstream/kafka';
+import type { EdgeConfig } from '@hookstream/config';
+import type { Counter, Histogram } from '@hookstream/observability';
+import { BadRequestError, BrokerUnavailableError, InvalidSignatureError } from '../errors.js';
+import type { EventPublisher } from '../publisher.js';
+
+export interface WebhookRouteOptions {
+  config: EdgeConfig;
+  publisher: EventPublisher;
+  now: () => number;
+  metrics: { accepted: Counter<string>; produceSeconds: Histogram<string> };
+}
+
+// fatal: a body that is not UTF-8 is refused instead of being silently repaired.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * POST /webhooks/hubspot. Not wrapped in fastify-plugin on purpose: the raw-Buffer JSON
+ * parser must stay in this scope, so that the signature is checked on the exact bytes
+ * HubSpot signed and no other route loses its parsed body.
+ */
+export const hubspotWebhookRoutes: FastifyPluginAsync<WebhookRouteOptions> = async (app, { config, publisher, now, metrics }) => {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: config.EDGE_BODY_LIMIT_BYTES }, (_req, body, done) => done(null, body));
+
+  app.post('/webhooks/hubspot', { bodyLimit: config.EDGE_BODY_LIMIT_BYTES }, async (req, reply) => {
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const url = publicRequestUrl({
+      publicUrl: config.PUBLIC_URL,
+      trustProxy: config.TRUST_PROXY,
+      headers: req.headers,
+      protocol: req.protocol,
+      host: req.host,
+      originalUrl: req.url,
+    });
+    // Authenticate before parsing: unsigned input never reaches the JSON parser.
+    const verdict = verifySignature({
+      rawBody: raw,
+      method: req.method,
+      url,
+      headers: req.headers,
+      clientSecret: config.HUBSPOT_CLIENT_SECRET,
+      nowMs: now(),
+    });
+    if (!verdict.ok) throw new InvalidSignatureError(verdict.reason);
+
+    let json: unknown;
+    try {
+      json = JSON.parse(utf8.decode(raw));
+    } catch (err) {
+      throw new BadRequestError(err instanceof TypeError ? 'body is not valid UTF-8' : 'body is not valid JSON');
+    }
+    const parsed = parseWebhookBatch(json, { maxEvents: config.EDGE_MAX_EVENTS });
+    if (!parsed.ok) throw new BadRequestError(parsed.message);
+
+    const receivedAt = now();
+    const messages = parsed.events.map((event) => ({
+      key: eventKey(event),
+      value: encodeEnvelope({ v: 1, provider: 'hubspot', receivedAt, requestId: req.id, signatureVersion: verdict.version, event }),
+      headers: { provider: 'hubspot', 'request-id': req.id },
+    }));
+    const stop = metrics.produceSeconds.startTimer();
+    try {
+      await publisher.publish(messages);
+    } catch (err) {
+      throw new BrokerUnavailableError('events could not be made durable; retry later', { cause: err });
+    } finally {
+      stop();
+    }
+    metrics.accepted.inc(messages.length);
+    req.log.info({ events: messages.length, signatureVersion: verdict.version }, 'delivery accepted');
+    return reply.code(200).send({ accepted: messages.length, requestId: req.id });
+  });
+};

@@ -1,0 +1,36 @@
+import { objectTypeOf, parseWebhookBatch, type HubSpotEvent } from '@hookstream/hubspot';
+import { decodeEnvelope, EnvelopeError, type ConsumedMessage, type Envelope } from '@hookstream/kafka';
+import type { ObjectRef } from '@hookstream/store';
+
+export interface DecodedEvent {
+  offset: string;
+  envelope: Envelope<HubSpotEvent>;
+  event: HubSpotEvent;
+  ref: ObjectRef;
+  /** Same fields as the events table's unique key: equal keys are the same HubSpot event. */
+  deliveryKey: string;
+}
+
+export type DecodeResult = { ok: true; value: DecodedEvent } | { ok: false; error: EnvelopeError };
+
+/** Frame + provider validation. A message that fails here can never succeed: it is dead-lettered. */
+export function decodeMessage(message: ConsumedMessage): DecodeResult {
+  try {
+    const envelope = decodeEnvelope(message.value);
+    if (envelope.provider !== 'hubspot') throw new EnvelopeError(`unknown provider "${envelope.provider}"`);
+    const parsed = parseWebhookBatch([envelope.event], { maxEvents: 1 });
+    if (!parsed.ok) throw new EnvelopeError(`invalid HubSpot event: ${parsed.message}`);
+    const event = parsed.events[0];
+    if (!event) throw new EnvelopeError('invalid HubSpot event: empty');
+    const ref: ObjectRef = { portalId: event.portalId, objectType: objectTypeOf(event), objectId: event.objectId };
+    const deliveryKey = `${event.portalId}:${event.subscriptionId}:${event.eventId}:${event.occurredAt}:${event.objectId}`;
+    return { ok: true, value: { offset: message.offset, envelope: { ...envelope, event }, event, ref, deliveryKey } };
+  } catch (err) {
+    if (err instanceof EnvelopeError) return { ok: false, error: err };
+    throw err;
+  }
+}
+
+export function refKey(ref: ObjectRef): string {
+  return `${ref.portalId}:${ref.objectType}:${ref.objectId}`;
+}

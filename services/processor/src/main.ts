@@ -1,0 +1,25 @@
+import { loadProcessorConfig } from '@hookstream/config';
+import { createKafka } from '@hookstream/kafka';
+import { createLogger, installShutdown, redactUrl, runService } from '@hookstream/observability';
+import { createDataSource } from '@hookstream/store';
+import { buildHealthServer } from './health-server.js';
+import { createProcessor } from './processor.js';
+
+await runService('processor', async () => {
+  const config = loadProcessorConfig(process.env);
+  const log = createLogger({ name: 'processor', level: config.LOG_LEVEL });
+  const dataSource = createDataSource({ url: config.DATABASE_URL, log, poolSize: config.DATABASE_POOL_SIZE });
+  await dataSource.initialize();
+  log.info({ database: redactUrl(config.DATABASE_URL) }, 'database connected');
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, log });
+  const processor = createProcessor({ config, kafka, dataSource, log });
+  const health = config.PORT > 0 ? await buildHealthServer({ log, ready: processor.ready, registry: processor.registry }) : undefined;
+  installShutdown(log, [
+    { name: 'processor', close: () => processor.stop() },
+    { name: 'health', close: async () => void (await health?.close()) },
+    { name: 'database', close: () => dataSource.destroy() },
+  ], { timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+  await processor.start();
+  if (health) await health.listen({ port: config.PORT, host: config.HOST });
+  log.info({ groupId: config.KAFKA_GROUP_ID, topic: config.KAFKA_TOPIC, enrichment: config.HUBSPOT_ENRICH && Boolean(config.HUBSPOT_ACCESS_TOKEN) }, 'processor running');
+});

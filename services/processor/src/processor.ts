@@ -1,0 +1,83 @@
+import type { ProcessorConfig } from '@hookstream/config';
+import { createBatchReadClient } from '@hookstream/hubspot';
+import { createBatchConsumer, createProducer, ensureTopics, type BatchConsumer, type Kafka } from '@hookstream/kafka';
+import { createRegistry, type Logger, type Registry } from '@hookstream/observability';
+import { createEventWriter, type DataSource } from '@hookstream/store';
+import { createBatchHandler } from './batch-handler.js';
+import { createEnricher } from './enrich.js';
+import { createProcessorMetrics } from './metrics.js';
+import { createSweeper, type Sweeper } from './sweeper.js';
+
+export interface ProcessorDeps {
+  config: ProcessorConfig;
+  kafka: Kafka;
+  dataSource: DataSource;
+  log: Logger;
+  now?: () => number;
+  registry?: Registry;
+}
+
+export interface Processor {
+  start(): Promise<void>;
+  /** Stop fetching, finish and commit in-flight batches, stop the sweeper, disconnect. */
+  stop(): Promise<void>;
+  ready(): boolean;
+  readonly sweeper: Sweeper;
+  readonly registry: Registry;
+}
+
+/** One processor replica: a consumer-group member plus the pending-enrichment sweeper. */
+export function createProcessor(deps: ProcessorDeps): Processor {
+  const { config, kafka, log } = deps;
+  const now = deps.now ?? Date.now;
+  const registry = deps.registry ?? createRegistry('processor');
+  const metrics = createProcessorMetrics(registry);
+  const writer = createEventWriter(deps.dataSource);
+  const token = config.HUBSPOT_ACCESS_TOKEN;
+  const client = createBatchReadClient({
+    baseUrl: config.HUBSPOT_API_BASE_URL,
+    tokenFor: () => token,
+    log: log.child({ component: 'hubspot' }),
+    maxRequestsPer10s: config.HUBSPOT_MAX_REQUESTS_PER_10S,
+    retryBudgetMs: config.ENRICH_INLINE_BUDGET_MS,
+  });
+  const enricher = createEnricher({
+    client,
+    enabled: config.HUBSPOT_ENRICH,
+    properties: config.HUBSPOT_ENRICH_PROPERTIES,
+    retryBaseMs: config.ENRICH_RETRY_BASE_MS,
+    retryMaxMs: config.ENRICH_RETRY_MAX_MS,
+    now,
+    log,
+  });
+  const producer = createProducer(kafka, log);
+  const sweeper = createSweeper({ writer, enricher, log: log.child({ component: 'sweeper' }), now, intervalMs: config.ENRICH_SWEEP_INTERVAL_MS });
+  let consumer: BatchConsumer | undefined;
+
+  return {
+    sweeper,
+    registry,
+    async start() {
+      await ensureTopics(kafka, [
+        { topic: config.KAFKA_TOPIC, numPartitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR },
+        { topic: config.KAFKA_DLQ_TOPIC, numPartitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR },
+      ], log);
+      await producer.connect();
+      consumer = createBatchConsumer(kafka, {
+        groupId: config.KAFKA_GROUP_ID,
+        topics: [config.KAFKA_TOPIC],
+        log: log.child({ component: 'consumer' }),
+        partitionsConsumedConcurrently: config.PROCESSOR_PARTITION_CONCURRENCY,
+        handle: createBatchHandler({ writer, enricher, producer, dlqTopic: config.KAFKA_DLQ_TOPIC, log, now, metrics }),
+      });
+      await consumer.start();
+      sweeper.start();
+    },
+    async stop() {
+      await sweeper.stop();
+      await consumer?.stop();
+      await producer.disconnect();
+    },
+    ready: () => (consumer?.isHealthy() ?? false) && producer.isConnected(),
+  };
+}
