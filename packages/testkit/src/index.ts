@@ -1,1 +1,26 @@
 export {};
+// Local infrastructure for tests and the local fleet (Kafka broker, database server).
+export { startKafka, isLocalKafka, parseBrokerList, type StartKafkaOptions } from './infra/kafka.js';
+export { startLocalKafka, type LocalKafkaHandle, type LocalKafkaOptions } from './infra/kafka-local.js';
+export type { KafkaHandle, InfraSource } from './infra/kafka-types.js';
+export { kafkaJarsDir, type KafkaJarsOptions } from './infra/kafka-jars.js';
+export { KAFKA_VERSION, cacheRoot, kafkaCacheDir } from './infra/paths.js';
+export { startDatabaseServer, LOCAL_DATABASE_URL, type DatabaseServer, type StartDatabaseServerOptions } from './infra/database-server.js';
+export { createDatabase, dropDatabase, uniqueName, serverUrlOf } from './infra/database.js';
+export { testDatabase, type TestDatabase } from './infra/test-database.js';
+export { InfraError, type InfraErrorCode } from './infra/errors.js';
+export { freePort } from './infra/net.js';
+export type {} from './infra/provided.js';
+// Fake HubSpot CRM API and signed webhook deliveries (helper A).
+export {
+  startFakeHubSpot,
+  signedDelivery,
+  sampleEvent,
+  sampleBatch,
+  type FakeHubSpot,
+  type FakeHubSpotOptions,
+  type FakeHubSpotCall,
+  type FakeFault,
+  type FakeHubSpotObject,
+  type SignedDeliveryInput,
+} from './hubspot/index.js';

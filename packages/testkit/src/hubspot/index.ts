@@ -1,0 +1,5 @@
+export { startFakeHubSpot, type FakeHubSpot, type FakeHubSpotOptions, type FakeHubSpotCall } from './server.js';
+export type { FakeFault } from './faults.js';
+export type { UpsertInput as FakeHubSpotObject } from './store.js';
+export { signedDelivery, type SignedDeliveryInput } from './delivery.js';
+export { sampleEvent, sampleBatch } from './samples.js';
