@@ -1,0 +1,144 @@
+/**
+ * `npm start`: the whole fleet on one machine. Provisions Kafka (KAFKA_BROKERS, else Docker,
+ * else a local KRaft broker from Apache's jars) and the database (DATABASE_URL, else Docker,
+ * else the local MariaDB), runs the migrations, starts a local fake of the HubSpot API when no
+ * HUBSPOT_ACCESS_TOKEN is set, then runs edge (:8080), N processor replicas and events-api
+ * (:8081) as separate processes, exactly as they run in production.
+ *
+ *   FLEET_PROCESSORS=3 npm start        three processor replicas (default 2)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLogger, redactUrl } from '@hookstream/observability';
+import { createDataSource, runMigrations } from '@hookstream/store';
+import { createDatabase, startDatabaseServer, startFakeHubSpot, startKafka, type FakeHubSpot } from '@hookstream/testkit';
+import { LOCAL } from './local-defaults.js';
+import { seedSampleObjects } from './sample-data.js';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const log = createLogger({ name: 'fleet', level: process.env.LOG_LEVEL ?? 'info' });
+const env = process.env;
+const processors = Number(env.FLEET_PROCESSORS ?? 2);
+if (!Number.isInteger(processors) || processors < 1 || processors > 12) {
+  process.stderr.write('fleet: FLEET_PROCESSORS must be an integer from 1 to 12\n');
+  process.exit(2);
+}
+
+const kafka = await startKafka({ log, port: LOCAL.kafkaPort, reuseIfRunning: true });
+const dbServer = env.DATABASE_URL ? undefined : await startDatabaseServer({ log });
+const databaseUrl = env.DATABASE_URL ?? (await createDatabase((dbServer as NonNullable<typeof dbServer>).url, LOCAL.databaseName));
+const ds = createDataSource({ url: databaseUrl, log });
+await ds.initialize();
+await runMigrations(ds);
+await ds.destroy();
+log.info({ database: redactUrl(databaseUrl) }, 'database schema is up to date');
+
+let fake: FakeHubSpot | undefined;
+if (!env.HUBSPOT_ACCESS_TOKEN) {
+  fake = await startFakeHubSpot({ tokens: new Map([[LOCAL.samplePortalId, LOCAL.fakeHubSpotToken]]), log: log.child({ component: 'fake-hubspot' }) });
+  seedSampleObjects(fake);
+}
+
+const common: NodeJS.ProcessEnv = {
+  ...env,
+  KAFKA_BROKERS: kafka.brokers.join(','),
+  DATABASE_URL: databaseUrl,
+  HUBSPOT_CLIENT_SECRET: env.HUBSPOT_CLIENT_SECRET ?? LOCAL.clientSecret,
+  EVENTS_API_TOKENS: env.EVENTS_API_TOKENS ?? LOCAL.eventsApiToken,
+  ...(fake ? { HUBSPOT_API_BASE_URL: fake.url, HUBSPOT_ACCESS_TOKEN: LOCAL.fakeHubSpotToken } : {}),
+};
+
+const children: Array<{ name: string; proc: ChildProcess }> = [];
+function run(name: string, service: string, extra: NodeJS.ProcessEnv): void {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'services', service, 'src', 'main.ts')], {
+    cwd: root,
+    env: { ...common, ...extra },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Prefix each JSON line with its process so interleaved logs stay readable.
+  for (const stream of [proc.stdout, proc.stderr]) {
+    let buf = '';
+    stream?.on('data', (chunk: Buffer) => {
+      buf += chunk.toString('utf8');
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) !== -1) {
+        process.stdout.write(`[${name}] ${buf.slice(0, nl)}\n`);
+        buf = buf.slice(nl + 1);
+      }
+    });
+  }
+  proc.on('exit', (code, signal) => {
+    log[stopping ? 'info' : 'error']({ process: name, code, signal }, 'process exited');
+    if (!stopping) void stop(1);
+  });
+  children.push({ name, proc });
+}
+
+let stopping = false;
+async function stop(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info('stopping the fleet');
+  const exits = children.map(({ proc }) => (proc.exitCode !== null ? Promise.resolve() : new Promise<void>((r) => proc.once('exit', () => r()))));
+  for (const { proc } of children) proc.kill('SIGTERM');
+  const killer = setTimeout(() => children.forEach(({ proc }) => proc.kill('SIGKILL')), 30_000);
+  await Promise.all(exits);
+  clearTimeout(killer);
+  await fake?.close();
+  await kafka.stop();
+  await dbServer?.stop();
+  process.exit(code);
+}
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => void stop(0));
+
+run('edge', 'edge', { PORT: String(LOCAL.edgePort) });
+for (let i = 0; i < processors; i++) run(`processor-${i + 1}`, 'processor', { PORT: String(LOCAL.firstProcessorHealthPort + i), KAFKA_CLIENT_ID: `hookstream-processor-${i + 1}` });
+run('events-api', 'events-api', { PORT: String(LOCAL.eventsApiPort) });
+
+async function waitReady(url: string, timeoutMs = 90_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until && !stopping) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${url} did not become ready within ${timeoutMs} ms`);
+}
+
+try {
+  await Promise.all([
+    waitReady(`http://127.0.0.1:${LOCAL.edgePort}/readyz`),
+    waitReady(`http://127.0.0.1:${LOCAL.eventsApiPort}/readyz`),
+    ...Array.from({ length: processors }, (_, i) => waitReady(`http://127.0.0.1:${LOCAL.firstProcessorHealthPort + i}/readyz`)),
+  ]);
+} catch (err) {
+  log.error({ err }, 'the fleet did not start');
+  await stop(1);
+}
+
+const token = (common.EVENTS_API_TOKENS ?? '').split(',')[0];
+const publicUrl = env.PUBLIC_URL ? `${env.PUBLIC_URL.replace(/\/$/, '')}/webhooks/hubspot` : undefined;
+process.stdout.write(
+  [
+    '',
+    'Hookstream is running.',
+    `  edge         http://localhost:${LOCAL.edgePort}/webhooks/hubspot`,
+    `  events-api   http://localhost:${LOCAL.eventsApiPort}/events  (Authorization: Bearer ${token})`,
+    `  processors   ${processors} replicas in one consumer group (health: ${Array.from({ length: processors }, (_, i) => `:${LOCAL.firstProcessorHealthPort + i}`).join(' ')})`,
+    `  kafka        ${kafka.brokers.join(',')} (${kafka.source})    database ${redactUrl(databaseUrl)}`,
+    fake ? `  HubSpot API  local fake at ${fake.url} (set HUBSPOT_ACCESS_TOKEN to use the real API)` : '  HubSpot API  HUBSPOT_API_BASE_URL with HUBSPOT_ACCESS_TOKEN',
+    '',
+    publicUrl
+      ? `Point your HubSpot app's webhook target URL at ${publicUrl}`
+      : `To receive real HubSpot webhooks: run \`ngrok http ${LOCAL.edgePort}\`, then restart with PUBLIC_URL=https://<your-id>.ngrok.app HUBSPOT_CLIENT_SECRET=<app secret> npm start,\n  and set the app's webhook target URL to https://<your-id>.ngrok.app/webhooks/hubspot`,
+    '',
+    'Send a signed sample delivery and watch it come out of events-api:',
+    '  npm run sample',
+    'Stop with Ctrl-C.',
+    '',
+  ].join('\n'),
+);

@@ -1,0 +1,56 @@
+/**
+ * `npm run sample`: posts one signed HubSpot delivery (v3 signature, like HubSpot) to the
+ * local edge, then reads the events back from events-api until they are stored and enriched.
+ * Uses the same defaults as `npm start`; override with EDGE_URL, EVENTS_API_URL,
+ * HUBSPOT_CLIENT_SECRET, EVENTS_API_TOKENS and PUBLIC_URL.
+ */
+import { signedHeaders } from '@hookstream/hubspot';
+import { createEventsClient } from '@hookstream/client';
+import { LOCAL } from './local-defaults.js';
+import { SAMPLE_CONTACTS } from './sample-data.js';
+
+const env = process.env;
+const edge = env.EDGE_URL ?? `http://localhost:${LOCAL.edgePort}`;
+const eventsApi = env.EVENTS_API_URL ?? `http://localhost:${LOCAL.eventsApiPort}`;
+const secret = env.HUBSPOT_CLIENT_SECRET ?? LOCAL.clientSecret;
+const token = (env.EVENTS_API_TOKENS ?? LOCAL.eventsApiToken).split(',')[0] ?? '';
+// The edge checks v3 signatures against the URL HubSpot called: PUBLIC_URL when set.
+const signedUrl = `${(env.PUBLIC_URL ?? edge).replace(/\/$/, '')}/webhooks/hubspot`;
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+const now = Date.now();
+const base = Math.floor(now / 1000) * 1000;
+const [ada, grace] = SAMPLE_CONTACTS;
+const events = [
+  { eventId: base + 1, subscriptionId: 101, portalId: LOCAL.samplePortalId, appId: 1, occurredAt: now - 3000, subscriptionType: 'contact.creation', attemptNumber: 0, objectId: ada.id, changeSource: 'CRM_UI', changeFlag: 'CREATED' },
+  { eventId: base + 2, subscriptionId: 102, portalId: LOCAL.samplePortalId, appId: 1, occurredAt: now - 1000, subscriptionType: 'contact.propertyChange', attemptNumber: 0, objectId: ada.id, propertyName: 'lifecyclestage', propertyValue: 'marketingqualifiedlead', changeSource: 'CRM_UI' },
+  // Arrives after the change above but happened before it: events-api sorts by occurredAt.
+  { eventId: base + 3, subscriptionId: 101, portalId: LOCAL.samplePortalId, appId: 1, occurredAt: now - 2000, subscriptionType: 'contact.creation', attemptNumber: 0, objectId: grace.id, changeSource: 'IMPORT', changeFlag: 'CREATED' },
+];
+const body = JSON.stringify(events);
+const res = await fetch(`${edge}/webhooks/hubspot`, { method: 'POST', headers: signedHeaders({ secret, version: 'v3', url: signedUrl, body }), body });
+out(`POST ${edge}/webhooks/hubspot → ${res.status} ${await res.text()}`);
+if (!res.ok) process.exit(1);
+
+const client = createEventsClient({ baseUrl: eventsApi, token });
+const deadline = Date.now() + 30_000;
+const wanted = new Set(events.map((e) => e.eventId));
+for (;;) {
+  const page = await client.listEvents({ portalId: LOCAL.samplePortalId, from: now - 10_000, order: 'asc', limit: 100 });
+  const mine = page.events.filter((e) => wanted.has(e.eventId));
+  if (mine.length === wanted.size && mine.every((e) => e.enrichment.state !== 'pending')) {
+    out(`\nGET ${eventsApi}/events?portalId=${LOCAL.samplePortalId} (sorted by occurredAt):`);
+    for (const e of mine) {
+      const props = (e.enrichment.snapshot as { properties?: Record<string, string | null> } | null)?.properties;
+      out(`  ${new Date(e.occurredAt).toISOString()}  ${e.subscriptionType.padEnd(24)} object ${e.objectId}  enrichment=${e.enrichment.state}${props ? `  ${props.firstname} ${props.lastname} <${props.email}>` : ''}`);
+    }
+    const state = await client.objectState(LOCAL.samplePortalId, 'contact', ada.id);
+    out(`\nGET ${eventsApi}/portals/${LOCAL.samplePortalId}/objects/contact/${ada.id}:\n  ${JSON.stringify(state)}`);
+    break;
+  }
+  if (Date.now() > deadline) {
+    out(`events not readable after 30 s (seen ${mine.length} of ${wanted.size}); check the processor logs`);
+    process.exit(1);
+  }
+  await new Promise((r) => setTimeout(r, 300));
+}
