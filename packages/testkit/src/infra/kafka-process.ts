@@ -144,9 +144,24 @@ async function readFrom(path: string, offset: number): Promise<string> {
 }
 
 async function logTails(c: ReadyCheck): Promise<string> {
-  const server = tail(await readFrom(c.serverLog, c.logOffset), 40);
+  const text = await readFrom(c.serverLog, c.logOffset);
+  const server = tail(text, 25);
   const stdout = existsSync(c.stdoutLog) ? tail(await readFile(c.stdoutLog, 'utf8'), 20) : '';
-  return `--- ${c.serverLog} (tail) ---\n${server || '(empty)'}\n--- ${c.stdoutLog} (tail) ---\n${stdout || '(empty)'}`;
+  return `${firstErrors(text)}--- ${c.serverLog} (tail) ---\n${server || '(empty)'}\n--- ${c.stdoutLog} (tail) ---\n${stdout || '(empty)'}`;
+}
+
+/**
+ * The first ERROR entries with the line after each (the exception message): a failed start
+ * ends in a long shutdown sequence, so the tail alone rarely shows the cause.
+ */
+export function firstErrors(text: string, max = 3): string {
+  const lines = text.split('\n');
+  const picked: string[] = [];
+  for (let i = 0; i < lines.length && picked.length < max * 2; i++) {
+    const line = lines[i] ?? '';
+    if (/^\[[^\]]*\] (ERROR|FATAL) /.test(line)) picked.push(line, lines[i + 1] ?? '');
+  }
+  return picked.length === 0 ? '' : `--- first errors ---\n${picked.join('\n')}\n`;
 }
 
 function javaMissing(java: string, cause: unknown): InfraError {
