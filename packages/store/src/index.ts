@@ -1,1 +1,30 @@
-export {};
+/** @module store: MySQL/MariaDB persistence (TypeORM + mysql2): events, object state, keyset reads. */
+export type { DataSource } from 'typeorm';
+export { createDataSource, runMigrations, MIGRATIONS, type DataSourceOptions } from './data-source.js';
+export { ENTITIES, EventEntity, ObjectStateEntity, EventSequenceEntity, type EventRow, type ObjectStateRow } from './entities.js';
+export { StoreError, StoreUnavailableError, StoreValidationError } from './errors.js';
+export { applyUpdates } from './state/reduce.js';
+export { createEventWriter } from './write/event-writer.js';
+export { createEventReader } from './read/event-reader.js';
+export { ENRICHMENT_STATES } from './types.js';
+export type { EnrichmentState, ObjectRef, ObjectState, StateChange, StateUpdate } from './types.js';
+export type {
+  ClaimedEvent,
+  CompleteEnrichmentInput,
+  EnrichmentResult,
+  EventWriter,
+  EventWriterOptions,
+  NewEvent,
+  PersistInput,
+  PersistResult,
+} from './write/types.js';
+export type {
+  ChangesQuery,
+  EventPosition,
+  EventQuery,
+  EventReader,
+  SortOrder,
+  StoredEnrichment,
+  StoredEvent,
+  TimelineQuery,
+} from './read/types.js';

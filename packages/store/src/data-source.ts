@@ -1,0 +1,82 @@
+import mysql2 from 'mysql2';
+import { DataSource, type Logger as OrmLogger } from 'typeorm';
+import type { Logger } from '@hookstream/observability';
+import { ENTITIES } from './entities.js';
+import { Initial1732300000000 } from './migrations/1732300000000-Initial.js';
+
+export interface DataSourceOptions {
+  /** `mysql://user:pass@host:port/db` */
+  url: string;
+  log?: Logger;
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+}
+
+/** Every migration, in order. Listed explicitly: globs break under bundlers and tsx. */
+export const MIGRATIONS = [Initial1732300000000];
+
+/**
+ * Builds (does not connect) a DataSource for MySQL 8 / MariaDB 10.11. Call `initialize()`.
+ *
+ * - BIGINT columns come back as JS numbers (`bigNumberStrings: false`); HubSpot ids fit in 2^53.
+ * - FOUND_ROWS is switched off so `INSERT … ON DUPLICATE KEY UPDATE id = id` reports 0 affected
+ *   rows for a duplicate (with the flag, mysql2's default, it would report 1 like an insert).
+ * - `timezone: 'Z'` and epoch-ms columns keep times free of server/session time zones.
+ */
+export function createDataSource(options: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'mysql',
+    driver: mysql2,
+    url: options.url,
+    charset: 'utf8mb4',
+    timezone: 'Z',
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    flags: ['-FOUND_ROWS'],
+    connectTimeout: 10_000,
+    poolSize: options.poolSize ?? 10,
+    extra: { enableKeepAlive: true, keepAliveInitialDelay: 10_000 },
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: false,
+    synchronize: false,
+    logging: false,
+    maxQueryExecutionTime: 2_000,
+    logger: ormLogger(options.log),
+  });
+}
+
+/** Applies pending migrations; returns the names applied. Safe to run from several processes at once. */
+export async function runMigrations(ds: DataSource, log?: Logger): Promise<string[]> {
+  // TypeORM does not lock its migrations table on MySQL; a named lock keeps two replicas (or
+  // the compose init job and a test) from applying the same DDL twice.
+  const lockRunner = ds.createQueryRunner();
+  try {
+    const [row] = (await lockRunner.query("SELECT GET_LOCK('hookstream_migrations', 120) AS got")) as Array<{ got: number | null }>;
+    if (row?.got !== 1) throw new Error('could not take the hookstream_migrations lock within 120 s');
+    try {
+      const applied = await ds.runMigrations({ transaction: 'each' });
+      const names = applied.map((m) => m.name);
+      log?.info({ applied: names }, names.length ? 'migrations applied' : 'schema up to date');
+      return names;
+    } finally {
+      await lockRunner.query("SELECT RELEASE_LOCK('hookstream_migrations')");
+    }
+  } finally {
+    await lockRunner.release();
+  }
+}
+
+/** Routes TypeORM's own messages to pino; never logs query parameters (they hold CRM data). */
+function ormLogger(log: Logger | undefined): OrmLogger {
+  const sql = (q: string): string => q.replace(/\s+/g, ' ').slice(0, 300);
+  return {
+    logQuery: () => undefined,
+    // Callers see (and classify) the thrown error; this line is only for debugging.
+    logQueryError: (error, query) => log?.debug({ err: error, sql: sql(query) }, 'query failed'),
+    logQuerySlow: (ms, query) => log?.warn({ ms, sql: sql(query) }, 'slow query'),
+    logSchemaBuild: (message) => log?.debug({ message }, 'schema build'),
+    logMigration: (message) => log?.info({ message }, 'migration'),
+    log: (level, message) => (level === 'warn' ? log?.warn({ message: String(message) }, 'typeorm') : log?.debug({ message: String(message) }, 'typeorm')),
+  };
+}

@@ -1,0 +1,133 @@
+import { EntitySchema } from 'typeorm';
+import type { EnrichmentState } from './types.js';
+
+/**
+ * TypeORM metadata for the tables the Initial migration creates (EntitySchema, no decorators).
+ * The hot paths use parameterised SQL through a QueryRunner; these schemas keep the model
+ * declared in one place, let ad-hoc code use repositories, and a test checks they match the
+ * migrated schema (TypeORM's schema builder must find nothing to change).
+ */
+export interface EventRow {
+  id: number;
+  provider: string;
+  portalId: number;
+  appId: number | null;
+  subscriptionId: number;
+  eventId: number;
+  subscriptionType: string;
+  objectType: string;
+  objectTypeId: string | null;
+  objectId: number;
+  occurredAt: number;
+  receivedAt: number;
+  processedAt: number;
+  attemptNumber: number;
+  changeSource: string | null;
+  changeFlag: string | null;
+  propertyName: string | null;
+  propertyValue: string | null;
+  requestId: string | null;
+  raw: unknown;
+  enrichment: unknown;
+  enrichmentState: EnrichmentState;
+  enrichmentAttempts: number;
+  enrichmentError: string | null;
+  enrichmentNextAt: number | null;
+  enrichedAt: number | null;
+  enrichmentClaim: string | null;
+}
+
+export interface ObjectStateRow {
+  portalId: number;
+  objectType: string;
+  objectId: number;
+  properties: Record<string, string | null>;
+  propertyVersions: Record<string, number>;
+  archived: boolean;
+  archivedVersion: number;
+  mergedIntoObjectId: number | null;
+  mergedVersion: number;
+  createdAt: number | null;
+  lastEventAt: number | null;
+  snapshotAt: number | null;
+  updatedAt: number;
+}
+
+export interface EventSequenceRow {
+  id: number;
+}
+
+const big = (name: string, nullable = false) => ({ type: 'bigint' as const, name, nullable });
+const str = (name: string, length: number, nullable = false) => ({ type: 'varchar' as const, name, length, nullable });
+
+export const EventEntity = new EntitySchema<EventRow>({
+  name: 'Event',
+  tableName: 'events',
+  columns: {
+    id: { type: 'bigint', primary: true, generated: 'increment', unsigned: true },
+    provider: str('provider', 32),
+    portalId: big('portal_id'),
+    appId: big('app_id', true),
+    subscriptionId: big('subscription_id'),
+    eventId: big('event_id'),
+    subscriptionType: str('subscription_type', 100),
+    objectType: str('object_type', 64),
+    objectTypeId: str('object_type_id', 32, true),
+    objectId: big('object_id'),
+    occurredAt: big('occurred_at'),
+    receivedAt: big('received_at'),
+    processedAt: big('processed_at'),
+    attemptNumber: { type: 'int', name: 'attempt_number' },
+    changeSource: str('change_source', 64, true),
+    changeFlag: str('change_flag', 64, true),
+    propertyName: str('property_name', 255, true),
+    propertyValue: { type: 'mediumtext', name: 'property_value', nullable: true },
+    requestId: str('request_id', 64, true),
+    raw: { type: 'json', name: 'raw' },
+    enrichment: { type: 'json', name: 'enrichment', nullable: true },
+    enrichmentState: str('enrichment_state', 16),
+    enrichmentAttempts: { type: 'int', name: 'enrichment_attempts', default: 0 },
+    enrichmentError: str('enrichment_error', 500, true),
+    enrichmentNextAt: big('enrichment_next_at', true),
+    enrichedAt: big('enriched_at', true),
+    enrichmentClaim: str('enrichment_claim', 36, true),
+  },
+  uniques: [{ name: 'uq_events_delivery', columns: ['portalId', 'subscriptionId', 'eventId', 'occurredAt', 'objectId'] }],
+  indices: [
+    { name: 'ix_events_occurred', columns: ['occurredAt', 'id'] },
+    { name: 'ix_events_object_timeline', columns: ['portalId', 'objectType', 'objectId', 'occurredAt', 'id'] },
+    { name: 'ix_events_portal_occurred', columns: ['portalId', 'occurredAt', 'id'] },
+    { name: 'ix_events_portal_changes', columns: ['portalId', 'id'] },
+    { name: 'ix_events_type_occurred', columns: ['subscriptionType', 'occurredAt', 'id'] },
+    { name: 'ix_events_enrichment_due', columns: ['enrichmentState', 'enrichmentNextAt'] },
+  ],
+});
+
+export const ObjectStateEntity = new EntitySchema<ObjectStateRow>({
+  name: 'ObjectState',
+  tableName: 'object_state',
+  columns: {
+    portalId: { ...big('portal_id'), primary: true },
+    objectType: { ...str('object_type', 64), primary: true },
+    objectId: { ...big('object_id'), primary: true },
+    properties: { type: 'json', name: 'properties' },
+    propertyVersions: { type: 'json', name: 'property_versions' },
+    archived: { type: 'tinyint', name: 'archived', default: 0 },
+    archivedVersion: { type: 'bigint', name: 'archived_version', default: 0 },
+    mergedIntoObjectId: big('merged_into_object_id', true),
+    mergedVersion: { type: 'bigint', name: 'merged_version', default: 0 },
+    createdAt: big('created_at', true),
+    lastEventAt: big('last_event_at', true),
+    snapshotAt: big('snapshot_at', true),
+    updatedAt: big('updated_at'),
+  },
+  indices: [{ name: 'ix_state_recent', columns: ['portalId', 'objectType', 'lastEventAt'] }],
+});
+
+export const EventSequenceEntity = new EntitySchema<EventSequenceRow>({
+  name: 'EventSequence',
+  tableName: 'event_sequence',
+  columns: { id: { type: 'tinyint', primary: true } },
+});
+
+export const ENTITIES = [EventEntity, ObjectStateEntity, EventSequenceEntity];

@@ -1,0 +1,43 @@
+/** Identifies one CRM object's state row. `objectType` is canonical: contact, company, deal, …, or `2-NNN`. */
+export interface ObjectRef {
+  portalId: number;
+  objectType: string;
+  objectId: number;
+}
+
+export type EnrichmentState = 'pending' | 'enriched' | 'not_found' | 'skipped';
+
+export const ENRICHMENT_STATES: readonly EnrichmentState[] = ['pending', 'enriched', 'not_found', 'skipped'];
+
+/** Latest known state of one CRM object, merged from events and snapshots that may arrive in any order. */
+export interface ObjectState {
+  portalId: number;
+  objectType: string;
+  objectId: number;
+  properties: Record<string, string | null>;
+  /** Property name -> epoch ms of the information that set its current value. */
+  propertyVersions: Record<string, number>;
+  archived: boolean;
+  archivedVersion: number;
+  mergedIntoObjectId: number | null;
+  mergedVersion: number;
+  createdAt: number | null;
+  lastEventAt: number | null;
+  snapshotAt: number | null;
+}
+
+/** A piece of information about one object, stamped with the time it was true (`at`, epoch ms). */
+export type StateUpdate =
+  | { kind: 'property'; name: string; value: string | null; at: number }
+  | { kind: 'snapshot'; properties: Record<string, string | null>; at: number; createdAt?: number; archived?: boolean }
+  /** Deletion (true) or restore (false). */
+  | { kind: 'archived'; archived: boolean; at: number }
+  | { kind: 'created'; at: number }
+  | { kind: 'merged'; into: number; at: number }
+  /** Sent for every event: `lastEventAt` becomes the max. */
+  | { kind: 'seen'; at: number };
+
+export interface StateChange {
+  ref: ObjectRef;
+  updates: StateUpdate[];
+}

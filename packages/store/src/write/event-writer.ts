@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { StoreError } from '../errors.js';
+import { num } from '../rows.js';
+import { groupChanges, mergeState } from './state-merge.js';
+import { inTransaction, type TxOptions } from './tx.js';
+import type { ClaimedEvent, EventWriter, EventWriterOptions, NewEvent, PersistResult } from './types.js';
+import { clipError, validateEvents } from './validate.js';
+
+const EVENT_COLUMNS = [
+  'provider', 'portal_id', 'app_id', 'subscription_id', 'event_id', 'subscription_type', 'object_type', 'object_type_id',
+  'object_id', 'occurred_at', 'received_at', 'processed_at', 'attempt_number', 'change_source', 'change_flag',
+  'property_name', 'property_value', 'request_id', 'raw', 'enrichment', 'enrichment_state', 'enrichment_attempts',
+  'enrichment_error', 'enrichment_next_at', 'enriched_at',
+] as const;
+const EVENT_ROW = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
+
+export function createEventWriter(ds: DataSource, opts: EventWriterOptions = {}): EventWriter {
+  const chunkSize = opts.chunkSize ?? 500;
+  const chunkBytes = opts.chunkBytes ?? 4 * 1024 * 1024;
+  const tx: TxOptions = { lockWaitTimeoutSec: opts.lockWaitTimeoutSec ?? 10, ...(opts.sleep ? { sleep: opts.sleep } : {}) };
+
+  return {
+    async persist(input) {
+      validateEvents(input.events);
+      const changes = groupChanges(input.state);
+      if (input.events.length === 0 && changes.length === 0) return { inserted: 0, duplicates: 0 };
+      // Serialised once, outside the transaction, so retries and lock hold times stay short.
+      const rows = input.events.map((e) => eventValues(e, input.now));
+      return inTransaction(ds, 'persist', tx, async (qr): Promise<PersistResult> => {
+        // Lock order everywhere: object_state rows (PK order) → event_sequence → events.
+        await mergeState(qr, changes, input.now);
+        if (input.events.length === 0) return { inserted: 0, duplicates: 0 };
+        await lockSequence(qr);
+        let inserted = 0;
+        for (const chunk of chunks(rows, chunkSize, chunkBytes)) {
+          const params = chunk.flat();
+          const res = (await qr.query(
+            `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${chunk.map(() => EVENT_ROW).join(', ')}
+             ON DUPLICATE KEY UPDATE id = id`,
+            params,
+          )) as { affectedRows: number };
+          // Without FOUND_ROWS (see createDataSource): 1 per new row, 0 per no-op duplicate.
+          inserted += res.affectedRows;
+        }
+        return { inserted, duplicates: input.events.length - inserted };
+      });
+    },
+
+    async claimDue({ now, limit, leaseMs }) {
+      if (limit <= 0) return [];
+      const token = randomUUID();
+      const until = now + leaseMs;
+      return inTransaction(ds, 'claimDue', tx, async (qr): Promise<ClaimedEvent[]> => {
+        // UPDATE … ORDER BY … LIMIT is the claim both servers support (no SKIP LOCKED on older
+        // MariaDB). Moving next_at past the lease hides the rows from other sweepers; if this
+        // replica dies, they become due again when the lease runs out.
+        await qr.query(
+          `UPDATE events SET enrichment_claim = ?, enrichment_next_at = ?
+           WHERE enrichment_state = 'pending' AND enrichment_next_at <= ?
+           ORDER BY enrichment_next_at, id LIMIT ?`,
+          [token, until, now, limit],
+        );
+        // Equality on (state, next_at) reads the claimed rows through ix_events_enrichment_due.
+        const rows = (await qr.query(
+          `SELECT id, portal_id, object_type, object_id, enrichment_attempts FROM events
+           WHERE enrichment_state = 'pending' AND enrichment_next_at = ? AND enrichment_claim = ?
+           ORDER BY id`,
+          [until, token],
+        )) as Array<Record<string, unknown>>;
+        return rows.map((r) => ({
+          id: num(r.id),
+          portalId: num(r.portal_id),
+          objectType: String(r.object_type),
+          objectId: num(r.object_id),
+          enrichmentAttempts: num(r.enrichment_attempts),
+        }));
+      });
+    },
+
+    async completeEnrichment(input) {
+      const changes = groupChanges(input.state);
+      const results = [...input.results].sort((a, b) => a.id - b.id);
+      if (results.length === 0 && changes.length === 0) return;
+      await inTransaction(ds, 'completeEnrichment', tx, async (qr) => {
+        // Same lock order as persist (state before events), or a duplicate delivery being
+        // persisted while its event is being completed could deadlock.
+        await mergeState(qr, changes, input.now);
+        for (const r of results) {
+          const pending = r.state === 'pending';
+          await qr.query(
+            `UPDATE events SET enrichment_state = ?, enrichment = ?, enrichment_error = ?, enrichment_next_at = ?,
+               enrichment_attempts = ?, enriched_at = ?, enrichment_claim = NULL
+             WHERE id = ?`,
+            [
+              r.state,
+              r.enrichment === null || r.enrichment === undefined ? null : JSON.stringify(r.enrichment),
+              clipError(r.error),
+              pending ? (r.nextAt ?? input.now) : null,
+              r.attempts,
+              pending ? null : input.now,
+              r.id,
+            ],
+          );
+        }
+      });
+    },
+  };
+}
+
+/**
+ * Serialises event inserts across all writers. InnoDB hands out AUTO_INCREMENT ids at insert
+ * time, not at commit: without this lock, writer A could take id 10, writer B id 11, B commit
+ * first, and a changes-feed reader that already read past 11 would never see 10. Holding this
+ * row lock from the first event insert to commit makes id order equal commit order.
+ */
+async function lockSequence(qr: QueryRunner): Promise<void> {
+  const rows = (await qr.query('SELECT id FROM event_sequence WHERE id = 1 FOR UPDATE')) as unknown[];
+  if (rows.length !== 1) throw new StoreError('STORE_SCHEMA', 'event_sequence row 1 is missing; run the migrations');
+}
+
+function eventValues(e: NewEvent, now: number): unknown[] {
+  const pending = e.enrichmentState === 'pending';
+  return [
+    e.provider, e.portalId, e.appId, e.subscriptionId, e.eventId, e.subscriptionType, e.objectType, e.objectTypeId,
+    e.objectId, e.occurredAt, e.receivedAt, now, e.attemptNumber, e.changeSource, e.changeFlag,
+    e.propertyName, e.propertyValue, e.requestId, JSON.stringify(e.raw),
+    e.enrichment === null || e.enrichment === undefined ? null : JSON.stringify(e.enrichment),
+    e.enrichmentState, e.enrichmentAttempts, clipError(e.enrichmentError),
+    pending ? (e.enrichmentNextAt ?? now) : null,
+    pending ? null : now,
+  ];
+}
+
+/** Splits rows by count and by approximate byte size (raw JSON and property values dominate). */
+function* chunks(rows: readonly unknown[][], maxRows: number, maxBytes: number): Generator<unknown[][]> {
+  let current: unknown[][] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    let size = 64;
+    for (const v of row) if (typeof v === 'string') size += v.length * 3;
+    if (current.length > 0 && (current.length >= maxRows || bytes + size > maxBytes)) {
+      yield current;
+      current = [];
+      bytes = 0;
+    }
+    current.push(row);
+    bytes += size;
+  }
+  if (current.length > 0) yield current;
+}

@@ -1,0 +1,57 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import { StoreUnavailableError, classifyError, isDeadlockOrLockTimeout, isDuplicateKey } from '../errors.js';
+
+export interface TxOptions {
+  /** Seconds a statement waits for a row lock before failing (and being retried). */
+  lockWaitTimeoutSec: number;
+  /** Injected for tests; real code backs off briefly with jitter. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const MAX_LOCK_RETRIES = 3;
+
+/**
+ * Runs `fn` in one READ COMMITTED transaction and retries the whole of it on deadlocks and lock
+ * wait timeouts (up to 3 times) and once on a duplicate key (two writers creating the same new
+ * object_state row: the loser's retry finds and locks the winner's row). Everything `fn` does
+ * must therefore be safe to redo, which persist is: event inserts are idempotent and the state
+ * merge is order-independent.
+ *
+ * READ COMMITTED, not the default REPEATABLE READ: locking reads of rows that do not exist yet
+ * would otherwise take gap locks, and two writers inserting new objects into the same gap
+ * deadlock each other constantly.
+ *
+ * A commit that fails on a lost connection has an unknown outcome; it surfaces as
+ * StoreUnavailableError and the caller's retry is harmless for the same reason.
+ */
+export async function inTransaction<T>(ds: DataSource, what: string, opts: TxOptions, fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  let lockRetries = 0;
+  let dupRetries = 0;
+  for (;;) {
+    const qr = ds.createQueryRunner();
+    try {
+      await qr.connect();
+      await qr.query('SET SESSION innodb_lock_wait_timeout = ?', [opts.lockWaitTimeoutSec]);
+      await qr.startTransaction('READ COMMITTED');
+      const result = await fn(qr);
+      await qr.commitTransaction();
+      return result;
+    } catch (err) {
+      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+      if (isDeadlockOrLockTimeout(err) && lockRetries < MAX_LOCK_RETRIES) {
+        lockRetries++;
+        await sleep(5 * 2 ** lockRetries + Math.random() * 20);
+        continue;
+      }
+      if (isDuplicateKey(err) && dupRetries < 1) {
+        dupRetries++;
+        continue;
+      }
+      if (isDuplicateKey(err)) throw new StoreUnavailableError(`${what}: concurrent writers kept colliding`, { cause: err });
+      throw classifyError(err, what);
+    } finally {
+      await qr.release().catch(() => undefined);
+    }
+  }
+}
