@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { EdgeConfig } from '@hookstream/config';
 import { Counter, Histogram, createRegistry, type Logger, type Registry } from '@hookstream/observability';
 import { errorHandler } from './errors.js';
@@ -19,7 +19,8 @@ export interface EdgeDeps {
 export async function buildEdgeApp(deps: EdgeDeps): Promise<FastifyInstance> {
   const registry = deps.registry ?? createRegistry('edge');
   const app = Fastify({
-    loggerInstance: deps.log,
+    // pino's Logger is Fastify's logger; the cast only widens its generic type.
+    loggerInstance: deps.log as FastifyBaseLogger,
     genReqId: () => randomUUID(),
     trustProxy: deps.config.TRUST_PROXY,
     // Small default limit; the webhook route sets its own larger one.
