@@ -19,6 +19,10 @@ describe('database URLs', () => {
     expect(serverConnectionOptions('mysql://app:p%40ss@db.local:3307/hookstream')).toMatchObject({ host: 'db.local', port: 3307, user: 'app', password: 'p@ss' });
   });
 
+  it('accepts mariadb:// like the service config does', () => {
+    expect(serverConnectionOptions('mariadb://root:@127.0.0.1:3306/x')).toMatchObject({ host: '127.0.0.1', port: 3306 });
+  });
+
   it('defaults to port 3306 and an empty password', () => {
     expect(serverConnectionOptions('mysql://root:@127.0.0.1')).toMatchObject({ port: 3306, user: 'root', password: '' });
   });

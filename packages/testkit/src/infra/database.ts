@@ -10,7 +10,8 @@ export function serverConnectionOptions(serverUrl: string): ConnectionOptions {
   } catch {
     throw new InfraError('INVALID_SETTING', 'database URL is not a URL (expected mysql://user:pass@host:port[/db])');
   }
-  if (u.protocol !== 'mysql:') throw new InfraError('INVALID_SETTING', `database URL must start with mysql://, not ${u.protocol}//`);
+  // mariadb:// is accepted too, as @hookstream/config accepts it for DATABASE_URL.
+  if (u.protocol !== 'mysql:' && u.protocol !== 'mariadb:') throw new InfraError('INVALID_SETTING', `database URL must start with mysql://, not ${u.protocol}//`);
   return {
     host: u.hostname,
     port: u.port ? Number(u.port) : 3306,
