@@ -123,6 +123,7 @@ describe('two processor replicas in one group', () => {
   afterAll(async () => fleet?.stop());
 
   it('share the partitions and together store every event exactly once', async () => {
+    await fleet.groupStable(2);
     const total = 600;
     const events = Array.from({ length: total }, (_, i) => hsEvent(1000 + i, { objectId: 900_000 + (i % 240) }));
     for (let i = 0; i < total; i += 100) {

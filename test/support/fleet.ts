@@ -43,6 +43,8 @@ export interface TestFleet {
   addProcessor(): Promise<ProcessorReplica>;
   /** Sum of the topic's high watermarks: how many messages Kafka holds. */
   topicMessages(topic?: string): Promise<number>;
+  /** Resolves once the group is Stable with `members` members, each owning partitions. */
+  groupStable(members: number): Promise<void>;
   /** Resolves once the group has committed every message on the topic, i.e. all of it is in the database. */
   drained(): Promise<void>;
   rowCount(): Promise<number>;
@@ -154,6 +156,13 @@ export async function startTestFleet(opts: { processors?: number; processorEnv?:
     },
     addProcessor,
     topicMessages,
+    async groupStable(members) {
+      await waitUntil(`a stable group of ${members}`, async () => {
+        const { groups } = await admin.describeGroups([groupId]);
+        const g = groups[0];
+        return g?.state === 'Stable' && g.members.length === members && g.members.every((m) => m.memberAssignment.length > 0);
+      }, 90_000);
+    },
     async drained() {
       await waitUntil('the consumer group to commit every message', async () => {
         const high = await admin.fetchTopicOffsets(topic);
