@@ -63,7 +63,7 @@ describe('fleet end to end', () => {
     await fleet.drained();
     const rows = await fleet.rowCount();
     // HubSpot's retry: same events, next attemptNumber, another signature timestamp.
-    expect((await fleet.post(batch.map((e) => ({ ...e, attemptNumber: 1 }))).status).toBe(200);
+    expect((await fleet.post(batch.map((e) => ({ ...e, attemptNumber: 1 })))).status).toBe(200);
     expect((await fleet.post(batch, { version: 'v1' })).status).toBe(200);
     await fleet.drained();
     expect(await fleet.rowCount()).toBe(rows);
