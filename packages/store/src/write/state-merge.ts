@@ -36,57 +36,82 @@ export function refsWhere(refs: readonly ObjectRef[]): { sql: string; params: un
 }
 
 /**
- * FORCE INDEX (PRIMARY): MariaDB otherwise may pick ix_state_recent, whose (portal, type) prefix
- * matches too, and lock-scan every object of that type in the portal.
+ * Locks the object_state rows of `changes`, merges the updates in JS and writes back only rows
+ * whose information changed. Must run inside a transaction. Returns the number of rows written.
  *
- * Locks the object_state rows of `changes` (in primary-key order), merges the updates in JS and
- * writes back only rows whose information changed. Must run inside a transaction.
- * Returns the number of rows inserted or updated.
+ * Rows that do not exist yet are inserted with `ON DUPLICATE KEY UPDATE portal_id = portal_id`:
+ * if another writer created one in the meantime, that no-op still takes its row lock (waiting
+ * for the other commit), and we re-read and merge into it. So concurrent first events for one
+ * object never fail the transaction. Reads use FORCE INDEX (PRIMARY): MariaDB may otherwise pick
+ * ix_state_recent, whose (portal, type) prefix also matches, and lock-scan every such object.
  */
 export async function mergeState(qr: QueryRunner, changes: readonly StateChange[], now: number): Promise<number> {
   if (changes.length === 0) return 0;
-  const existing = new Map<string, ObjectState>();
-  for (let i = 0; i < changes.length; i += LOCK_CHUNK) {
-    const where = refsWhere(changes.slice(i, i + LOCK_CHUNK).map((c) => c.ref));
+  const existing = await lockRows(qr, changes.map((c) => c.ref));
+
+  const missing: StateChange[] = [];
+  const rows: ObjectState[] = [];
+  for (const c of changes) {
+    const prev = existing.get(refKey(c.ref));
+    if (prev) {
+      const next = applyUpdates(prev, c.ref, c.updates);
+      if (!sameState(applyUpdates(prev, c.ref, []), next)) rows.push(next);
+    } else {
+      missing.push(c);
+    }
+  }
+  let written = 0;
+  for (const s of rows) written += await updateRow(qr, s, now);
+
+  if (missing.length > 0) {
+    const created = missing.map((c) => applyUpdates(undefined, c.ref, c.updates));
+    const rowSql = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+    const res = (await qr.query(
+      `INSERT INTO object_state (${STATE_COLUMNS}, updated_at) VALUES ${created.map(() => rowSql).join(', ')}
+       ON DUPLICATE KEY UPDATE portal_id = portal_id`,
+      created.flatMap((s) => [...stateValues(s), now]),
+    )) as { affectedRows: number };
+    written += res.affectedRows;
+    if (res.affectedRows < missing.length) {
+      // Some rows appeared concurrently; we hold their locks now. Merging into every re-read row
+      // is safe: for a row we inserted ourselves the merge changes nothing (updates are idempotent).
+      const raced = await lockRows(qr, missing.map((c) => c.ref));
+      for (const c of missing) {
+        const row = raced.get(refKey(c.ref));
+        if (!row) throw new Error('object_state row vanished while locked');
+        const next = applyUpdates(row, c.ref, c.updates);
+        if (!sameState(applyUpdates(row, c.ref, []), next)) written += await updateRow(qr, next, now);
+      }
+    }
+  }
+  return written;
+}
+
+async function lockRows(qr: QueryRunner, refs: readonly ObjectRef[]): Promise<Map<string, ObjectState>> {
+  const found = new Map<string, ObjectState>();
+  for (let i = 0; i < refs.length; i += LOCK_CHUNK) {
+    const where = refsWhere(refs.slice(i, i + LOCK_CHUNK));
     const rows = (await qr.query(
-      `SELECT ${STATE_COLUMNS} FROM object_state FORCE INDEX (PRIMARY) WHERE ${where.sql} ORDER BY portal_id, object_type, object_id FOR UPDATE`,
+      `SELECT ${STATE_COLUMNS} FROM object_state FORCE INDEX (PRIMARY) WHERE ${where.sql}
+       ORDER BY portal_id, object_type, object_id FOR UPDATE`,
       where.params,
     )) as Array<Record<string, unknown>>;
     for (const row of rows) {
       const s = stateFromRow(row);
-      existing.set(refKey(s), s);
+      found.set(refKey(s), s);
     }
   }
+  return found;
+}
 
-  const inserts: ObjectState[] = [];
-  let written = 0;
-  for (const c of changes) {
-    const prev = existing.get(refKey(c.ref));
-    const next = applyUpdates(prev, c.ref, c.updates);
-    if (!prev) {
-      inserts.push(next);
-      continue;
-    }
-    if (sameState(applyUpdates(prev, c.ref, []), next)) continue;
-    await qr.query(
-      `UPDATE object_state SET properties = ?, property_versions = ?, archived = ?, archived_version = ?,
-         merged_into_object_id = ?, merged_version = ?, created_at = ?, last_event_at = ?, snapshot_at = ?, updated_at = ?
-       WHERE portal_id = ? AND object_type = ? AND object_id = ?`,
-      [...stateValues(next).slice(3), now, next.portalId, next.objectType, next.objectId],
-    );
-    written++;
-  }
-  if (inserts.length > 0) {
-    // A plain INSERT: if another writer created the same object meanwhile this fails with a
-    // duplicate key and the transaction is retried, then finding (and merging into) that row.
-    const rowSql = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-    await qr.query(
-      `INSERT INTO object_state (${STATE_COLUMNS}, updated_at) VALUES ${inserts.map(() => rowSql).join(', ')}`,
-      inserts.flatMap((s) => [...stateValues(s), now]),
-    );
-    written += inserts.length;
-  }
-  return written;
+async function updateRow(qr: QueryRunner, s: ObjectState, now: number): Promise<number> {
+  await qr.query(
+    `UPDATE object_state SET properties = ?, property_versions = ?, archived = ?, archived_version = ?,
+       merged_into_object_id = ?, merged_version = ?, created_at = ?, last_event_at = ?, snapshot_at = ?, updated_at = ?
+     WHERE portal_id = ? AND object_type = ? AND object_id = ?`,
+    [...stateValues(s).slice(3), now, s.portalId, s.objectType, s.objectId],
+  );
+  return 1;
 }
 
 /** Values in STATE_COLUMNS order. */

@@ -12,8 +12,8 @@ const MAX_LOCK_RETRIES = 3;
 
 /**
  * Runs `fn` in one READ COMMITTED transaction and retries the whole of it on deadlocks and lock
- * wait timeouts (up to 3 times) and once on a duplicate key (two writers creating the same new
- * object_state row: the loser's retry finds and locks the winner's row). Everything `fn` does
+ * wait timeouts (up to 3 times), and once on a duplicate key (a safety net: mergeState already
+ * absorbs concurrent creation of the same object_state row). Everything `fn` does
  * must therefore be safe to redo, which persist is: event inserts are idempotent and the state
  * merge is order-independent.
  *

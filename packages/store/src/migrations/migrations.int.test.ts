@@ -1,0 +1,69 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDataSource, runMigrations } from '../data-source.js';
+import { createTestDatabase, type TestDatabase } from '../testing/test-db.js';
+import { testServerUrl } from '../testing/server-url.js';
+
+describe('migrations (real database)', () => {
+  let db: TestDatabase;
+  let a: DataSource;
+  let b: DataSource;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(testServerUrl());
+    a = createDataSource({ url: db.url, poolSize: 2 });
+    b = createDataSource({ url: db.url, poolSize: 2 });
+    await Promise.all([a.initialize(), b.initialize()]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([a?.destroy(), b?.destroy()]);
+    await db?.drop();
+  });
+
+  it('applies the schema once even when two processes migrate at the same time; a rerun is a no-op', async () => {
+    const [ra, rb] = await Promise.all([runMigrations(a), runMigrations(b)]);
+    expect([...ra, ...rb]).toEqual(['Initial1732300000000']);
+    expect(await runMigrations(a)).toEqual([]);
+
+    const tables = (await a.query('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE()')) as Array<{ t: string }>;
+    expect(tables.map((r) => r.t).sort()).toEqual(['event_sequence', 'events', 'migrations', 'object_state']);
+    expect(await a.query('SELECT id FROM event_sequence')).toEqual([{ id: 1 }]);
+
+    const idx = (await a.query(
+      `SELECT index_name AS name, GROUP_CONCAT(column_name ORDER BY seq_in_index) AS cols, MIN(non_unique) AS nu
+       FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'events' GROUP BY index_name ORDER BY index_name`,
+    )) as Array<{ name: string; cols: string; nu: number | string }>;
+    expect(Object.fromEntries(idx.map((r) => [r.name, `${r.cols}${Number(r.nu) === 0 ? ' unique' : ''}`]))).toEqual({
+      PRIMARY: 'id unique',
+      uq_events_delivery: 'portal_id,subscription_id,event_id,occurred_at,object_id unique',
+      ix_events_occurred: 'occurred_at,id',
+      ix_events_object_timeline: 'portal_id,object_type,object_id,occurred_at,id',
+      ix_events_portal_occurred: 'portal_id,occurred_at,id',
+      ix_events_portal_changes: 'portal_id,id',
+      ix_events_type_occurred: 'subscription_type,occurred_at,id',
+      ix_events_enrichment_due: 'enrichment_state,enrichment_next_at',
+    });
+  });
+
+  it('matches the EntitySchema model: TypeORM finds nothing to synchronise', async () => {
+    // TypeORM only reads MariaDB's catalogue correctly (NULL defaults, JSON = LONGTEXT) when told
+    // it is MariaDB; runtime queries are the same either way, so only this check switches type.
+    const [v] = (await a.query('SELECT VERSION() AS v')) as Array<{ v: string }>;
+    const inspector = new DataSource({ ...a.options, type: /mariadb/i.test(v?.v ?? '') ? 'mariadb' : 'mysql' } as DataSourceOptions);
+    await inspector.initialize();
+    try {
+      const sql = await inspector.driver.createSchemaBuilder().log();
+      expect(sql.upQueries.map((q) => q.query)).toEqual([]);
+    } finally {
+      await inspector.destroy();
+    }
+  });
+
+  it('reverts and re-applies cleanly', async () => {
+    await a.undoLastMigration({ transaction: 'each' });
+    const left = (await a.query("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('events','object_state','event_sequence')")) as Array<{ n: number | string }>;
+    expect(Number(left[0]?.n)).toBe(0);
+    expect(await runMigrations(a)).toEqual(['Initial1732300000000']);
+  });
+});
