@@ -1,1 +1,4 @@
-export {};
+/** @module events-api: time-ordered reads of stored webhook events over HTTP (Fastify). */
+export { buildApp, type EventsApiDeps } from './app.js';
+export { ConfigError, loadEventsApiConfig, type EventsApiConfig } from './config.js';
+export type { ChangesPage, EventsPage } from './routes/events.js';
