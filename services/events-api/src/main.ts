@@ -1,26 +1,16 @@
 /** events-api process: config → DataSource → app → listen; graceful shutdown on SIGTERM/SIGINT. */
-import { createLogger, installShutdown, redactUrl } from '@hookstream/observability';
+import { createLogger, installShutdown, redactUrl, runService } from '@hookstream/observability';
 import { createDataSource, createEventReader } from '@hookstream/store';
 import { buildApp } from './app.js';
-import { ConfigError, loadEventsApiConfig } from './config.js';
+import { loadEventsApiConfig } from './config.js';
 
-async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadEventsApiConfig(process.env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    createLogger({ name: 'events-api' }).fatal(err.message);
-    process.exit(1);
-  }
+await runService('events-api', async () => {
+  // A ConfigError (code CONFIG_INVALID) becomes one "events-api: invalid configuration: …" line, exit 2.
+  const config = loadEventsApiConfig(process.env);
   const log = createLogger({ name: 'events-api', level: config.LOG_LEVEL });
   const ds = createDataSource({ url: config.DATABASE_URL, log });
-  try {
-    await ds.initialize();
-  } catch (err) {
-    log.fatal({ err, database: redactUrl(config.DATABASE_URL) }, 'cannot connect to the database');
-    process.exit(1);
-  }
+  await ds.initialize();
+  log.info({ database: redactUrl(config.DATABASE_URL) }, 'database connected');
   const app = await buildApp({
     config,
     reader: createEventReader(ds),
@@ -30,11 +20,10 @@ async function main(): Promise<void> {
       return true;
     },
   });
+  // Stop taking requests and finish those in flight before the pool goes away.
   installShutdown(log, [
     { name: 'http', close: () => app.close() },
     { name: 'database', close: () => ds.destroy() },
   ]);
   await app.listen({ port: config.PORT, host: config.HOST });
-}
-
-await main();
+});

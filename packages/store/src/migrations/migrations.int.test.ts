@@ -1,8 +1,7 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataSource, runMigrations } from '../data-source.js';
-import { createTestDatabase, type TestDatabase } from '../testing/test-db.js';
-import { testServerUrl } from '../testing/server-url.js';
+import { testDatabase, type TestDatabase } from '@hookstream/testkit';
 
 describe('migrations (real database)', () => {
   let db: TestDatabase;
@@ -10,7 +9,7 @@ describe('migrations (real database)', () => {
   let b: DataSource;
 
   beforeAll(async () => {
-    db = await createTestDatabase(testServerUrl());
+    db = await testDatabase();
     a = createDataSource({ url: db.url, poolSize: 2 });
     b = createDataSource({ url: db.url, poolSize: 2 });
     await Promise.all([a.initialize(), b.initialize()]);

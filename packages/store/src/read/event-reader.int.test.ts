@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEvent } from '../testing/fixtures.js';
-import { createMigratedStore, type MigratedStore } from '../testing/test-db.js';
-import { testServerUrl } from '../testing/server-url.js';
+import { testDatabase } from '@hookstream/testkit';
+import { openMigratedStore, type MigratedStore } from '../testing/migrated-store.js';
 import { createEventWriter } from '../write/event-writer.js';
 import type { NewEvent } from '../write/types.js';
 import { createEventReader } from './event-reader.js';
@@ -34,7 +34,7 @@ describe('event reader (real database)', () => {
   let all: StoredEvent[];
 
   beforeAll(async () => {
-    store = await createMigratedStore(testServerUrl());
+    store = await openMigratedStore(await testDatabase());
     ds = store.ds;
     reader = createEventReader(ds);
     const writer = createEventWriter(ds);

@@ -1,4 +1,3 @@
-/** @module @hookstream/store/testing: throwaway databases and fixtures for tests (never used in production code). */
-export { createMigratedStore, createTestDatabase, defaultServerUrl, type MigratedStore, type TestDatabase } from './test-db.js';
+/** @module @hookstream/store/testing: fixtures for tests (never used in production code). */
+export { openMigratedStore, type EmptyDatabase, type MigratedStore } from './migrated-store.js';
 export { makeEvent } from './fixtures.js';
-export { testServerUrl } from './server-url.js';

@@ -5,8 +5,8 @@ import { StoreValidationError } from '../errors.js';
 import { createEventReader } from '../read/event-reader.js';
 import { applyUpdates } from '../state/reduce.js';
 import { makeEvent } from '../testing/fixtures.js';
-import { createMigratedStore, type MigratedStore } from '../testing/test-db.js';
-import { testServerUrl } from '../testing/server-url.js';
+import { testDatabase } from '@hookstream/testkit';
+import { openMigratedStore, type MigratedStore } from '../testing/migrated-store.js';
 import type { ObjectRef, StateChange, StateUpdate } from '../types.js';
 import { createEventWriter } from './event-writer.js';
 import type { NewEvent } from './types.js';
@@ -33,7 +33,7 @@ describe('event writer (real database)', () => {
   let ds: DataSource;
 
   beforeAll(async () => {
-    store = await createMigratedStore(testServerUrl());
+    store = await openMigratedStore(await testDatabase());
     ds = store.ds;
   });
   afterAll(async () => {
@@ -127,7 +127,7 @@ describe('event writer (real database)', () => {
   });
 
   it('lets two connections persist overlapping objects concurrently without failing, while a changes reader misses nothing', async () => {
-    const other = createDataSource({ url: store.db.url, poolSize: 4 });
+    const other = createDataSource({ url: store.url, poolSize: 4 });
     await other.initialize();
     try {
       const writers = [createEventWriter(ds), createEventWriter(other)];
@@ -189,7 +189,7 @@ describe('event writer (real database)', () => {
     events.push(makeEvent({ eventId: 201, enrichmentState: 'enriched', enrichment: { properties: {} } }));
     await writer.persist({ events, state: [], now: 500 });
 
-    const other = createDataSource({ url: store.db.url, poolSize: 2 });
+    const other = createDataSource({ url: store.url, poolSize: 2 });
     await other.initialize();
     try {
       const [c1, c2] = await Promise.all([
