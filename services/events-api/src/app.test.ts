@@ -95,7 +95,6 @@ describe('GET /events', () => {
     ['portalId=1%20OR%201%3D1', 'portalId: must be a positive integer'],
     ["objectType=contact'%3B%20DROP%20TABLE%20events%3B--", 'objectType: must be an object type such as contact, deal or 2-1234567'],
     ['subscriptionType=a%20b', 'subscriptionType: must be a subscription type such as contact.propertyChange'],
-    ['objectId=5', 'objectId: requires portalId and objectType'],
     ['portalID=5', 'portalID: unknown parameter'],
     ['limit=5&limit=6', 'limit: must be given once'],
     ['cursor=', 'cursor: must not be empty (omit it to start from the beginning)'],

@@ -61,6 +61,9 @@ export function buildChangesQuery(q: ChangesQuery): Sql {
  * read in order and the scan stops after `limit` rows — never a filesort over every match.
  * Forced because with LIMIT both optimizers sometimes prefer walking ix_events_occurred and
  * filtering, which degrades badly for a small portal or a rare type in a large table.
+ * An objectId without portalId and objectType has no index of its own: it walks
+ * ix_events_occurred (in order, stopping at `limit` matches), which is cheap for recent or
+ * frequent objects and a long scan for a rare one in a big table.
  */
 export function listIndex(q: Pick<EventQuery, 'portalId' | 'objectType' | 'objectId' | 'subscriptionType'>): string {
   if (q.portalId !== undefined && q.objectType !== undefined && q.objectId !== undefined) return 'ix_events_object_timeline';

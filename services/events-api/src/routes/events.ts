@@ -27,10 +27,6 @@ export function eventRoutes(app: FastifyInstance, reader: EventReader): void {
       limit: p.limit,
       cursor: p.cursor,
     });
-    // An objectId alone has no index to page through (ids repeat across portals and types).
-    if (q.objectId !== undefined && (q.portalId === undefined || q.objectType === undefined)) {
-      throw badRequest('objectId', 'requires portalId and objectType');
-    }
     if (q.from !== undefined && q.to !== undefined && q.to < q.from) throw badRequest('to', 'must not be before from');
     const order = q.order ?? 'asc';
     const limit = q.limit ?? p.DEFAULT_LIMIT;
