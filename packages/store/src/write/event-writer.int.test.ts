@@ -67,6 +67,17 @@ describe('event writer (real database)', () => {
     expect(row?.processed_at).toBe(2_000_000);
   });
 
+  it('splits large payloads into several INSERTs by size and still counts exactly', async () => {
+    const writer = createEventWriter(ds, { chunkBytes: 8 * 1024 });
+    const big = Array.from({ length: 12 }, (_, i) => makeEvent({ eventId: 70_000 + i, propertyValue: `${i}`.padEnd(3000, 'x'), raw: { blob: 'y'.repeat(1000), i } }));
+    expect(await writer.persist({ events: big, state: [], now: 1 })).toEqual({ inserted: 12, duplicates: 0 });
+    expect(await writer.persist({ events: [...big].reverse(), state: [], now: 1 })).toEqual({ inserted: 0, duplicates: 12 });
+    const rows = (await ds.query('SELECT property_value, raw FROM events WHERE event_id = 70011')) as Array<{ property_value: string; raw: unknown }>;
+    expect(rows[0]?.property_value).toHaveLength(3000);
+    const raw = typeof rows[0]?.raw === 'string' ? (JSON.parse(rows[0].raw) as { i: number }) : (rows[0]?.raw as { i: number });
+    expect(raw.i).toBe(11);
+  });
+
   it('persists exactly the reducer result, whatever order and batches the updates arrive in', async () => {
     const writer = createEventWriter(ds);
     const rnd = prng(42);
