@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import type { EnrichmentState } from './types.js';
+import type { EnrichmentState, EventFields, ObjectState } from './types.js';
 
 /**
  * TypeORM metadata for the tables the Initial migration creates (EntitySchema, no decorators).
@@ -7,27 +7,9 @@ import type { EnrichmentState } from './types.js';
  * declared in one place, let ad-hoc code use repositories, and a test checks they match the
  * migrated schema (TypeORM's schema builder must find nothing to change).
  */
-export interface EventRow {
+export interface EventRow extends EventFields {
   id: number;
-  provider: string;
-  portalId: number;
-  appId: number | null;
-  subscriptionId: number;
-  eventId: number;
-  subscriptionType: string;
-  objectType: string;
-  objectTypeId: string | null;
-  objectId: number;
-  occurredAt: number;
-  receivedAt: number;
   processedAt: number;
-  attemptNumber: number;
-  changeSource: string | null;
-  changeFlag: string | null;
-  propertyName: string | null;
-  propertyValue: string | null;
-  requestId: string | null;
-  raw: unknown;
   enrichment: unknown;
   enrichmentState: EnrichmentState;
   enrichmentAttempts: number;
@@ -37,19 +19,7 @@ export interface EventRow {
   enrichmentClaim: string | null;
 }
 
-export interface ObjectStateRow {
-  portalId: number;
-  objectType: string;
-  objectId: number;
-  properties: Record<string, string | null>;
-  propertyVersions: Record<string, number>;
-  archived: boolean;
-  archivedVersion: number;
-  mergedIntoObjectId: number | null;
-  mergedVersion: number;
-  createdAt: number | null;
-  lastEventAt: number | null;
-  snapshotAt: number | null;
+export interface ObjectStateRow extends ObjectState {
   updatedAt: number;
 }
 

@@ -7,7 +7,7 @@ export { applyUpdates } from './state/reduce.js';
 export { createEventWriter } from './write/event-writer.js';
 export { createEventReader } from './read/event-reader.js';
 export { ENRICHMENT_STATES } from './types.js';
-export type { EnrichmentState, ObjectRef, ObjectState, StateChange, StateUpdate } from './types.js';
+export type { EnrichmentState, EventFields, ObjectRef, ObjectState, StateChange, StateUpdate } from './types.js';
 export type {
   ClaimedEvent,
   CompleteEnrichmentInput,

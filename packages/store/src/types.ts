@@ -5,6 +5,28 @@ export interface ObjectRef {
   objectId: number;
 }
 
+/** The columns every stored event has, whichever side (write or read) looks at it. */
+export interface EventFields {
+  provider: string;
+  portalId: number;
+  appId: number | null;
+  subscriptionId: number;
+  eventId: number;
+  subscriptionType: string;
+  objectType: string;
+  objectTypeId: string | null;
+  objectId: number;
+  occurredAt: number;
+  receivedAt: number;
+  attemptNumber: number;
+  changeSource: string | null;
+  changeFlag: string | null;
+  propertyName: string | null;
+  propertyValue: string | null;
+  requestId: string | null;
+  raw: unknown;
+}
+
 export type EnrichmentState = 'pending' | 'enriched' | 'not_found' | 'skipped';
 
 export const ENRICHMENT_STATES: readonly EnrichmentState[] = ['pending', 'enriched', 'not_found', 'skipped'];

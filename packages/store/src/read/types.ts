@@ -1,4 +1,4 @@
-import type { EnrichmentState, ObjectRef, ObjectState } from '../types.js';
+import type { EnrichmentState, EventFields, ObjectRef, ObjectState } from '../types.js';
 
 export type SortOrder = 'asc' | 'desc';
 
@@ -44,27 +44,9 @@ export interface StoredEnrichment {
   snapshot: unknown | null;
 }
 
-export interface StoredEvent {
+export interface StoredEvent extends EventFields {
   id: number;
-  provider: string;
-  portalId: number;
-  appId: number | null;
-  subscriptionId: number;
-  eventId: number;
-  subscriptionType: string;
-  objectType: string;
-  objectTypeId: string | null;
-  objectId: number;
-  occurredAt: number;
-  receivedAt: number;
   processedAt: number;
-  attemptNumber: number;
-  changeSource: string | null;
-  changeFlag: string | null;
-  propertyName: string | null;
-  propertyValue: string | null;
-  requestId: string | null;
-  raw: unknown;
   enrichment: StoredEnrichment;
 }
 

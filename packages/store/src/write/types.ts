@@ -1,24 +1,6 @@
-import type { EnrichmentState, StateChange } from '../types.js';
+import type { EnrichmentState, EventFields, StateChange } from '../types.js';
 
-export interface NewEvent {
-  provider: string;
-  portalId: number;
-  appId: number | null;
-  subscriptionId: number;
-  eventId: number;
-  subscriptionType: string;
-  objectType: string;
-  objectTypeId: string | null;
-  objectId: number;
-  occurredAt: number;
-  receivedAt: number;
-  attemptNumber: number;
-  changeSource: string | null;
-  changeFlag: string | null;
-  propertyName: string | null;
-  propertyValue: string | null;
-  requestId: string | null;
-  raw: unknown;
+export interface NewEvent extends EventFields {
   enrichment: unknown | null;
   enrichmentState: EnrichmentState;
   enrichmentError: string | null;
