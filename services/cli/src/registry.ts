@@ -1,0 +1,7 @@
+import type { Command } from './command.js';
+
+/**
+ * Every command, loaded lazily so that `hookstream --help` does not open Kafka or MySQL
+ * clients. Add a command by adding one line here and one file under commands/.
+ */
+export const COMMANDS: Record<string, () => Promise<Command>> = {};
