@@ -111,10 +111,15 @@ export function parseWebhookBatch(json: unknown, opts: { maxEvents: number }): B
       continue;
     }
     // The 2016 docs name the field eventType; every real payload says subscriptionType.
-    const candidate =
+    let candidate =
       item.subscriptionType === undefined && typeof item.eventType === 'string'
         ? { ...item, subscriptionType: item.eventType }
         : item;
+    // Association events are documented with fromObjectId/toObjectId, and at least one captured
+    // deal.associationChange has no objectId: the event belongs to its "from" object.
+    if (candidate.objectId === undefined && typeof candidate.fromObjectId === 'number') {
+      candidate = { ...candidate, objectId: candidate.fromObjectId };
+    }
     const parsed = eventSchema.safeParse(candidate);
     if (parsed.success) {
       events.push(parsed.data as HubSpotEvent);

@@ -13,7 +13,18 @@ export {
 } from './signature.js';
 export { normalizeV3Uri, publicRequestUrl, type PublicRequestUrlOptions } from './uri.js';
 export { parseWebhookBatch, EVENT_FIELD_LIMITS, type HubSpotEvent, type BatchParse } from './events.js';
-export { objectTypeOf, eventKey, crmApiObjectType } from './object-types.js';
+export { objectTypeOf, objectTypeForId, eventKey, crmApiObjectType } from './object-types.js';
+export {
+  classifySubscriptionType,
+  isKnownSubscriptionType,
+  KNOWN_SUBSCRIPTION_TYPES,
+  LEGACY_SUBSCRIPTIONS,
+  GENERIC_ACTIONS,
+  STANDARD_OBJECT_TYPE_IDS,
+  type SubscriptionFamily,
+  type SubscriptionTypeInfo,
+} from './subscription-types.js';
+export { associationFactsOf, mergeFactOf, type AssociationFact, type MergeFact } from './event-details.js';
 export { createBatchReadClient, MAX_IDS_PER_CALL } from './batch-read/client.js';
 export {
   HubSpotApiError,

@@ -22,6 +22,14 @@ const CRM_API_PATH: ReadonlyMap<string, string> = new Map([
 ]);
 
 const CUSTOM_OBJECT_TYPE_ID = /^2-\d+$/;
+const OBJECT_TYPE_ID = /^\d{1,10}-\d{1,20}$/;
+
+/** Canonical object type for an objectTypeId ('0-1' → 'contact', '2-123' → '2-123'), or undefined for ids we do not name. */
+export function objectTypeForId(typeId: string): string | undefined {
+  const known = BY_OBJECT_TYPE_ID.get(typeId);
+  if (known !== undefined) return known;
+  return CUSTOM_OBJECT_TYPE_ID.test(typeId) ? typeId : undefined;
+}
 
 /**
  * Canonical object type of an event: contact, company, deal, ticket, product, line_item,
@@ -29,12 +37,13 @@ const CUSTOM_OBJECT_TYPE_ID = /^2-\d+$/;
  * (or the raw objectTypeId of a generic event). Legacy `contact.creation` and generic
  * `object.creation` with objectTypeId 0-1 yield the same value, so they share a Kafka key.
  */
-export function objectTypeOf(e: Pick<HubSpotEvent, 'subscriptionType' | 'objectTypeId'>): string {
-  const typeId = e.objectTypeId;
+export function objectTypeOf(e: Pick<HubSpotEvent, 'subscriptionType' | 'objectTypeId'> & { fromObjectTypeId?: unknown }): string {
+  // Generic association events name their objects with from/toObjectTypeId instead of objectTypeId;
+  // the event belongs to the "from" side (its objectId is fromObjectId).
+  const typeId = e.objectTypeId ?? (typeof e.fromObjectTypeId === 'string' && OBJECT_TYPE_ID.test(e.fromObjectTypeId) ? e.fromObjectTypeId : undefined);
   if (typeId !== undefined) {
-    const known = BY_OBJECT_TYPE_ID.get(typeId);
+    const known = objectTypeForId(typeId);
     if (known !== undefined) return known;
-    if (CUSTOM_OBJECT_TYPE_ID.test(typeId)) return typeId;
   }
   const dot = e.subscriptionType.indexOf('.');
   const prefix = (dot === -1 ? e.subscriptionType : e.subscriptionType.slice(0, dot)).toLowerCase();
