@@ -3,3 +3,4 @@ export type { FakeFault } from './faults.js';
 export type { UpsertInput as FakeHubSpotObject } from './store.js';
 export { signedDelivery, type SignedDeliveryInput } from './delivery.js';
 export { sampleEvent, sampleBatch } from './samples.js';
+export { hubspotFixtures, hubspotFixture, hubspotFixtureNames, type HubSpotFixture } from './fixtures.js';
