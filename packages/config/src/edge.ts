@@ -23,6 +23,16 @@ export const EdgeSchema = z.object({
   EDGE_BODY_LIMIT_BYTES: positiveInt(2 * 1024 * 1024),
   /** HubSpot counts a reply slower than 5 s as failed; answer 503 before that. */
   EDGE_PRODUCE_TIMEOUT_MS: positiveInt(4000),
+  /** Request bytes held at once (bodies being read plus writes Kafka has not settled); beyond it: 503 at once. */
+  EDGE_MAX_INFLIGHT_BYTES: positiveInt(64 * 1024 * 1024),
+  /** Whole request (headers and body) must arrive within this; slow clients get 408 and are disconnected. */
+  EDGE_REQUEST_TIMEOUT_MS: positiveInt(15_000),
+  EDGE_HEADERS_TIMEOUT_MS: positiveInt(10_000),
+  /** A socket with no traffic for this long is closed. */
+  EDGE_CONNECTION_TIMEOUT_MS: positiveInt(30_000),
+  EDGE_KEEPALIVE_TIMEOUT_MS: positiveInt(65_000),
+  /** Larger request headers get 431. */
+  EDGE_MAX_HEADER_BYTES: positiveInt(16 * 1024),
   SHUTDOWN_TIMEOUT_MS: positiveInt(20_000),
 });
 

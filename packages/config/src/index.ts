@@ -3,4 +3,5 @@ export { ConfigError } from './errors.js';
 export { parseEnv } from './parse.js';
 export { EdgeSchema, loadEdgeConfig, type EdgeConfig } from './edge.js';
 export { ProcessorSchema, loadProcessorConfig, DEFAULT_ENRICH_PROPERTIES, type ProcessorConfig } from './processor.js';
+export { DlqCliSchema, loadDlqCliConfig, type DlqCliConfig } from './dlq-cli.js';
 export * as fields from './fields.js';

@@ -39,6 +39,8 @@ export const ProcessorSchema = z.object({
   KAFKA_CLIENT_ID: z.string().default('hookstream-processor'),
   KAFKA_TOPIC: topicName('hubspot.events'),
   KAFKA_DLQ_TOPIC: topicName('hubspot.events.dlq'),
+  /** Unset: `<KAFKA_TOPIC>.retry`, so every events topic gets its own retry topic. */
+  KAFKA_RETRY_TOPIC: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, { error: 'must be a valid Kafka topic name' }).optional(),
   KAFKA_GROUP_ID: z.string().min(1).default('hookstream-processor'),
   KAFKA_TOPIC_PARTITIONS: positiveInt(12),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().positive().optional(),
@@ -58,6 +60,11 @@ export const ProcessorSchema = z.object({
   ENRICH_RETRY_BASE_MS: positiveInt(15_000),
   ENRICH_RETRY_MAX_MS: positiveInt(3_600_000),
   ENRICH_SWEEP_INTERVAL_MS: positiveInt(5_000),
+  /** Processing attempts of one event whose row the database refuses unexpectedly, before it is dead-lettered. */
+  PROCESSOR_MAX_ATTEMPTS: positiveInt(5),
+  /** Delay before the n-th retry from the retry topic: base·2^(n-1), at most max. */
+  PROCESSOR_RETRY_BASE_MS: positiveInt(30_000),
+  PROCESSOR_RETRY_MAX_MS: positiveInt(600_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt(25_000),
 });
 

@@ -22,8 +22,12 @@ export interface BatchContext {
 /**
  * Handles one partition's batch. Returns the offset of the last message whose effects are
  * durable (committed to the database), or null if nothing was. Only that offset is committed.
+ * `pauseMs`: stop fetching this partition for that long; the messages after lastDurableOffset
+ * are fetched again afterwards (retry-topic messages that are not due yet). Pausing instead of
+ * sleeping keeps the other partitions flowing: kafkajs fetches the next batch of a broker only
+ * when every batch of the previous fetch has been handled.
  */
-export type BatchHandler = (batch: BatchContext) => Promise<{ lastDurableOffset: string | null }>;
+export type BatchHandler = (batch: BatchContext) => Promise<{ lastDurableOffset: string | null; pauseMs?: number }>;
 
 export interface BatchConsumerOptions {
   groupId: string;
@@ -46,7 +50,7 @@ export interface BatchConsumer {
   isHealthy(): boolean;
 }
 
-function toHeaders(h: Record<string, unknown> | undefined): Record<string, string> {
+export function toHeaders(h: Record<string, unknown> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(h ?? {})) {
     if (v === undefined) continue;
@@ -76,6 +80,7 @@ export function createBatchConsumer(kafka: Kafka, opts: BatchConsumerOptions): B
     retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 30_000 },
   });
   let healthy = false;
+  const resumeTimers = new Set<NodeJS.Timeout>();
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     healthy = true;
     opts.log.info({ memberId: payload.memberId, assignment: payload.memberAssignment }, 'joined consumer group');
@@ -96,13 +101,13 @@ export function createBatchConsumer(kafka: Kafka, opts: BatchConsumerOptions): B
         autoCommit: true,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 1,
-        eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+        eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale, pause }) => {
           if (batch.messages.length === 0) return;
           const beat = setInterval(() => {
             heartbeat().catch((err: unknown) => opts.log.debug({ err }, 'heartbeat during batch failed'));
           }, heartbeatIntervalMs);
           try {
-            const { lastDurableOffset } = await opts.handle({
+            const { lastDurableOffset, pauseMs } = await opts.handle({
               topic: batch.topic,
               partition: batch.partition,
               messages: batch.messages.map((m) => ({
@@ -119,6 +124,14 @@ export function createBatchConsumer(kafka: Kafka, opts: BatchConsumerOptions): B
               resolveOffset(lastDurableOffset);
               await commitOffsetsIfNecessary();
             }
+            if (pauseMs !== undefined && isRunning() && !isStale()) {
+              const resume = pause();
+              const timer = setTimeout(() => {
+                resumeTimers.delete(timer);
+                resume();
+              }, Math.max(0, pauseMs));
+              resumeTimers.add(timer);
+            }
           } finally {
             clearInterval(beat);
           }
@@ -126,6 +139,8 @@ export function createBatchConsumer(kafka: Kafka, opts: BatchConsumerOptions): B
       });
     },
     async stop() {
+      for (const t of resumeTimers) clearTimeout(t);
+      resumeTimers.clear();
       await consumer.disconnect();
       healthy = false;
     },

@@ -27,8 +27,12 @@ export class ProduceFailedError extends Error {
 
 export interface EventProducer {
   connect(): Promise<void>;
-  /** Resolves only when every message is acknowledged by all in-sync replicas (acks=all). */
-  send(topic: string, messages: readonly OutboundMessage[], timeoutMs: number): Promise<void>;
+  /**
+   * Resolves only when every message is acknowledged by all in-sync replicas (acks=all).
+   * `onSettled` runs once the underlying write has succeeded or failed, which can be after a
+   * timeout rejected the call: until then the messages still hold memory.
+   */
+  send(topic: string, messages: readonly OutboundMessage[], timeoutMs: number, opts?: { onSettled?: () => void }): Promise<void>;
   isConnected(): boolean;
   disconnect(): Promise<void>;
 }
@@ -55,7 +59,7 @@ export function createProducer(kafka: Kafka, log: Logger): EventProducer {
       await producer.connect();
       connected = true;
     },
-    async send(topic, messages, timeoutMs) {
+    async send(topic, messages, timeoutMs, opts) {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new ProduceTimeoutError(timeoutMs)), timeoutMs);
@@ -73,6 +77,7 @@ export function createProducer(kafka: Kafka, log: Logger): EventProducer {
       // A write that loses the race may still land later; the consumer's unique key makes
       // that harmless, and the 503 makes HubSpot retry rather than drop the delivery.
       write.catch((err: unknown) => log.debug({ err }, 'late produce failure after timeout'));
+      if (opts?.onSettled) void write.then(opts.onSettled, opts.onSettled);
       try {
         await Promise.race([write, timeout]);
       } finally {

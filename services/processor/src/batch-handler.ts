@@ -1,9 +1,10 @@
-import { publishDeadLetters, type BatchContext, type BatchHandler, type DeadLetter, type EventProducer } from '@hookstream/kafka';
+import { publishDeadLetters, type BatchContext, type BatchHandler, type EventProducer } from '@hookstream/kafka';
 import type { Logger } from '@hookstream/observability';
 import type { EventWriter } from '@hookstream/store';
 import { backoffMs, sleepWhile } from './backoff.js';
 import { decodeMessage, refKey, type DecodedEvent } from './decode.js';
 import type { Enricher, EnrichmentOutcome } from './enrich.js';
+import { duePrefix, routeFailure, type Failure, type RetryPolicy } from './failure-routing.js';
 import type { ProcessorMetrics } from './metrics.js';
 import { collectStateUpdates, toNewEvent } from './rows.js';
 
@@ -12,6 +13,9 @@ export interface BatchHandlerDeps {
   enricher: Enricher;
   producer: EventProducer;
   dlqTopic: string;
+  /** Messages consumed from this topic wait for their not-before time (README "Failure paths"). */
+  retryTopic: string;
+  retry: RetryPolicy;
   log: Logger;
   now: () => number;
   metrics: ProcessorMetrics;
@@ -51,13 +55,17 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
   }
 
   return async (ctx) => {
-    const letters: DeadLetter[] = [];
+    const failures: Failure[] = [];
     const seen = new Set<string>();
     const events: DecodedEvent[] = [];
-    for (const m of ctx.messages) {
+    // Retry-topic messages not yet due stay unread: the partition pauses until the first one is.
+    const { due, waitMs } = ctx.topic === deps.retryTopic ? duePrefix(ctx.messages, now()) : { due: ctx.messages.length, waitMs: undefined };
+    const messages = ctx.messages.slice(0, due);
+    const paused = waitMs === undefined ? {} : { pauseMs: waitMs };
+    for (const m of messages) {
       const r = decodeMessage(m);
       if (!r.ok) {
-        letters.push({ message: m, topic: ctx.topic, partition: ctx.partition, error: r.error, attempts: 1 });
+        failures.push({ message: m, topic: ctx.topic, partition: ctx.partition, error: r.error });
         continue;
       }
       // Kafka redeliveries and HubSpot retries inside one batch: keep the first copy.
@@ -68,33 +76,41 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
       seen.add(r.value.deliveryKey);
       events.push(r.value);
     }
-    const last = ctx.messages[ctx.messages.length - 1];
-    if (!last) return { lastDurableOffset: null };
+    const last = messages[messages.length - 1];
+    if (!last) return { lastDurableOffset: null, ...paused };
 
     if (events.length > 0) {
       const outcomes = await enricher.enrich(events.map((d) => d.ref));
       for (const o of outcomes.values()) metrics.enrichment.inc({ state: o.state });
       const outcome = await persistWithRetry(ctx, events, outcomes);
-      if (outcome === 'stopped') return { lastDurableOffset: null };
+      if (outcome === 'stopped') return { lastDurableOffset: null, ...paused };
       if (outcome instanceof Error) {
         // A whole batch refused for a non-retryable reason: find the rows that cause it and
-        // dead-letter only those, so one bad event cannot stall its partition.
+        // route only those away (retry topic or DLQ), so one bad event cannot stall its partition.
         log.error({ err: outcome, partition: ctx.partition }, 'batch refused by the database; isolating bad events');
         for (const d of events) {
           const single = await persistWithRetry(ctx, [d], outcomes);
-          if (single === 'stopped') return { lastDurableOffset: null };
+          if (single === 'stopped') return { lastDurableOffset: null, ...paused };
           if (single instanceof Error) {
-            const message = ctx.messages.find((m) => m.offset === d.offset);
-            if (message) letters.push({ message, topic: ctx.topic, partition: ctx.partition, error: single, attempts: 1 });
+            const message = messages.find((m) => m.offset === d.offset);
+            if (message) failures.push({ message, topic: ctx.topic, partition: ctx.partition, error: single });
           }
         }
       }
     }
-    if (letters.length > 0) {
-      await publishDeadLetters(deps.producer, deps.dlqTopic, letters, now());
-      metrics.deadLettered.inc(letters.length);
-      for (const l of letters) log.warn({ offset: l.message.offset, partition: ctx.partition, error: l.error.message }, 'dead-lettered message');
+    if (failures.length > 0) {
+      const at = now();
+      const routes = failures.map((f) => routeFailure(f, deps.retry, at));
+      const retries = routes.filter((r) => r.to === 'retry').map((r) => r.letter);
+      const dead = routes.filter((r) => r.to === 'dlq').map((r) => r.letter);
+      // Both writes are acknowledged before the offsets move; if either fails, the batch is redelivered.
+      await publishDeadLetters(deps.producer, deps.retryTopic, retries, at);
+      await publishDeadLetters(deps.producer, deps.dlqTopic, dead, at);
+      metrics.retried.inc(retries.length);
+      metrics.deadLettered.inc(dead.length);
+      for (const l of retries) log.warn({ topic: ctx.topic, offset: l.message.offset, partition: ctx.partition, attempts: l.attempts, notBefore: l.notBefore, error: l.error.message }, 'message sent to the retry topic');
+      for (const l of dead) log.warn({ topic: ctx.topic, offset: l.message.offset, partition: ctx.partition, attempts: l.attempts, error: l.error.message }, 'dead-lettered message');
     }
-    return { lastDurableOffset: last.offset };
+    return { lastDurableOffset: last.offset, ...paused };
   };
 }

@@ -4,6 +4,7 @@ export interface ProcessorMetrics {
   stored: Counter<string>;
   duplicates: Counter<string>;
   deadLettered: Counter<string>;
+  retried: Counter<string>;
   enrichment: Counter<string>;
 }
 
@@ -12,6 +13,7 @@ export function createProcessorMetrics(registry: Registry): ProcessorMetrics {
     stored: new Counter({ name: 'hookstream_processor_events_stored_total', help: 'New event rows committed', registers: [registry] }),
     duplicates: new Counter({ name: 'hookstream_processor_duplicates_total', help: 'Redelivered or repeated events that added no row', registers: [registry] }),
     deadLettered: new Counter({ name: 'hookstream_processor_dead_lettered_total', help: 'Messages sent to the dead-letter topic', registers: [registry] }),
+    retried: new Counter({ name: 'hookstream_processor_retried_total', help: 'Messages sent to the retry topic to be processed again later', registers: [registry] }),
     enrichment: new Counter({ name: 'hookstream_processor_enrichment_total', help: 'Enrichment outcomes per object', labelNames: ['state'], registers: [registry] }),
   };
 }

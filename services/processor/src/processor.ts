@@ -53,6 +53,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   const producer = createProducer(kafka, log);
   const sweeper = createSweeper({ writer, enricher, log: log.child({ component: 'sweeper' }), now, intervalMs: config.ENRICH_SWEEP_INTERVAL_MS });
   let consumer: BatchConsumer | undefined;
+  const retryTopic = config.KAFKA_RETRY_TOPIC ?? `${config.KAFKA_TOPIC}.retry`;
 
   return {
     sweeper,
@@ -61,14 +62,25 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       await ensureTopics(kafka, [
         { topic: config.KAFKA_TOPIC, numPartitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR },
         { topic: config.KAFKA_DLQ_TOPIC, numPartitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR },
+        { topic: retryTopic, numPartitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR },
       ], log);
       await producer.connect();
       consumer = createBatchConsumer(kafka, {
         groupId: config.KAFKA_GROUP_ID,
-        topics: [config.KAFKA_TOPIC],
+        topics: [config.KAFKA_TOPIC, retryTopic],
         log: log.child({ component: 'consumer' }),
         partitionsConsumedConcurrently: config.PROCESSOR_PARTITION_CONCURRENCY,
-        handle: createBatchHandler({ writer, enricher, producer, dlqTopic: config.KAFKA_DLQ_TOPIC, log, now, metrics }),
+        handle: createBatchHandler({
+          writer,
+          enricher,
+          producer,
+          dlqTopic: config.KAFKA_DLQ_TOPIC,
+          retryTopic,
+          retry: { maxAttempts: config.PROCESSOR_MAX_ATTEMPTS, baseMs: config.PROCESSOR_RETRY_BASE_MS, maxMs: config.PROCESSOR_RETRY_MAX_MS },
+          log,
+          now,
+          metrics,
+        }),
       });
       await consumer.start();
       sweeper.start();
