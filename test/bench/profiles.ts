@@ -1,0 +1,58 @@
+/**
+ * Sizes of a run. `quick` (npm run bench) finishes in under 5 minutes on a 2-core machine;
+ * `full` (npm run bench:full) runs longer and larger for steadier figures.
+ */
+export interface Profile {
+  name: 'quick' | 'full';
+  http: { connections: number; batchConnections: number; durationSec: number; warmupSec: number };
+  /** Records ProducerPerformance sends. */
+  kafkaRecords: number;
+  /** Events pre-filled for each processor run (1 and 2 replicas). */
+  processorEvents: number;
+  /** Duration of the end-to-end run at half of the maximum sustained load. */
+  e2eSec: number;
+  /** Rows in the events-api table (at least 1 million). */
+  eventsApiRows: number;
+  eventsApi: { connections: number; durationSec: number };
+  /** Extra settings for edge / processor processes (tuning experiments: BENCH_EDGE_ENV / BENCH_PROCESSOR_ENV as JSON). */
+  edgeEnv: Record<string, string>;
+  processorEnv: Record<string, string>;
+}
+
+function envJson(name: string): Record<string, string> {
+  const raw = process.env[name];
+  if (!raw) return {};
+  const parsed = JSON.parse(raw) as unknown;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${name} must be a JSON object of settings`);
+  return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
+}
+
+export function loadProfile(name: string): Profile {
+  const common = { edgeEnv: envJson('BENCH_EDGE_ENV'), processorEnv: envJson('BENCH_PROCESSOR_ENV') };
+  switch (name) {
+    case 'quick':
+      return {
+        name: 'quick',
+        http: { connections: 32, batchConnections: 16, durationSec: 10, warmupSec: 3 },
+        kafkaRecords: 300_000,
+        processorEvents: 20_000,
+        e2eSec: 15,
+        eventsApiRows: 1_000_000,
+        eventsApi: { connections: 4, durationSec: 8 },
+        ...common,
+      };
+    case 'full':
+      return {
+        name: 'full',
+        http: { connections: 64, batchConnections: 32, durationSec: 30, warmupSec: 5 },
+        kafkaRecords: 2_000_000,
+        processorEvents: 100_000,
+        e2eSec: 60,
+        eventsApiRows: 2_000_000,
+        eventsApi: { connections: 8, durationSec: 30 },
+        ...common,
+      };
+    default:
+      throw new Error(`unknown profile "${name}" (quick or full)`);
+  }
+}

@@ -1,0 +1,159 @@
+import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
+import type { BenchEnv } from '../env.js';
+import { closedLoop, type LoadResult } from '../load.js';
+import type { Figure } from '../report.js';
+import type { Profile } from '../profiles.js';
+import { percentile, round } from '../stats.js';
+import { BENCH_API_TOKEN, contactProperties, importEvent } from '../workload.js';
+
+const PORTALS = [62515, 62516, 62517, 62518];
+const SEED_ROWS = 1000;
+
+const COLUMNS = [
+  'provider', 'portal_id', 'app_id', 'subscription_id', 'event_id', 'subscription_type', 'object_type', 'object_type_id',
+  'object_id', 'occurred_at', 'received_at', 'processed_at', 'attempt_number', 'change_source', 'change_flag',
+  'property_name', 'property_value', 'request_id', 'raw', 'enrichment', 'enrichment_state', 'enrichment_attempts',
+  'enrichment_error', 'enrichment_next_at', 'enriched_at',
+];
+
+/** Columns of a copied row: new event_id/object_id/times so the unique key stays unique. */
+function copyExpressions(offset: number): string {
+  return COLUMNS.map((c) => {
+    switch (c) {
+      case 'event_id':
+        return `event_id + ${offset}`;
+      case 'object_id':
+        return `object_id + ${offset}`;
+      case 'occurred_at':
+      case 'received_at':
+      case 'processed_at':
+      case 'enriched_at':
+        return `${c} + ${offset} * 60000`;
+      default:
+        return c;
+    }
+  }).join(', ');
+}
+
+/**
+ * At least `rows` realistic rows in a fresh events table, fast: 1,000 rows written like the
+ * processor writes them (raw event JSON, enrichment snapshot), then doubled server-side with
+ * INSERT … SELECT until the count is reached (no client round trip per row).
+ */
+async function bulkLoad(pool: Pool, rows: number): Promise<{ rows: number; seconds: number }> {
+  const started = Date.now();
+  const now = 1_769_000_000_000;
+  const seed = Array.from({ length: SEED_ROWS }, (_, i) => {
+    const e = { ...importEvent(i, 41), portalId: PORTALS[i % PORTALS.length] as number };
+    const snapshot = { id: String(e.objectId), properties: contactProperties(e.objectId), createdAt: new Date(now).toISOString(), updatedAt: new Date(now).toISOString(), archived: false };
+    return [
+      'hubspot', e.portalId, e.appId, e.subscriptionId, e.eventId, e.subscriptionType, 'contact', '0-1', e.objectId,
+      e.occurredAt, e.occurredAt + 150, e.occurredAt + 400, 0, e.changeSource, e.changeFlag ?? null,
+      e.propertyName ?? null, e.propertyValue ?? null, '3f0e2a4c-2a6b-4a51-9c8e-6f1d2b7a9e10', JSON.stringify(e), JSON.stringify(snapshot),
+      'enriched', 1, null, null, e.occurredAt + 400,
+    ];
+  });
+  await pool.query(`INSERT INTO events (${COLUMNS.join(', ')}) VALUES ${seed.map(() => `(${COLUMNS.map(() => '?').join(', ')})`).join(', ')}`, seed.flat());
+  let count = SEED_ROWS;
+  while (count < rows) {
+    const take = Math.min(count, rows - count);
+    await pool.query(`INSERT INTO events (${COLUMNS.join(', ')}) SELECT ${copyExpressions(count)} FROM events ORDER BY id LIMIT ${take}`);
+    count += take;
+  }
+  return { rows: count, seconds: round((Date.now() - started) / 1000, 1) };
+}
+
+/** A keyset cursor at (occurredAt, id), in the format the first page's nextCursor shows. */
+function cursorAt(sample: string, occurredAt: number, id: number): string {
+  const c = JSON.parse(Buffer.from(sample, 'base64url').toString('utf8')) as Record<string, unknown>;
+  if (typeof c.t !== 'number' || typeof c.i !== 'number') throw new Error(`events-api cursor format changed (${JSON.stringify(c)}); update cursorAt()`);
+  return Buffer.from(JSON.stringify({ ...c, t: occurredAt, i: id })).toString('base64url');
+}
+
+/** The database answering the same page directly: `concurrency` loops of raw mysql2 queries. */
+async function sqlLatencies(pool: Pool, queries: ReadonlyArray<{ sql: string; params: unknown[] }>, concurrency: number, seconds: number): Promise<{ p50: number; p99: number; n: number }> {
+  const until = Date.now() + seconds * 1000;
+  const samples: number[] = [];
+  let k = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < until) {
+        const q = queries[k++ % queries.length] as { sql: string; params: unknown[] };
+        const t = process.hrtime.bigint();
+        await pool.query(q.sql, q.params);
+        samples.push(Number(process.hrtime.bigint() - t) / 1e6);
+      }
+    }),
+  );
+  return { p50: round(percentile(samples, 50), 2), p99: round(percentile(samples, 99), 2), n: samples.length };
+}
+
+const KEYSET = 'occurred_at >= ? AND (occurred_at > ? OR (occurred_at = ? AND id > ?))';
+
+export async function runEventsApiSection(env: BenchEnv, profile: Profile): Promise<Figure[]> {
+  const db = await env.newDatabase('api');
+  const pool = createPool({ uri: db.url, connectionLimit: profile.eventsApi.connections });
+  try {
+    env.progress(`events-api: loading ${profile.eventsApiRows} rows`);
+    const load = await bulkLoad(pool, profile.eventsApiRows);
+    await pool.query('ANALYZE TABLE events');
+    env.progress(`events-api: ${load.rows} rows in ${load.seconds} s; measuring pages`);
+
+    // Deep positions: 50 % … 99 % of the table in (occurred_at, id) order, overall and in one portal.
+    const depths = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99];
+    const positions: Array<{ t: number; i: number }> = [];
+    const portalPositions: Array<{ t: number; i: number }> = [];
+    for (const d of depths) {
+      const [r] = await pool.query<RowDataPacket[]>(`SELECT occurred_at AS t, id AS i FROM events FORCE INDEX (ix_events_occurred) ORDER BY occurred_at, id LIMIT 1 OFFSET ${Math.floor(load.rows * d)}`);
+      const [p] = await pool.query<RowDataPacket[]>(`SELECT occurred_at AS t, id AS i FROM events FORCE INDEX (ix_events_portal_occurred) WHERE portal_id = ? ORDER BY occurred_at, id LIMIT 1 OFFSET ${Math.floor((load.rows / PORTALS.length) * d)}`, [PORTALS[1]]);
+      if (r[0]) positions.push({ t: Number(r[0].t), i: Number(r[0].i) });
+      if (p[0]) portalPositions.push({ t: Number(p[0].t), i: Number(p[0].i) });
+    }
+
+    const api = await env.spawn('events-api', 'services/events-api/src/main.ts', env.serviceEnv({ DATABASE_URL: db.url, EVENTS_API_TOKENS: BENCH_API_TOKEN }));
+    let first: LoadResult;
+    let deep: LoadResult;
+    let portalDeep: LoadResult;
+    try {
+      const headers = { authorization: `Bearer ${BENCH_API_TOKEN}` };
+      const firstRes = await fetch(`${api.url}/events?limit=100`, { headers });
+      const firstPage = (await firstRes.json()) as { events: unknown[]; nextCursor: string | null };
+      if (firstPage.events.length !== 100 || !firstPage.nextCursor) throw new Error(`events-api first page: ${firstRes.status}, ${firstPage.events?.length} events`);
+      const deepPaths = positions.map((p) => `/events?limit=100&cursor=${cursorAt(firstPage.nextCursor as string, p.t, p.i)}`);
+      const portalPaths = portalPositions.map((p) => `/events?portalId=${PORTALS[1]}&limit=100&cursor=${cursorAt(firstPage.nextCursor as string, p.t, p.i)}`);
+      for (const path of [...deepPaths, ...portalPaths]) {
+        const res = await fetch(`${api.url}${path}`, { headers });
+        const body = (await res.json()) as { events: unknown[] };
+        if (res.status !== 200 || body.events.length !== 100) throw new Error(`events-api deep page ${path}: ${res.status}, ${body.events?.length} events`);
+      }
+      const { connections, durationSec } = profile.eventsApi;
+      first = await closedLoop({ url: `${api.url}/events?limit=100`, headers, connections, durationSec, warmupSec: 2 });
+      deep = await closedLoop({ url: api.url, requests: deepPaths.map((path) => ({ path, headers })), connections, durationSec, warmupSec: 2 });
+      portalDeep = await closedLoop({ url: api.url, requests: portalPaths.map((path) => ({ path, headers })), connections, durationSec, warmupSec: 2 });
+      for (const [what, r] of [['first', first], ['deep', deep], ['portal deep', portalDeep]] as const) {
+        if (r.non2xx > 0 || r.errors > 0) throw new Error(`events-api ${what} pages: ${r.non2xx} non-2xx, ${r.errors} errors`);
+      }
+    } finally {
+      await api.stop();
+    }
+
+    const { connections, durationSec } = profile.eventsApi;
+    const sqlSeconds = Math.max(3, Math.round(durationSec / 2));
+    const sqlFirst = await sqlLatencies(pool, [{ sql: 'SELECT * FROM events FORCE INDEX (ix_events_occurred) ORDER BY occurred_at, id LIMIT 101', params: [] }], connections, sqlSeconds);
+    const sqlDeep = await sqlLatencies(pool, positions.map((p) => ({ sql: `SELECT * FROM events FORCE INDEX (ix_events_occurred) WHERE ${KEYSET} ORDER BY occurred_at, id LIMIT 101`, params: [p.t, p.t, p.t, p.i] })), connections, sqlSeconds);
+    const sqlPortal = await sqlLatencies(pool, portalPositions.map((p) => ({ sql: `SELECT * FROM events FORCE INDEX (ix_events_portal_occurred) WHERE portal_id = ? AND ${KEYSET} ORDER BY occurred_at, id LIMIT 101`, params: [PORTALS[1], p.t, p.t, p.t, p.i] })), connections, sqlSeconds);
+
+    const details = (r: LoadResult, sql: { p50: number; p99: number; n: number }) => ({ http: { p50: r.p50, p99: r.p99, perSec: Math.round(r.okPerSec), ok: r.ok }, sql, rows: load.rows, loadSeconds: load.seconds, connections });
+    const note = `${load.rows} rows (loaded in ${load.seconds} s), ${connections} concurrent clients, 100 events a page; ceiling = the same page's SQL straight from mysql2`;
+    return [
+      { id: 'api.first.p50', label: 'events-api GET /events first page p50', value: first.p50, unit: 'ms', ceiling: sqlFirst.p50, ceilingLabel: 'raw SQL', higherIsBetter: false, note, details: details(first, sqlFirst) },
+      { id: 'api.first.p99', label: 'events-api GET /events first page p99', value: first.p99, unit: 'ms', ceiling: sqlFirst.p99, ceilingLabel: 'raw SQL', higherIsBetter: false },
+      { id: 'api.deep.p50', label: 'events-api deep pages (50–99 %) p50', value: deep.p50, unit: 'ms', ceiling: sqlDeep.p50, ceilingLabel: 'raw SQL', higherIsBetter: false, details: details(deep, sqlDeep) },
+      { id: 'api.deep.p99', label: 'events-api deep pages (50–99 %) p99', value: deep.p99, unit: 'ms', ceiling: sqlDeep.p99, ceilingLabel: 'raw SQL', higherIsBetter: false, target: { kind: 'maxValue', max: 50 } },
+      { id: 'api.portalDeep.p99', label: 'events-api deep pages, one portal, p99', value: portalDeep.p99, unit: 'ms', ceiling: sqlPortal.p99, ceilingLabel: 'raw SQL', higherIsBetter: false, target: { kind: 'maxValue', max: 50 }, details: details(portalDeep, sqlPortal) },
+    ];
+  } finally {
+    await pool.end();
+    await db.drop();
+  }
+}
