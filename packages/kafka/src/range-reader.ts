@@ -38,7 +38,11 @@ export async function readRanges(kafka: Kafka, opts: ReadRangesOptions): Promise
   let finish!: (how: 'done' | 'aborted' | 'failed') => void;
   const finished = new Promise<'done' | 'aborted' | 'failed'>((resolve) => (finish = resolve));
   let failure: unknown;
-  const onAbort = () => finish('aborted');
+  // An abort waits for the chunk in hand: it must be committed before the consumer leaves.
+  let busy = false;
+  const onAbort = () => {
+    if (!busy) finish('aborted');
+  };
   if (opts.signal?.aborted) return 'aborted';
   opts.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -76,10 +80,16 @@ export async function readRanges(kafka: Kafka, opts: ReadRangesOptions): Promise
         }
         const last = messages[messages.length - 1];
         if (last) {
-          await opts.onMessages(batch.partition, messages);
-          r.next = BigInt(last.offset) + 1n;
-          resolveOffset(last.offset);
-          if (opts.commit) await consumer.commitOffsets([{ topic, partition: batch.partition, offset: String(r.next) }]);
+          busy = true;
+          try {
+            await opts.onMessages(batch.partition, messages);
+            r.next = BigInt(last.offset) + 1n;
+            resolveOffset(last.offset);
+            if (opts.commit) await consumer.commitOffsets([{ topic, partition: batch.partition, offset: String(r.next) }]);
+          } finally {
+            busy = false;
+          }
+          if (opts.signal?.aborted) finish('aborted');
         }
         // Control records and compacted gaps: the batch reached the end even without a message there.
         if (BigInt(batch.lastOffset()) + 1n >= r.end) r.next = r.end;

@@ -5,6 +5,8 @@ export interface CommandContext {
   /** Human-readable output (results, progress). Logs go to the logger, not here. */
   out: (line: string) => void;
   err: (line: string) => void;
+  /** Aborted on SIGINT/SIGTERM: long-running commands finish the step in hand and stop. */
+  signal?: AbortSignal;
 }
 
 export interface Command {

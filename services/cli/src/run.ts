@@ -2,7 +2,7 @@ import { UsageError, type CommandContext } from './command.js';
 import { COMMANDS } from './registry.js';
 
 /** `hookstream <command> [args]`; returns the exit code. Separate from main.ts so tests call it directly. */
-export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, out: CommandContext['out'], err: CommandContext['err']): Promise<number> {
+export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, out: CommandContext['out'], err: CommandContext['err'], signal?: AbortSignal): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === 'help') {
     out('usage: npm run cli -- <command> [options]\n\ncommands:');
@@ -16,7 +16,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, ou
   }
   const command = await load();
   try {
-    return await command.run({ args, env, out, err });
+    return await command.run({ args, env, out, err, ...(signal ? { signal } : {}) });
   } catch (e) {
     if (e instanceof UsageError) {
       err(`${name}: ${e.message}\nusage: ${command.usage}`);
