@@ -49,6 +49,8 @@ export interface FaultFigures {
   /** Refused events found on the topic. */
   kafkaRefused: number;
   deadLettered: number;
+  /** Messages the processors sent to their retry topic (events the database refused for a non-transient reason). */
+  retried: number;
   objects: number;
   stateMismatches: number;
   pendingEnrichment: number;
@@ -79,7 +81,7 @@ export function formatFigures(f: FaultFigures): string {
     ['stored but never sent', String(f.unknownStored)],
     ['Kafka messages / distinct events', `${f.kafkaMessages} / ${f.kafkaDistinct}`],
     ['acknowledged missing from Kafka / refused on Kafka', `${f.kafkaMissing} / ${f.kafkaRefused}`],
-    ['dead-lettered', String(f.deadLettered)],
+    ['sent to the retry topic / dead-lettered', `${f.retried} / ${f.deadLettered}`],
     ['objects / state mismatches vs clean replay', `${f.objects} / ${f.stateMismatches}`],
     ['pending enrichment at the end', String(f.pendingEnrichment)],
     ['throughput (acknowledged events/s)', f.acknowledgedPerSec.toFixed(1)],

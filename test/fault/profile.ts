@@ -1,0 +1,57 @@
+import type { CutMode } from '@hookstream/testkit';
+
+/** How hard and how long a fault run pushes. `short` runs in `npm test`; `long` is `npm run test:faults:long`. */
+export interface FaultProfile {
+  name: 'short' | 'long';
+  /** New deliveries per second (1–100 events each, ~25 on average). */
+  requestsPerSecond: number;
+  /** Traffic before the first fault, and between one fault's recovery and the next fault. */
+  warmupMs: number;
+  betweenFaultsMs: number;
+  /** SIGKILL-and-restart rounds (each kills the replica with the most uncommitted work). */
+  killRounds: number;
+  /** How long the broker stays dead before it is started again. */
+  brokerDownMs: number;
+  /** Database outage: the proxy between the processors and the database is cut this long. */
+  dbOutageMs: number;
+  /** New connections during the outage: reset at once, or held silently (a black hole). */
+  dbCutMode: CutMode;
+  hubspot429Ms: number;
+  hubspot5xxMs: number;
+  /** Bounds a hang only; assertions never depend on speed. */
+  testTimeoutMs: number;
+}
+
+const SHORT: FaultProfile = {
+  name: 'short',
+  requestsPerSecond: 4,
+  warmupMs: 8_000,
+  betweenFaultsMs: 4_000,
+  killRounds: 1,
+  brokerDownMs: 4_000,
+  // 30 s in the long profile; shorter here to keep `npm test` within a few minutes.
+  dbOutageMs: 10_000,
+  dbCutMode: 'refuse',
+  hubspot429Ms: 6_000,
+  hubspot5xxMs: 6_000,
+  testTimeoutMs: 10 * 60_000,
+};
+
+const LONG: FaultProfile = {
+  name: 'long',
+  requestsPerSecond: 8,
+  warmupMs: 30_000,
+  betweenFaultsMs: 20_000,
+  killRounds: 3,
+  brokerDownMs: 20_000,
+  dbOutageMs: 30_000,
+  dbCutMode: 'stall',
+  hubspot429Ms: 30_000,
+  hubspot5xxMs: 30_000,
+  testTimeoutMs: 45 * 60_000,
+};
+
+/** FAULT_PROFILE=long selects the long profile; anything else (or unset) the short one. */
+export function faultProfile(env: NodeJS.ProcessEnv = process.env): FaultProfile {
+  return env.FAULT_PROFILE === 'long' ? LONG : SHORT;
+}
