@@ -56,6 +56,10 @@ export interface ObjectState {
   createdAt: number | null;
   lastEventAt: number | null;
   snapshotAt: number | null;
+  /** Ids merged into this object (it survived their merge). */
+  mergedObjectIds: number[];
+  /** Set once a privacy deletion was received: properties are empty for good. */
+  privacyDeletedAt: number | null;
 }
 
 export interface EventsPage {

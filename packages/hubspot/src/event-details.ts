@@ -77,7 +77,8 @@ export function associationFactsOf(e: HubSpotEvent): AssociationFact[] {
     ];
   }
 
-  const name = typeof e.associationType === 'string' ? e.associationType : undefined;
+  // 100 characters is the stored column's limit; no documented name comes close.
+  const name = typeof e.associationType === 'string' && e.associationType.length <= 100 ? e.associationType : undefined;
   const at = name?.indexOf('_TO_') ?? -1;
   if (name === undefined || at <= 0) return [];
   const fromToken = name.slice(0, at);

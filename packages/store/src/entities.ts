@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import type { EnrichmentState, EventFields, ObjectState } from './types.js';
+import type { Association, EnrichmentState, EventFields, ObjectState } from './types.js';
 
 /**
  * TypeORM metadata for the tables the Initial migration creates (EntitySchema, no decorators).
@@ -90,8 +90,35 @@ export const ObjectStateEntity = new EntitySchema<ObjectStateRow>({
     lastEventAt: big('last_event_at', true),
     snapshotAt: big('snapshot_at', true),
     updatedAt: big('updated_at'),
+    mergedObjectIds: { type: 'json', name: 'merged_object_ids', nullable: true },
+    privacyDeletedAt: big('privacy_deleted_at', true),
   },
-  indices: [{ name: 'ix_state_recent', columns: ['portalId', 'objectType', 'lastEventAt'] }],
+  indices: [
+    { name: 'ix_state_recent', columns: ['portalId', 'objectType', 'lastEventAt'] },
+    { name: 'ix_state_merged_into', columns: ['portalId', 'objectType', 'mergedIntoObjectId'] },
+  ],
+});
+
+export interface ObjectAssociationRow extends Association {
+  updatedAt: number;
+}
+
+export const ObjectAssociationEntity = new EntitySchema<ObjectAssociationRow>({
+  name: 'ObjectAssociation',
+  tableName: 'object_associations',
+  columns: {
+    portalId: { ...big('portal_id'), primary: true },
+    fromObjectType: { ...str('from_object_type', 64), primary: true },
+    fromObjectId: { ...big('from_object_id'), primary: true },
+    toObjectType: { ...str('to_object_type', 64), primary: true },
+    toObjectId: { ...big('to_object_id'), primary: true },
+    associationType: { ...str('association_type', 100), primary: true },
+    isPrimary: { type: 'tinyint', name: 'is_primary', primary: true },
+    removed: { type: 'tinyint', name: 'removed' },
+    version: big('version'),
+    updatedAt: big('updated_at'),
+  },
+  indices: [{ name: 'ix_assoc_to', columns: ['portalId', 'toObjectType', 'toObjectId'] }],
 });
 
 export const EventSequenceEntity = new EntitySchema<EventSequenceRow>({
@@ -100,4 +127,4 @@ export const EventSequenceEntity = new EntitySchema<EventSequenceRow>({
   columns: { id: { type: 'tinyint', primary: true } },
 });
 
-export const ENTITIES = [EventEntity, ObjectStateEntity, EventSequenceEntity];
+export const ENTITIES = [EventEntity, ObjectStateEntity, EventSequenceEntity, ObjectAssociationEntity];

@@ -1,13 +1,15 @@
 /** @module store: MySQL/MariaDB persistence (TypeORM + mysql2): events, object state, keyset reads. */
 export type { DataSource } from 'typeorm';
 export { createDataSource, runMigrations, MIGRATIONS, type DataSourceOptions } from './data-source.js';
-export { ENTITIES, EventEntity, ObjectStateEntity, EventSequenceEntity, type EventRow, type ObjectStateRow } from './entities.js';
+export { ENTITIES, EventEntity, ObjectStateEntity, EventSequenceEntity, ObjectAssociationEntity, type EventRow, type ObjectStateRow, type ObjectAssociationRow } from './entities.js';
 export { StoreError, StoreUnavailableError, StoreValidationError } from './errors.js';
 export { applyUpdates } from './state/reduce.js';
+export { applyAssociationUpdates, associationWins } from './state/associations.js';
+export { redactRaw } from './write/privacy.js';
 export { createEventWriter } from './write/event-writer.js';
 export { createEventReader } from './read/event-reader.js';
 export { ENRICHMENT_STATES } from './types.js';
-export type { EnrichmentState, EventFields, ObjectRef, ObjectState, StateChange, StateUpdate } from './types.js';
+export type { Association, AssociationKey, AssociationUpdate, EnrichmentState, EventFields, ObjectRef, ObjectState, StateChange, StateUpdate } from './types.js';
 export type {
   ClaimedEvent,
   CompleteEnrichmentInput,
@@ -19,6 +21,11 @@ export type {
   PersistResult,
 } from './write/types.js';
 export type {
+  AssociationPosition,
+  AssociationQuery,
+  LifecycleEntry,
+  SubscriptionTypeCount,
+  SubscriptionTypeQuery,
   ChangesQuery,
   EventPosition,
   EventQuery,

@@ -1,4 +1,4 @@
-import type { EnrichmentState, ObjectState } from './types.js';
+import type { Association, EnrichmentState, ObjectState } from './types.js';
 
 /**
  * Row decoding shared by the writer and the reader. MySQL 8 returns JSON columns parsed, MariaDB
@@ -27,7 +27,7 @@ export function strOrNull(v: unknown): string | null {
 
 export const STATE_COLUMNS =
   'portal_id, object_type, object_id, properties, property_versions, archived, archived_version, ' +
-  'merged_into_object_id, merged_version, created_at, last_event_at, snapshot_at';
+  'merged_into_object_id, merged_version, created_at, last_event_at, snapshot_at, merged_object_ids, privacy_deleted_at';
 
 export function stateFromRow(r: Record<string, unknown>): ObjectState {
   return {
@@ -43,6 +43,29 @@ export function stateFromRow(r: Record<string, unknown>): ObjectState {
     createdAt: numOrNull(r.created_at),
     lastEventAt: numOrNull(r.last_event_at),
     snapshotAt: numOrNull(r.snapshot_at),
+    mergedObjectIds: idList(parseJson(r.merged_object_ids)),
+    privacyDeletedAt: numOrNull(r.privacy_deleted_at),
+  };
+}
+
+function idList(v: unknown): number[] {
+  return Array.isArray(v) ? v.map(num).filter((n) => Number.isSafeInteger(n)) : [];
+}
+
+export const ASSOCIATION_COLUMNS =
+  'portal_id, from_object_type, from_object_id, to_object_type, to_object_id, association_type, is_primary, removed, version';
+
+export function associationFromRow(r: Record<string, unknown>): Association {
+  return {
+    portalId: num(r.portal_id),
+    fromObjectType: String(r.from_object_type),
+    fromObjectId: num(r.from_object_id),
+    toObjectType: String(r.to_object_type),
+    toObjectId: num(r.to_object_id),
+    associationType: String(r.association_type),
+    isPrimary: num(r.is_primary) === 1,
+    removed: num(r.removed) === 1,
+    version: num(r.version),
   };
 }
 

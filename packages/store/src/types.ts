@@ -46,6 +46,13 @@ export interface ObjectState {
   createdAt: number | null;
   lastEventAt: number | null;
   snapshotAt: number | null;
+  /** Ids merged into this object (it survived their merge), ascending. */
+  mergedObjectIds: number[];
+  /**
+   * Set once a privacy deletion (GDPR) was received: properties stay empty, later values are
+   * dropped and the object stays archived, whatever the timestamps say. Earliest such event.
+   */
+  privacyDeletedAt: number | null;
 }
 
 /** A piece of information about one object, stamped with the time it was true (`at`, epoch ms). */
@@ -56,10 +63,39 @@ export type StateUpdate =
   | { kind: 'archived'; archived: boolean; at: number }
   | { kind: 'created'; at: number }
   | { kind: 'merged'; into: number; at: number }
+  /** This object survived a merge of `ids` into it. */
+  | { kind: 'absorbed'; ids: number[]; at: number }
+  /** Privacy deletion: personal data must go and never come back. */
+  | { kind: 'privacyDeleted'; at: number }
   /** Sent for every event: `lastEventAt` becomes the max. */
   | { kind: 'seen'; at: number };
 
 export interface StateChange {
   ref: ObjectRef;
   updates: StateUpdate[];
+}
+
+/** Identity of one directed association (a row of object_associations). */
+export interface AssociationKey {
+  portalId: number;
+  fromObjectType: string;
+  fromObjectId: number;
+  toObjectType: string;
+  toObjectId: number;
+  /** Legacy name (CONTACT_TO_COMPANY) or `<category>:<typeId>` of generic events. */
+  associationType: string;
+  isPrimary: boolean;
+}
+
+/** An association added (removed=false) or removed, stamped with HubSpot's occurredAt. */
+export interface AssociationUpdate extends AssociationKey {
+  removed: boolean;
+  at: number;
+}
+
+/** Stored association: the newest (version, removed) information for its key. */
+export interface Association extends AssociationKey {
+  removed: boolean;
+  /** occurredAt of the event that decided the current value. */
+  version: number;
 }

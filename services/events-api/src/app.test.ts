@@ -183,7 +183,7 @@ describe('GET /events/changes', () => {
 
 describe('objects', () => {
   it('answers object state, or 404 when unknown', async () => {
-    const state = { portalId: 100, objectType: 'deal', objectId: 9, properties: { amount: '5' }, propertyVersions: { amount: 1 }, archived: false, archivedVersion: 0, mergedIntoObjectId: null, mergedVersion: 0, createdAt: 1, lastEventAt: 2, snapshotAt: null };
+    const state = { portalId: 100, objectType: 'deal', objectId: 9, properties: { amount: '5' }, propertyVersions: { amount: 1 }, archived: false, archivedVersion: 0, mergedIntoObjectId: null, mergedVersion: 0, createdAt: 1, lastEventAt: 2, snapshotAt: null, mergedObjectIds: [], privacyDeletedAt: null };
     const { app } = await build(createFakeReader([], [state]));
     expect(await get(app, '/portals/100/objects/deal/9')).toEqual({ status: 200, body: state, headers: expect.anything() });
     expect(await get(app, '/portals/100/objects/deal/10')).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });

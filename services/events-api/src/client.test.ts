@@ -12,7 +12,7 @@ import { createFakeReader, storedEvent } from './testing/fake-reader.js';
  */
 const TOKEN = 'client-contract-token-0123';
 const events = Array.from({ length: 45 }, (_, i) => storedEvent({ id: 500 + ((i * 11) % 45), occurredAt: 1_700_000_000_000 + (i % 6) * 1000, portalId: 7, objectId: 1 + (i % 3) }));
-const state = { portalId: 7, objectType: 'contact', objectId: 1, properties: { email: 'a@b.io' }, propertyVersions: { email: 5 }, archived: false, archivedVersion: 0, mergedIntoObjectId: null, mergedVersion: 0, createdAt: null, lastEventAt: 5, snapshotAt: null };
+const state = { portalId: 7, objectType: 'contact', objectId: 1, properties: { email: 'a@b.io' }, propertyVersions: { email: 5 }, archived: false, archivedVersion: 0, mergedIntoObjectId: null, mergedVersion: 0, createdAt: null, lastEventAt: 5, snapshotAt: null, mergedObjectIds: [], privacyDeletedAt: null };
 
 describe('@hookstream/client against events-api', () => {
   let app: FastifyInstance;

@@ -1,6 +1,8 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDataSource, runMigrations } from '../data-source.js';
+import { createDataSource, MIGRATIONS, runMigrations } from '../data-source.js';
+
+const ALL = MIGRATIONS.map((M) => new M().name);
 import { testDatabase, type TestDatabase } from '@hookstream/testkit';
 
 describe('migrations (real database)', () => {
@@ -22,11 +24,13 @@ describe('migrations (real database)', () => {
 
   it('applies the schema once even when two processes migrate at the same time; a rerun is a no-op', async () => {
     const [ra, rb] = await Promise.all([runMigrations(a), runMigrations(b)]);
-    expect([...ra, ...rb]).toEqual(['Initial1732300000000']);
+    expect([...ra, ...rb]).toEqual(ALL);
     expect(await runMigrations(a)).toEqual([]);
 
-    const tables = (await a.query('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE()')) as Array<{ t: string }>;
-    expect(tables.map((r) => r.t).sort()).toEqual(['event_sequence', 'events', 'migrations', 'object_state']);
+    const tables = (await a.query("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'")) as Array<{ t: string }>;
+    expect(tables.map((r) => r.t).sort()).toEqual(['event_sequence', 'events', 'migrations', 'object_associations', 'object_state']);
+    const views = (await a.query('SELECT table_name AS t FROM information_schema.views WHERE table_schema = DATABASE()')) as Array<{ t: string }>;
+    expect(views.map((r) => r.t)).toEqual(['contacts']);
     expect(await a.query('SELECT id FROM event_sequence')).toEqual([{ id: 1 }]);
 
     const idx = (await a.query(
@@ -60,9 +64,11 @@ describe('migrations (real database)', () => {
   });
 
   it('reverts and re-applies cleanly', async () => {
-    await a.undoLastMigration({ transaction: 'each' });
-    const left = (await a.query("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('events','object_state','event_sequence')")) as Array<{ n: number | string }>;
+    for (let i = 0; i < ALL.length; i++) await a.undoLastMigration({ transaction: 'each' });
+    const left = (await a.query(
+      "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('events','object_state','event_sequence','object_associations','contacts')",
+    )) as Array<{ n: number | string }>;
     expect(Number(left[0]?.n)).toBe(0);
-    expect(await runMigrations(a)).toEqual(['Initial1732300000000']);
+    expect(await runMigrations(a)).toEqual(ALL);
   });
 });

@@ -1,4 +1,4 @@
-import type { EnrichmentState, EventFields, ObjectRef, ObjectState } from '../types.js';
+import type { Association, EnrichmentState, EventFields, ObjectRef, ObjectState } from '../types.js';
 
 export type SortOrder = 'asc' | 'desc';
 
@@ -58,4 +58,47 @@ export interface EventReader {
   objectState(ref: ObjectRef): Promise<ObjectState | undefined>;
   /** One object's events in (occurred_at, id) order. */
   timeline(ref: ObjectRef, q: TimelineQuery): Promise<StoredEvent[]>;
+  /** Associations from this object, in (toObjectType, toObjectId, associationType, isPrimary) order. */
+  associations(ref: ObjectRef, q: AssociationQuery): Promise<Association[]>;
+  /** Lifecycle-stage history of a contact; undefined when the object is unknown, [] once privacy-deleted. */
+  lifecycle(ref: ObjectRef): Promise<LifecycleEntry[] | undefined>;
+  /** Stored events per subscription type (a scan: for operators, not hot paths). */
+  subscriptionTypeStats(q: SubscriptionTypeQuery): Promise<SubscriptionTypeCount[]>;
+}
+
+/** Keyset position in an object's associations: the last row already returned. */
+export interface AssociationPosition {
+  toObjectType: string;
+  toObjectId: number;
+  associationType: string;
+  isPrimary: boolean;
+}
+
+export interface AssociationQuery {
+  includeRemoved: boolean;
+  limit: number;
+  after?: AssociationPosition;
+}
+
+export interface LifecycleEntry {
+  stage: string | null;
+  /** HubSpot time: occurredAt of the propertyChange, updatedAt of the snapshot. */
+  at: number;
+  eventId: number;
+  subscriptionType: string;
+  source: 'propertyChange' | 'snapshot';
+}
+
+export interface SubscriptionTypeQuery {
+  portalId?: number;
+  /** Inclusive, epoch ms (occurredAt). */
+  from?: number;
+  to?: number;
+}
+
+export interface SubscriptionTypeCount {
+  subscriptionType: string;
+  events: number;
+  firstOccurredAt: number;
+  lastOccurredAt: number;
 }

@@ -22,7 +22,7 @@ function randomUpdate(rnd: () => number): StateUpdate {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   const value = (): string | null => pick(['a', 'b', 'B', '', null, '10', '9']);
   const name = (): string => pick(['email', 'firstname', 'lifecyclestage', '__proto__']);
-  switch (Math.floor(rnd() * 6)) {
+  switch (Math.floor(rnd() * 8)) {
     case 0:
       return { kind: 'property', name: name(), value: value(), at };
     case 1: {
@@ -39,6 +39,11 @@ function randomUpdate(rnd: () => number): StateUpdate {
       return { kind: 'created', at };
     case 4:
       return { kind: 'merged', into: Math.floor(rnd() * 3) + 1, at };
+    case 5:
+      return { kind: 'absorbed', ids: Array.from({ length: Math.floor(rnd() * 3) }, () => 100 + Math.floor(rnd() * 4)), at };
+    case 6:
+      // Rarer, so that most trials also exercise state without a tombstone.
+      return rnd() < 0.3 ? { kind: 'privacyDeleted', at } : { kind: 'seen', at };
     default:
       return { kind: 'seen', at };
   }
@@ -131,6 +136,33 @@ describe('applyUpdates', () => {
       { kind: 'seen', at: 40 },
     ]);
     expect(s).toMatchObject({ mergedIntoObjectId: 7, mergedVersion: 20, createdAt: 200, lastEventAt: 50 });
+  });
+
+  it('keeps a privacy tombstone over every later or earlier value, deletion and restore', () => {
+    const values: StateUpdate[] = [
+      { kind: 'property', name: 'email', value: 'ada@x.io', at: 1000 },
+      { kind: 'snapshot', properties: { firstname: 'Ada', email: 'old@x.io' }, at: 900, createdAt: 100, archived: false },
+    ];
+    const tomb: StateUpdate = { kind: 'privacyDeleted', at: 2000 };
+    const late: StateUpdate[] = [
+      { kind: 'property', name: 'email', value: 'late@x.io', at: 5000 },
+      { kind: 'snapshot', properties: { lastname: 'Lovelace' }, at: 6000, archived: false },
+      { kind: 'archived', archived: false, at: 7000 },
+    ];
+    const expected = applyUpdates(undefined, ref, [...values, tomb, ...late]);
+    expect(expected).toMatchObject({ properties: {}, propertyVersions: {}, archived: true, privacyDeletedAt: 2000, createdAt: 100, snapshotAt: 6000 });
+    const stepwise = applyUpdates(applyUpdates(applyUpdates(undefined, ref, values), ref, [tomb]), ref, late);
+    expect(stepwise).toEqual(expected);
+    // The earliest privacy deletion is the one recorded.
+    expect(applyUpdates(expected, ref, [{ kind: 'privacyDeleted', at: 1500 }]).privacyDeletedAt).toBe(1500);
+  });
+
+  it('collects the ids merged into a survivor as a sorted set', () => {
+    const s = applyUpdates(undefined, ref, [
+      { kind: 'absorbed', ids: [12, 11], at: 5 },
+      { kind: 'absorbed', ids: [11, 13], at: 3 },
+    ]);
+    expect(s.mergedObjectIds).toEqual([11, 12, 13]);
   });
 
   it('treats "__proto__" as an ordinary property name', () => {

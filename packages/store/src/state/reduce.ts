@@ -23,6 +23,8 @@ export function applyUpdates(state: ObjectState | undefined, ref: ObjectRef, upd
   let createdAt = state?.createdAt ?? null;
   let lastEventAt = state?.lastEventAt ?? null;
   let snapshotAt = state?.snapshotAt ?? null;
+  const absorbed = new Set<number>(state?.mergedObjectIds ?? []);
+  let privacyDeletedAt = state?.privacyDeletedAt ?? null;
 
   const setProperty = (name: string, value: string | null, at: number): void => {
     const current = props.get(name);
@@ -54,6 +56,12 @@ export function applyUpdates(state: ObjectState | undefined, ref: ObjectRef, upd
           merged = { value: u.into, at: u.at };
         }
         break;
+      case 'absorbed':
+        for (const id of u.ids) absorbed.add(id);
+        break;
+      case 'privacyDeleted':
+        privacyDeletedAt = minOf(privacyDeletedAt, u.at);
+        break;
       case 'seen':
         lastEventAt = maxOf(lastEventAt, u.at);
         break;
@@ -62,21 +70,27 @@ export function applyUpdates(state: ObjectState | undefined, ref: ObjectRef, upd
     }
   }
 
+  // A privacy tombstone beats every timestamp: whatever arrives before or after it, the object
+  // holds no property values and stays deleted. Applying it at the end (not as updates arrive)
+  // keeps the result a function of the set of updates, so order still does not matter.
+  const tombstoned = privacyDeletedAt !== null;
   // Sorted keys make the serialised JSON identical regardless of arrival order too.
-  const names = [...props.keys()].sort();
+  const names = tombstoned ? [] : [...props.keys()].sort();
   return {
     portalId: ref.portalId,
     objectType: ref.objectType,
     objectId: ref.objectId,
     properties: Object.fromEntries(names.map((n) => [n, props.get(n)?.value ?? null])),
     propertyVersions: Object.fromEntries(names.map((n) => [n, props.get(n)?.at ?? 0])),
-    archived: archived.value,
+    archived: archived.value || tombstoned,
     archivedVersion: archived.at,
     mergedIntoObjectId: merged.value,
     mergedVersion: merged.at,
     createdAt,
     lastEventAt,
     snapshotAt,
+    mergedObjectIds: [...absorbed].sort((a, b) => a - b),
+    privacyDeletedAt,
   };
 }
 

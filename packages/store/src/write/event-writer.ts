@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { StoreError } from '../errors.js';
 import { num } from '../rows.js';
-import { groupChanges, mergeState } from './state-merge.js';
+import { writeAssociations } from './associations.js';
+import { cascadeTombstones, redactEvent, redactStoredEvents } from './privacy.js';
+import { groupChanges, mergeState, refKey } from './state-merge.js';
 import { inTransaction, type TxOptions } from './tx.js';
 import type { ClaimedEvent, EventWriter, EventWriterOptions, NewEvent, PersistResult } from './types.js';
 import { clipError, validateEvents } from './validate.js';
@@ -23,15 +25,28 @@ export function createEventWriter(ds: DataSource, opts: EventWriterOptions = {})
   return {
     async persist(input) {
       validateEvents(input.events);
-      const changes = groupChanges(input.state);
-      if (input.events.length === 0 && changes.length === 0) return { inserted: 0, duplicates: 0 };
+      const associations = input.associations ?? [];
+      // Every event's object row is locked (created only if it has updates): a privacy tombstone
+      // committed by another writer is then seen before this batch inserts that object's events.
+      const changes = groupChanges([...input.state, ...input.events.map((e) => ({ ref: { portalId: e.portalId, objectType: e.objectType, objectId: e.objectId }, updates: [] }))]);
+      if (input.events.length === 0 && changes.length === 0 && associations.length === 0) return { inserted: 0, duplicates: 0 };
       // Serialised once, outside the transaction, so retries and lock hold times stay short.
-      const rows = input.events.map((e) => eventValues(e, input.now));
+      const plain = input.events.map((e) => eventValues(e, input.now));
       return inTransaction(ds, 'persist', tx, async (qr): Promise<PersistResult> => {
-        // Lock order everywhere: object_state rows (PK order) → event_sequence → events.
-        await mergeState(qr, changes, input.now);
-        if (input.events.length === 0) return { inserted: 0, duplicates: 0 };
+        // Lock order everywhere: object_state rows (PK order) → object_associations rows (PK
+        // order) → event_sequence → events.
+        const states = await mergeState(qr, changes, input.now);
+        const newlyTombstoned = await cascadeTombstones(qr, states, input.now);
+        await writeAssociations(qr, associations, input.now);
+        if (input.events.length === 0 && newlyTombstoned.length === 0) return { inserted: 0, duplicates: 0 };
         await lockSequence(qr);
+        for (const ref of newlyTombstoned) await redactStoredEvents(qr, ref);
+        // Events of a privacy-deleted object are stored redacted, however late they arrive.
+        const rows = input.events.map((e, i) =>
+          states.get(refKey({ portalId: e.portalId, objectType: e.objectType, objectId: e.objectId }))?.after?.privacyDeletedAt != null
+            ? eventValues(redactEvent(e), input.now)
+            : (plain[i] as unknown[]),
+        );
         let inserted = 0;
         for (const chunk of chunks(rows, chunkSize, chunkBytes)) {
           const params = chunk.flat();
@@ -88,9 +103,14 @@ export function createEventWriter(ds: DataSource, opts: EventWriterOptions = {})
         await mergeState(qr, changes, input.now);
         for (const r of results) {
           const pending = r.state === 'pending';
+          // A snapshot read for an object that has since been privacy-deleted is not stored (its
+          // object_state row is locked above whenever a snapshot is part of this call).
           await qr.query(
-            `UPDATE events SET enrichment_state = ?, enrichment = ?, enrichment_error = ?, enrichment_next_at = ?,
-               enrichment_attempts = ?, enriched_at = ?, enrichment_claim = NULL
+            `UPDATE events SET enrichment_state = ?,
+               enrichment = CASE WHEN EXISTS (SELECT 1 FROM object_state s WHERE s.portal_id = events.portal_id
+                 AND s.object_type = events.object_type AND s.object_id = events.object_id AND s.privacy_deleted_at IS NOT NULL)
+                 THEN NULL ELSE ? END,
+               enrichment_error = ?, enrichment_next_at = ?, enrichment_attempts = ?, enriched_at = ?, enrichment_claim = NULL
              WHERE id = ?`,
             [
               r.state,

@@ -4,6 +4,7 @@ import { applyUpdates, sameState } from '../state/reduce.js';
 import type { ObjectRef, ObjectState, StateChange, StateUpdate } from '../types.js';
 
 const LOCK_CHUNK = 200;
+const STATE_COLUMN_COUNT = STATE_COLUMNS.split(',').length;
 
 export function refKey(r: ObjectRef): string {
   return `${r.portalId}\u0000${r.objectType}\u0000${r.objectId}`;
@@ -35,9 +36,18 @@ export function refsWhere(refs: readonly ObjectRef[]): { sql: string; params: un
   return { sql: refs.map(() => '(portal_id = ? AND object_type = ? AND object_id = ?)').join(' OR '), params };
 }
 
+/** An object's state before and after a merge (undefined: no row). */
+export interface MergedState {
+  ref: ObjectRef;
+  before: ObjectState | undefined;
+  after: ObjectState | undefined;
+}
+
 /**
  * Locks the object_state rows of `changes`, merges the updates in JS and writes back only rows
- * whose information changed. Must run inside a transaction. Returns the number of rows written.
+ * whose information changed. Must run inside a transaction. Returns every object's state before
+ * and after, by refKey. A change with no updates only locks and reads its row (never creates it):
+ * the writer uses that to see privacy tombstones of objects whose events carry no state updates.
  *
  * Rows that do not exist yet are inserted with `ON DUPLICATE KEY UPDATE portal_id = portal_id`:
  * if another writer created one in the meantime, that no-op still takes its row lock (waiting
@@ -45,33 +55,34 @@ export function refsWhere(refs: readonly ObjectRef[]): { sql: string; params: un
  * object never fail the transaction. Reads use FORCE INDEX (PRIMARY): MariaDB may otherwise pick
  * ix_state_recent, whose (portal, type) prefix also matches, and lock-scan every such object.
  */
-export async function mergeState(qr: QueryRunner, changes: readonly StateChange[], now: number): Promise<number> {
-  if (changes.length === 0) return 0;
+export async function mergeState(qr: QueryRunner, changes: readonly StateChange[], now: number): Promise<Map<string, MergedState>> {
+  const out = new Map<string, MergedState>();
+  if (changes.length === 0) return out;
   const existing = await lockRows(qr, changes.map((c) => c.ref));
 
   const missing: StateChange[] = [];
-  const rows: ObjectState[] = [];
   for (const c of changes) {
     const prev = existing.get(refKey(c.ref));
     if (prev) {
       const next = applyUpdates(prev, c.ref, c.updates);
-      if (!sameState(applyUpdates(prev, c.ref, []), next)) rows.push(next);
-    } else {
+      if (!sameState(applyUpdates(prev, c.ref, []), next)) await updateRow(qr, next, now);
+      out.set(refKey(c.ref), { ref: c.ref, before: prev, after: next });
+    } else if (c.updates.length > 0) {
       missing.push(c);
+    } else {
+      out.set(refKey(c.ref), { ref: c.ref, before: undefined, after: undefined });
     }
   }
-  let written = 0;
-  for (const s of rows) written += await updateRow(qr, s, now);
 
   if (missing.length > 0) {
     const created = missing.map((c) => applyUpdates(undefined, c.ref, c.updates));
-    const rowSql = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+    const rowSql = `(${new Array(STATE_COLUMN_COUNT + 1).fill('?').join(', ')})`;
     const res = (await qr.query(
       `INSERT INTO object_state (${STATE_COLUMNS}, updated_at) VALUES ${created.map(() => rowSql).join(', ')}
        ON DUPLICATE KEY UPDATE portal_id = portal_id`,
       created.flatMap((s) => [...stateValues(s), now]),
     )) as { affectedRows: number };
-    written += res.affectedRows;
+    missing.forEach((c, i) => out.set(refKey(c.ref), { ref: c.ref, before: undefined, after: created[i] }));
     if (res.affectedRows < missing.length) {
       // Some rows appeared concurrently; we hold their locks now. Merging into every re-read row
       // is safe: for a row we inserted ourselves the merge changes nothing (updates are idempotent).
@@ -80,11 +91,14 @@ export async function mergeState(qr: QueryRunner, changes: readonly StateChange[
         const row = raced.get(refKey(c.ref));
         if (!row) throw new Error('object_state row vanished while locked');
         const next = applyUpdates(row, c.ref, c.updates);
-        if (!sameState(applyUpdates(row, c.ref, []), next)) written += await updateRow(qr, next, now);
+        if (!sameState(applyUpdates(row, c.ref, []), next)) await updateRow(qr, next, now);
+        // `before` stays undefined: a row we inserted ourselves is indistinguishable here from a
+        // concurrent one, and callers only use it to see what is new (treating it as new is safe).
+        out.set(refKey(c.ref), { ref: c.ref, before: undefined, after: next });
       }
     }
   }
-  return written;
+  return out;
 }
 
 async function lockRows(qr: QueryRunner, refs: readonly ObjectRef[]): Promise<Map<string, ObjectState>> {
@@ -107,7 +121,8 @@ async function lockRows(qr: QueryRunner, refs: readonly ObjectRef[]): Promise<Ma
 async function updateRow(qr: QueryRunner, s: ObjectState, now: number): Promise<number> {
   await qr.query(
     `UPDATE object_state SET properties = ?, property_versions = ?, archived = ?, archived_version = ?,
-       merged_into_object_id = ?, merged_version = ?, created_at = ?, last_event_at = ?, snapshot_at = ?, updated_at = ?
+       merged_into_object_id = ?, merged_version = ?, created_at = ?, last_event_at = ?, snapshot_at = ?,
+       merged_object_ids = ?, privacy_deleted_at = ?, updated_at = ?
      WHERE portal_id = ? AND object_type = ? AND object_id = ?`,
     [...stateValues(s).slice(3), now, s.portalId, s.objectType, s.objectId],
   );
@@ -129,5 +144,8 @@ function stateValues(s: ObjectState): unknown[] {
     s.createdAt,
     s.lastEventAt,
     s.snapshotAt,
+    s.mergedObjectIds.length > 0 ? JSON.stringify(s.mergedObjectIds) : null,
+    s.privacyDeletedAt,
   ];
 }
+

@@ -1,4 +1,4 @@
-import type { EnrichmentState, EventFields, StateChange } from '../types.js';
+import type { AssociationUpdate, EnrichmentState, EventFields, StateChange } from '../types.js';
 
 export interface NewEvent extends EventFields {
   enrichment: unknown | null;
@@ -12,6 +12,8 @@ export interface NewEvent extends EventFields {
 export interface PersistInput {
   events: NewEvent[];
   state: StateChange[];
+  /** Association adds/removes, applied newest-wins in the same transaction. */
+  associations?: AssociationUpdate[];
   /** Epoch ms; becomes processed_at and updated_at. */
   now: number;
 }

@@ -1,8 +1,17 @@
-import type { EventQuery, EventReader, ObjectRef, ObjectState, StoredEvent } from '@hookstream/store';
+import type { Association, EventQuery, EventReader, LifecycleEntry, ObjectRef, ObjectState, StoredEvent, SubscriptionTypeCount, SubscriptionTypeQuery } from '@hookstream/store';
+
+export interface FakeRelations {
+  associations?: Association[];
+  /** By `${portalId}:${objectType}:${objectId}`. */
+  lifecycle?: Map<string, LifecycleEntry[]>;
+  stats?: SubscriptionTypeCount[];
+}
 
 /** In-memory EventReader with the store's ordering and keyset semantics, for HTTP-level tests. */
-export function createFakeReader(events: StoredEvent[], states: ObjectState[] = []): EventReader & { calls: EventQuery[] } {
+export function createFakeReader(events: StoredEvent[], states: ObjectState[] = [], relations: FakeRelations = {}): EventReader & { calls: EventQuery[]; statsCalls: SubscriptionTypeQuery[] } {
   const calls: EventQuery[] = [];
+  const statsCalls: SubscriptionTypeQuery[] = [];
+  const assocOrder = (a: Association): string => [a.toObjectType, String(a.toObjectId).padStart(20, '0'), a.associationType, a.isPrimary ? 1 : 0].join('\u0000');
   const byTime = (a: StoredEvent, b: StoredEvent): number => a.occurredAt - b.occurredAt || a.id - b.id;
   const afterPos = (e: StoredEvent, q: Pick<EventQuery, 'order' | 'after'>): boolean => {
     if (!q.after) return true;
@@ -18,6 +27,7 @@ export function createFakeReader(events: StoredEvent[], states: ObjectState[] = 
 
   return {
     calls,
+    statsCalls,
     async list(q) {
       calls.push(q);
       const match = events.filter(
@@ -43,6 +53,22 @@ export function createFakeReader(events: StoredEvent[], states: ObjectState[] = 
     },
     async timeline(ref, q) {
       return ordered(events.filter((e) => sameRef(e, ref) && afterPos(e, q)), q.order).slice(0, q.limit);
+    },
+    async associations(ref, q) {
+      const after = q.after ? assocOrder({ ...q.after, portalId: 0, fromObjectType: '', fromObjectId: 0, removed: false, version: 0 }) : undefined;
+      return (relations.associations ?? [])
+        .filter((a) => a.portalId === ref.portalId && a.fromObjectType === ref.objectType && a.fromObjectId === ref.objectId)
+        .filter((a) => q.includeRemoved || !a.removed)
+        .filter((a) => after === undefined || assocOrder(a) > after)
+        .sort((a, b) => (assocOrder(a) < assocOrder(b) ? -1 : 1))
+        .slice(0, q.limit);
+    },
+    async lifecycle(ref) {
+      return relations.lifecycle?.get(`${ref.portalId}:${ref.objectType}:${ref.objectId}`);
+    },
+    async subscriptionTypeStats(q) {
+      statsCalls.push(q);
+      return relations.stats ?? [];
     },
   };
 }
