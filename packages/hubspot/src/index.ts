@@ -41,3 +41,17 @@ export type {
   BatchReadInput,
   BatchReadClient,
 } from './batch-read/types.js';
+export { createTokenCipher, parseEncryptionKey, keyIdFor, type TokenCipher, type TokenCipherOptions } from './oauth/cipher.js';
+export {
+  createOAuthClient,
+  classifyTokenFailure,
+  type OAuthClient,
+  type OAuthClientOptions,
+  type TokenGrant,
+  type AccessTokenInfo,
+} from './oauth/client.js';
+export { buildAuthorizeUrl, createStateSigner, HUBSPOT_AUTHORIZE_URL, type AuthorizeUrlInput, type StateSigner, type IssuedState } from './oauth/authorize.js';
+export { createTokenProvider, type TokenProvider, type TokenProviderOptions } from './oauth/token-provider.js';
+export { completeInstall, type InstallDeps, type InstalledPortal } from './oauth/install.js';
+export { HubSpotOAuthError, OAuthStateError, TokenCipherError, type OAuthFailureKind, type TokenCipherErrorCode } from './oauth/errors.js';
+export { tokenContext, type PortalTokenRecord, type PortalTokenRepository, type PortalTokenStatus, type RefreshedTokens } from './oauth/types.js';

@@ -78,6 +78,7 @@ export function createBatchReadClient(opts: BatchReadClientOptions): BatchReadCl
       }
       if (outcome.kind === 'fail') {
         if (outcome.blockPortalMs !== undefined) dailyBlocked.set(input.portalId, now() + outcome.blockPortalMs);
+        if (outcome.error.status === 401) opts.onAuthRejected?.(input.portalId, token);
         throw outcome.error;
       }
       const delay = Math.max(outcome.delayMs ?? backoff(n), outcome.minDelayMs ?? 0);

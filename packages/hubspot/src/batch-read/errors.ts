@@ -45,10 +45,13 @@ export class HubSpotAuthError extends HubSpotApiError {
   }
 }
 
-/** No access token is configured for the portal. */
+/**
+ * No access token for the portal. `retryable` (awaitingInstall) when an OAuth install can still
+ * supply one, so its events wait as pending; otherwise nothing configured ever could.
+ */
 export class HubSpotNoTokenError extends HubSpotApiError {
-  constructor(message: string, options: HubSpotApiErrorOptions = {}) {
-    super(message, 'HUBSPOT_NO_TOKEN', false, options);
+  constructor(message: string, options: HubSpotApiErrorOptions & { awaitingInstall?: boolean } = {}) {
+    super(message, 'HUBSPOT_NO_TOKEN', options.awaitingInstall === true, options);
   }
 }
 

@@ -19,8 +19,10 @@ export interface BatchReadResult {
 export interface BatchReadClientOptions {
   /** e.g. https://api.hubapi.com (no trailing path) */
   baseUrl: string;
-  /** token of the portal, undefined = none configured */
+  /** token of the portal, undefined = none configured (may also throw HubSpotNoTokenError itself) */
   tokenFor: (portalId: number) => string | undefined | Promise<string | undefined>;
+  /** HubSpot answered 401 to this portal's token (e.g. TokenProvider.reportRejected). */
+  onAuthRejected?: (portalId: number, token: string) => void;
   log: Logger;
   /** @default 4 */
   maxRetries?: number;

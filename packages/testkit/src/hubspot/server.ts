@@ -3,6 +3,8 @@ import type { Logger } from '@hookstream/observability';
 import { createFaultPlan, type FakeFault } from './faults.js';
 import { batchReply, errorReply, faultReply, rateLimited, unauthorized, WINDOW_MS, type FakeReply } from './responses.js';
 import { canonicalObjectType, createObjectStore, type StoredObject, type UpsertInput } from './store.js';
+import { registerFakeOAuth, type FakeOAuth, type FakeOAuthOptions } from './oauth.js';
+import { registerFakeWebhooksApi, type FakeWebhooks, type FakeWebhooksOptions } from './webhooks-api.js';
 
 export interface FakeHubSpotOptions {
   /** @default 0 (OS-assigned) */
@@ -15,6 +17,10 @@ export interface FakeHubSpotOptions {
   rateLimitMax?: number;
   /** Clock for the rate window and timestamps; share it with a client's injected clock. @default Date.now */
   now?: () => number;
+  /** OAuth app (token endpoint, access-token info); tokens it issues are accepted by batch read. */
+  oauth?: FakeOAuthOptions;
+  /** Developer app for the Webhooks v3 API (settings, subscriptions; `?hapikey=`). */
+  webhooks?: FakeWebhooksOptions;
 }
 
 export interface FakeHubSpotCall {
@@ -38,6 +44,10 @@ export interface FakeHubSpot {
   failAll(fault: FakeFault): void;
   clearFaults(): void;
   readonly calls: FakeHubSpotCall[];
+  /** OAuth controls: authorize (get a code), revoke, expire tokens, token-endpoint calls. */
+  readonly oauth: FakeOAuth;
+  /** Webhooks v3 state: settings and subscriptions as HubSpot holds them. */
+  readonly webhooks: FakeWebhooks;
   close(): Promise<void>;
 }
 
@@ -84,12 +94,18 @@ export async function startFakeHubSpot(opts: FakeHubSpotOptions = {}): Promise<F
   // Without a logger instance Fastify logs nothing, which is what tests want by default.
   const loggerInstance: FastifyBaseLogger | undefined = opts.log === false ? undefined : opts.log;
   const app = Fastify({ loggerInstance });
+  const oauth = registerFakeOAuth(app, opts.oauth ?? {}, now);
+  const webhooks = registerFakeWebhooksApi(app, opts.webhooks ?? {}, now);
 
   /** undefined = rejected; null = accepted without a portal ('any'). */
   const portalOf = (authorization: string | undefined): number | null | undefined => {
     const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     const token = m?.[1];
     if (token === undefined) return undefined;
+    // Tokens issued by the fake's OAuth endpoint are bound to their portal, even under 'any'.
+    const issued = oauth.checkAccessToken(token);
+    if (issued.state === 'valid') return issued.portalId;
+    if (issued.state !== 'unknown') return undefined;
     if (tokens === 'any') return null;
     for (const [portalId, t] of tokens) if (t === token) return portalId;
     return undefined;
@@ -178,6 +194,8 @@ export async function startFakeHubSpot(opts: FakeHubSpotOptions = {}): Promise<F
     failAll: (fault) => faults.failAll(fault),
     clearFaults: () => faults.clear(),
     calls,
+    oauth,
+    webhooks,
     close: async () => {
       await app.close();
     },
