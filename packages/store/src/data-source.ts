@@ -4,6 +4,7 @@ import type { Logger } from '@hookstream/observability';
 import { ENTITIES } from './entities.js';
 import { Initial1732300000000 } from './migrations/1732300000000-Initial.js';
 import { ObjectRelations1795411426721 } from './migrations/1795411426721-ObjectRelations.js';
+import { PortalTokens1795411783285 } from './migrations/1795411783285-PortalTokens.js';
 
 export interface DataSourceOptions {
   /** `mysql://user:pass@host:port/db` */
@@ -14,7 +15,7 @@ export interface DataSourceOptions {
 }
 
 /** Every migration, in order. Listed explicitly: globs break under bundlers and tsx. */
-export const MIGRATIONS = [Initial1732300000000, ObjectRelations1795411426721];
+export const MIGRATIONS = [Initial1732300000000, ObjectRelations1795411426721, PortalTokens1795411783285];
 
 /**
  * Builds (does not connect) a DataSource for MySQL 8 / MariaDB 10.11. Call `initialize()`.

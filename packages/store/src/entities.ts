@@ -1,3 +1,4 @@
+import { PortalTokenEntity } from './tokens/entity.js';
 import { EntitySchema } from 'typeorm';
 import type { Association, EnrichmentState, EventFields, ObjectState } from './types.js';
 
@@ -127,4 +128,4 @@ export const EventSequenceEntity = new EntitySchema<EventSequenceRow>({
   columns: { id: { type: 'tinyint', primary: true } },
 });
 
-export const ENTITIES = [EventEntity, ObjectStateEntity, EventSequenceEntity, ObjectAssociationEntity];
+export const ENTITIES = [EventEntity, ObjectStateEntity, EventSequenceEntity, ObjectAssociationEntity, PortalTokenEntity];

@@ -35,3 +35,5 @@ export type {
   StoredEvent,
   TimelineQuery,
 } from './read/types.js';
+export { createPortalTokenRepository, makePortalEnrichmentDue } from './tokens/portal-token-repository.js';
+export { PortalTokenEntity, type PortalTokenRow } from './tokens/entity.js';
