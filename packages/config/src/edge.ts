@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { boolFlag, httpUrl, kafkaBrokers, logLevel, port, positiveInt, topicName } from './fields.js';
+import { boolFlag, httpUrl, kafkaBrokers, logLevel, mysqlUrl, port, positiveInt, topicName } from './fields.js';
 import { parseEnv } from './parse.js';
+import { DEFAULT_OAUTH_SCOPES, requireForOAuth, scopeList, tokenEncryptionKey } from './oauth.js';
 
 export const EdgeSchema = z.object({
   PORT: port(8080),
@@ -34,7 +35,23 @@ export const EdgeSchema = z.object({
   /** Larger request headers get 431. */
   EDGE_MAX_HEADER_BYTES: positiveInt(16 * 1024),
   SHUTDOWN_TIMEOUT_MS: positiveInt(20_000),
-});
+  /** OAuth install flow (GET /oauth/install, /oauth/callback); off unless HUBSPOT_CLIENT_ID is set. */
+  HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
+  /** Only the OAuth routes use the database (to store installed portals' tokens); webhooks never do. */
+  DATABASE_URL: mysqlUrl.optional(),
+  DATABASE_POOL_SIZE: positiveInt(2),
+  TOKEN_ENCRYPTION_KEY: tokenEncryptionKey.optional(),
+  /** Unset: PUBLIC_URL + /oauth/callback. Must be one of the app's redirect URLs in HubSpot. */
+  HUBSPOT_OAUTH_REDIRECT_URL: httpUrl.optional(),
+  HUBSPOT_OAUTH_SCOPES: scopeList(DEFAULT_OAUTH_SCOPES),
+  HUBSPOT_OAUTH_OPTIONAL_SCOPES: scopeList(''),
+  HUBSPOT_OAUTH_AUTHORIZE_URL: httpUrl.default('https://app.hubspot.com/oauth/authorize'),
+  HUBSPOT_API_BASE_URL: httpUrl.default('https://api.hubapi.com'),
+}).superRefine(requireForOAuth([
+  { key: 'DATABASE_URL', why: 'installed portals are stored there' },
+  { key: 'TOKEN_ENCRYPTION_KEY', why: 'tokens are stored encrypted' },
+  { key: 'HUBSPOT_OAUTH_REDIRECT_URL', why: 'or PUBLIC_URL: where HubSpot sends the user back', present: (v) => v.HUBSPOT_OAUTH_REDIRECT_URL !== undefined || v.PUBLIC_URL !== undefined },
+]));
 
 export type EdgeConfig = Readonly<z.infer<typeof EdgeSchema>>;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { boolFlag, httpUrl, kafkaBrokers, logLevel, mysqlUrl, port, positiveInt, topicName } from './fields.js';
 import { parseEnv } from './parse.js';
+import { previousEncryptionKeys, requireForOAuth, tokenEncryptionKey } from './oauth.js';
 
 /** Properties read for each object type when no HUBSPOT_ENRICH_PROPERTIES is given. */
 export const DEFAULT_ENRICH_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
@@ -51,6 +52,16 @@ export const ProcessorSchema = z.object({
   HUBSPOT_API_BASE_URL: httpUrl.default('https://api.hubapi.com'),
   /** Private-app or static token used for every portal; unset = events stored unenriched ("skipped"). */
   HUBSPOT_ACCESS_TOKEN: z.string().min(1).optional(),
+  /** The portal HUBSPOT_ACCESS_TOKEN belongs to (private app); unset = it serves every portal without an OAuth install. */
+  HUBSPOT_PORTAL_ID: z.coerce.number({ error: 'must be a HubSpot portal id' }).int().positive().optional(),
+  /** OAuth app: portals that installed it are enriched with their own (refreshed) tokens. */
+  HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
+  HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
+  TOKEN_ENCRYPTION_KEY: tokenEncryptionKey.optional(),
+  TOKEN_ENCRYPTION_PREVIOUS_KEYS: previousEncryptionKeys,
+  /** Per-replica snapshot cache: a read serves later events of the same object this long. 0 = off. */
+  ENRICH_CACHE_TTL_MS: z.coerce.number({ error: 'must be a non-negative integer' }).int().min(0).default(5_000),
+  ENRICH_CACHE_MAX_OBJECTS: positiveInt(20_000),
   HUBSPOT_ENRICH: boolFlag(true),
   HUBSPOT_ENRICH_PROPERTIES: enrichProperties,
   /** HubSpot allows 100 (public apps) to 190 (private apps, Pro/Enterprise) requests per 10 s. */
@@ -66,7 +77,10 @@ export const ProcessorSchema = z.object({
   PROCESSOR_RETRY_BASE_MS: positiveInt(30_000),
   PROCESSOR_RETRY_MAX_MS: positiveInt(600_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt(25_000),
-});
+}).superRefine(requireForOAuth([
+  { key: 'HUBSPOT_CLIENT_SECRET', why: 'refreshing OAuth tokens' },
+  { key: 'TOKEN_ENCRYPTION_KEY', why: 'opening stored OAuth tokens' },
+]));
 
 export type ProcessorConfig = Readonly<z.infer<typeof ProcessorSchema>>;
 
