@@ -6,7 +6,8 @@ import { decodeMessage, refKey, type DecodedEvent } from './decode.js';
 import type { Enricher, EnrichmentOutcome } from './enrich.js';
 import { duePrefix, routeFailure, type Failure, type RetryPolicy } from './failure-routing.js';
 import type { ProcessorMetrics } from './metrics.js';
-import { collectStateUpdates, toNewEvent } from './rows.js';
+import { collectAssociationUpdates, collectStateUpdates, toNewEvent } from './rows.js';
+import { createTypeCounter } from './type-counter.js';
 
 export interface BatchHandlerDeps {
   writer: EventWriter;
@@ -31,11 +32,13 @@ const isRetryable = (err: unknown) => (err as { retryable?: boolean })?.retryabl
  */
 export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
   const { writer, enricher, log, now, metrics } = deps;
+  const countTypes = createTypeCounter(metrics.subscriptionTypes, log);
 
   async function persistWithRetry(ctx: BatchContext, events: DecodedEvent[], outcomes: ReadonlyMap<string, EnrichmentOutcome>): Promise<'done' | 'stopped' | Error> {
     const input = {
       events: events.map((d) => toNewEvent(d, outcomes.get(refKey(d.ref)) ?? { state: 'pending', snapshot: null, error: 'not attempted', nextAt: now() })),
       state: collectStateUpdates(events, outcomes, now()),
+      associations: collectAssociationUpdates(events),
       now: now(),
     };
     for (let attempt = 1; ; attempt++) {
@@ -84,6 +87,7 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
       for (const o of outcomes.values()) metrics.enrichment.inc({ state: o.state });
       const outcome = await persistWithRetry(ctx, events, outcomes);
       if (outcome === 'stopped') return { lastDurableOffset: null, ...paused };
+      if (outcome === 'done') countTypes(events);
       if (outcome instanceof Error) {
         // A whole batch refused for a non-retryable reason: find the rows that cause it and
         // route only those away (retry topic or DLQ), so one bad event cannot stall its partition.
@@ -91,6 +95,7 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
         for (const d of events) {
           const single = await persistWithRetry(ctx, [d], outcomes);
           if (single === 'stopped') return { lastDurableOffset: null, ...paused };
+          if (single === 'done') countTypes([d]);
           if (single instanceof Error) {
             const message = messages.find((m) => m.offset === d.offset);
             if (message) failures.push({ message, topic: ctx.topic, partition: ctx.partition, error: single });

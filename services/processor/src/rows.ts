@@ -1,8 +1,8 @@
-import type { NewEvent, ObjectRef, StateUpdate } from '@hookstream/store';
+import type { AssociationUpdate, NewEvent, ObjectRef, StateUpdate } from '@hookstream/store';
 import type { DecodedEvent } from './decode.js';
 import { refKey } from './decode.js';
 import type { EnrichmentOutcome } from './enrich.js';
-import { snapshotUpdate, stateUpdatesFor } from './state-updates.js';
+import { associationUpdatesFor, snapshotUpdate, stateUpdatesFor } from './state-updates.js';
 
 /** One event row, with the enrichment outcome of its object. */
 export function toNewEvent(d: DecodedEvent, outcome: EnrichmentOutcome): NewEvent {
@@ -49,4 +49,9 @@ export function collectStateUpdates(events: readonly DecodedEvent[], outcomes: R
     if (snap && !byRef.get(refKey(d.ref))?.updates.some((u) => u.kind === 'snapshot')) add(d.ref, [snapshotUpdate(snap, readAt)]);
   }
   return [...byRef.values()];
+}
+
+/** Association adds/removes of a set of events (the store reduces duplicates newest-wins). */
+export function collectAssociationUpdates(events: readonly DecodedEvent[]): AssociationUpdate[] {
+  return events.flatMap((d) => associationUpdatesFor(d.event));
 }

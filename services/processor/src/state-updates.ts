@@ -1,5 +1,5 @@
-import type { CrmObject, HubSpotEvent } from '@hookstream/hubspot';
-import type { ObjectRef, StateUpdate } from '@hookstream/store';
+import { associationFactsOf, classifySubscriptionType, mergeFactOf, type CrmObject, type HubSpotEvent } from '@hookstream/hubspot';
+import type { AssociationUpdate, ObjectRef, StateUpdate } from '@hookstream/store';
 
 /** The action part of a subscription type: "contact.propertyChange" and "object.propertyChange" → "propertyChange". */
 export function actionOf(subscriptionType: string): string {
@@ -7,25 +7,29 @@ export function actionOf(subscriptionType: string): string {
   return dot === -1 ? subscriptionType : subscriptionType.slice(dot + 1);
 }
 
-function ids(value: unknown): number[] {
-  return Array.isArray(value) ? value.filter((v): v is number => Number.isSafeInteger(v)) : [];
-}
-
 /**
  * What one event says about object state, as provider-neutral updates stamped with the
  * event's occurredAt. The store applies them newest-wins, so arrival order does not matter.
+ *
+ * Only documented subscription types have effects. Any other type (HubSpot adds them without
+ * notice) is stored raw and only marks its object as seen: we cannot know what it means.
  */
 export function stateUpdatesFor(event: HubSpotEvent, ref: ObjectRef): Array<{ ref: ObjectRef; updates: StateUpdate[] }> {
   const at = event.occurredAt;
   const updates: StateUpdate[] = [{ kind: 'seen', at }];
   const out: Array<{ ref: ObjectRef; updates: StateUpdate[] }> = [{ ref, updates }];
-  switch (actionOf(event.subscriptionType)) {
+  const type = classifySubscriptionType(event.subscriptionType);
+  if (!type.known) return out;
+  switch (type.action) {
     case 'creation':
       updates.push({ kind: 'created', at });
       break;
     case 'deletion':
-    case 'privacyDeletion':
       updates.push({ kind: 'archived', archived: true, at });
+      break;
+    case 'privacyDeletion':
+      // HubSpot also sends a deletion, in either order; the tombstone alone already archives.
+      updates.push({ kind: 'privacyDeleted', at }, { kind: 'archived', archived: true, at });
       break;
     case 'restore':
       updates.push({ kind: 'archived', archived: false, at });
@@ -34,18 +38,38 @@ export function stateUpdatesFor(event: HubSpotEvent, ref: ObjectRef): Array<{ re
       if (event.propertyName) updates.push({ kind: 'property', name: event.propertyName, value: event.propertyValue ?? null, at });
       break;
     case 'merge': {
-      const primary = Number.isSafeInteger(event.primaryObjectId) ? (event.primaryObjectId as number) : ref.objectId;
-      for (const merged of ids(event.mergedObjectIds)) {
-        if (merged === primary) continue;
-        out.push({ ref: { ...ref, objectId: merged }, updates: [{ kind: 'seen', at }, { kind: 'merged', into: primary, at }] });
+      const m = mergeFactOf(event);
+      // The survivor (primary, or the new record a merge created) lists what was merged into it;
+      // each merged-away id points at it.
+      if (m.mergedAwayIds.length > 0) {
+        const survivor = m.survivorId === ref.objectId ? updates : pushRef(out, { ...ref, objectId: m.survivorId }, at);
+        survivor.push({ kind: 'absorbed', ids: m.mergedAwayIds, at });
+      }
+      for (const merged of m.mergedAwayIds) {
+        const target = merged === ref.objectId ? updates : pushRef(out, { ...ref, objectId: merged }, at);
+        target.push({ kind: 'merged', into: m.survivorId, at });
       }
       break;
     }
     default:
-      // associationChange, conversation.*, unknown types: stored as events; the timeline shows them.
+      // associationChange (see associationUpdatesFor), conversation.newMessage: the event is
+      // stored and shows in the timeline; the object is marked seen.
       break;
   }
   return out;
+}
+
+function pushRef(out: Array<{ ref: ObjectRef; updates: StateUpdate[] }>, ref: ObjectRef, at: number): StateUpdate[] {
+  const updates: StateUpdate[] = [{ kind: 'seen', at }];
+  out.push({ ref, updates });
+  return updates;
+}
+
+/** Association rows an associationChange event adds or removes (legacy events: both directions). */
+export function associationUpdatesFor(event: HubSpotEvent): AssociationUpdate[] {
+  const type = classifySubscriptionType(event.subscriptionType);
+  if (!type.known || type.action !== 'associationChange') return [];
+  return associationFactsOf(event).map((f) => ({ portalId: event.portalId, ...f, at: event.occurredAt }));
 }
 
 function epochMs(iso: string | undefined): number | undefined {
