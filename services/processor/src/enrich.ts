@@ -1,8 +1,7 @@
 import {
+  HubSpotApiError,
   HubSpotAuthError,
   HubSpotNoTokenError,
-  HubSpotRateLimitedError,
-  HubSpotUnavailableError,
   crmApiObjectType,
   type BatchReadClient,
   type CrmObject,
@@ -54,18 +53,21 @@ export function createEnricher(opts: EnricherOptions): Enricher {
         out.set(refKey(ref), found ? final('enriched', null, found) : final('not_found', 'object not found in HubSpot (deleted, merged away or never existed)'));
       }
     } catch (err) {
-      if (err instanceof HubSpotNoTokenError) {
-        for (const ref of group) out.set(refKey(ref), final('skipped', `no HubSpot token for portal ${portalId}`));
+      if (err instanceof HubSpotNoTokenError && !err.retryable) {
+        for (const ref of group) out.set(refKey(ref), final('skipped', err.message.slice(0, 500)));
         return;
       }
-      const retryable = err instanceof HubSpotUnavailableError || err instanceof HubSpotRateLimitedError || err instanceof HubSpotAuthError;
+      // Retryable: outages, rate limits, token refresh trouble (HubSpotOAuthError), and portals
+      // waiting for an OAuth install (HubSpotNoTokenError with retryable set).
+      const retryable = (err instanceof HubSpotApiError && err.retryable) || err instanceof HubSpotAuthError;
       if (!retryable) {
         opts.log.warn({ err, portalId, objectType }, 'enrichment refused by HubSpot; events stored unenriched');
         for (const ref of group) out.set(refKey(ref), final('skipped', (err as Error).message.slice(0, 500)));
         return;
       }
-      // Auth failures wait the longest: a token is fixed by a person, not by time.
-      const minDelay = err instanceof HubSpotAuthError ? opts.retryMaxMs : ((err as { retryAfterMs?: number }).retryAfterMs ?? 0);
+      // Auth failures and missing installs wait the longest: a person fixes them, not time (an
+      // install makes the portal's waiting events due at once, see makePortalEnrichmentDue).
+      const minDelay = err instanceof HubSpotAuthError || err instanceof HubSpotNoTokenError ? opts.retryMaxMs : ((err as { retryAfterMs?: number }).retryAfterMs ?? 0);
       opts.log.warn({ err: (err as Error).message, portalId, objectType, objects: group.length }, 'enrichment deferred');
       for (const ref of group) {
         const attempt = (attempts.get(refKey(ref)) ?? 0) + 1;

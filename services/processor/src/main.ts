@@ -21,5 +21,5 @@ await runService('processor', async () => {
   ], { timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
   await processor.start();
   if (health) await health.listen({ port: config.PORT, host: config.HOST });
-  log.info({ groupId: config.KAFKA_GROUP_ID, topic: config.KAFKA_TOPIC, enrichment: config.HUBSPOT_ENRICH && Boolean(config.HUBSPOT_ACCESS_TOKEN) }, 'processor running');
+  log.info({ groupId: config.KAFKA_GROUP_ID, topic: config.KAFKA_TOPIC, enrichment: config.HUBSPOT_ENRICH && Boolean(config.HUBSPOT_ACCESS_TOKEN || config.HUBSPOT_CLIENT_ID), oauth: Boolean(config.HUBSPOT_CLIENT_ID) }, 'processor running');
 });

@@ -7,6 +7,7 @@ import { createBatchHandler } from './batch-handler.js';
 import { createEnricher } from './enrich.js';
 import { createProcessorMetrics } from './metrics.js';
 import { createSweeper, type Sweeper } from './sweeper.js';
+import { createProcessorTokens } from './tokens.js';
 
 export interface ProcessorDeps {
   config: ProcessorConfig;
@@ -33,10 +34,11 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   const registry = deps.registry ?? createRegistry('processor');
   const metrics = createProcessorMetrics(registry);
   const writer = createEventWriter(deps.dataSource);
-  const token = config.HUBSPOT_ACCESS_TOKEN;
+  const tokens = createProcessorTokens(config, deps.dataSource, log, now);
   const client = createBatchReadClient({
     baseUrl: config.HUBSPOT_API_BASE_URL,
-    tokenFor: () => token,
+    tokenFor: (portalId) => tokens.tokenFor(portalId),
+    onAuthRejected: (portalId, token) => tokens.reportRejected(portalId, token),
     log: log.child({ component: 'hubspot' }),
     maxRequestsPer10s: config.HUBSPOT_MAX_REQUESTS_PER_10S,
     retryBudgetMs: config.ENRICH_INLINE_BUDGET_MS,

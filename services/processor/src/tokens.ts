@@ -1,0 +1,27 @@
+import type { ProcessorConfig } from '@hookstream/config';
+import { createOAuthClient, createTokenCipher, createTokenProvider, type TokenProvider } from '@hookstream/hubspot';
+import type { Logger } from '@hookstream/observability';
+import { createPortalTokenRepository, type DataSource } from '@hookstream/store';
+
+/**
+ * The processor's access tokens per portal: OAuth installs from the database (when
+ * HUBSPOT_CLIENT_ID is set) and/or the private-app token, for HUBSPOT_PORTAL_ID or, when that
+ * is unset, for every portal without an install.
+ */
+export function createProcessorTokens(config: ProcessorConfig, dataSource: DataSource, log: Logger, now: () => number): TokenProvider {
+  const oauth =
+    config.HUBSPOT_CLIENT_ID && config.HUBSPOT_CLIENT_SECRET && config.TOKEN_ENCRYPTION_KEY
+      ? {
+          client: createOAuthClient({ baseUrl: config.HUBSPOT_API_BASE_URL, clientId: config.HUBSPOT_CLIENT_ID, clientSecret: config.HUBSPOT_CLIENT_SECRET }),
+          repository: createPortalTokenRepository(dataSource),
+          cipher: createTokenCipher({ key: config.TOKEN_ENCRYPTION_KEY, previousKeys: config.TOKEN_ENCRYPTION_PREVIOUS_KEYS }),
+        }
+      : undefined;
+  return createTokenProvider({
+    staticToken: config.HUBSPOT_ACCESS_TOKEN,
+    staticPortalId: config.HUBSPOT_PORTAL_ID,
+    oauth,
+    log: log.child({ component: 'hubspot-tokens' }),
+    now,
+  });
+}
