@@ -38,7 +38,7 @@ describe('relations and privacy (real database)', () => {
     for (const t of ['events', 'object_state', 'object_associations']) await ds.query(`DELETE FROM ${t}`);
   });
 
-  const stateRows = async () =>
+  const stateRows = async (): Promise<Array<Record<string, unknown>>> =>
     ((await ds.query('SELECT * FROM object_state ORDER BY portal_id, object_type, object_id')) as Array<Record<string, unknown>>).map(({ updated_at: _u, ...r }) => ({
       ...r,
       properties: parseJson(r.properties),
