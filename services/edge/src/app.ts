@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { EdgeConfig } from '@hookstream/config';
-import { Counter, Histogram, createRegistry, type Logger, type Registry } from '@hookstream/observability';
-import { errorHandler } from './errors.js';
+import { Counter, Gauge, Histogram, createRegistry, type Logger, type Registry } from '@hookstream/observability';
+import { createClientErrorHandler, errorHandler } from './errors.js';
+import { createInflightGate } from './inflight.js';
 import type { EventPublisher } from './publisher.js';
 import { healthRoutes } from './routes/health.js';
 import { hubspotWebhookRoutes } from './routes/webhooks.js';
@@ -26,13 +27,23 @@ export async function buildEdgeApp(deps: EdgeDeps): Promise<FastifyInstance> {
     // Small default limit; the webhook route sets its own larger one.
     bodyLimit: 64 * 1024,
     // Slow or stalled clients must not pin sockets: HubSpot itself gives up after 5 s.
-    requestTimeout: 15_000,
-    connectionTimeout: 30_000,
-    keepAliveTimeout: 65_000,
+    requestTimeout: deps.config.EDGE_REQUEST_TIMEOUT_MS,
+    connectionTimeout: deps.config.EDGE_CONNECTION_TIMEOUT_MS,
+    keepAliveTimeout: deps.config.EDGE_KEEPALIVE_TIMEOUT_MS,
+    http: {
+      // Node rejects a headers timeout longer than the request timeout.
+      headersTimeout: Math.min(deps.config.EDGE_HEADERS_TIMEOUT_MS, deps.config.EDGE_REQUEST_TIMEOUT_MS),
+      maxHeaderSize: deps.config.EDGE_MAX_HEADER_BYTES,
+      // Node enforces the two timeouts above only on this sweep (default every 30 s).
+      connectionsCheckingInterval: 1000,
+    },
+    clientErrorHandler: createClientErrorHandler(deps.log, deps.config.EDGE_MAX_HEADER_BYTES),
     return503OnClosing: true,
   });
+  const gate = createInflightGate(deps.config.EDGE_MAX_INFLIGHT_BYTES);
   const requests = new Counter({ name: 'hookstream_edge_http_requests_total', help: 'HTTP replies by route and status', labelNames: ['route', 'status'], registers: [registry] });
   const accepted = new Counter({ name: 'hookstream_edge_events_accepted_total', help: 'Events acknowledged by Kafka and answered 2xx', registers: [registry] });
+  new Gauge({ name: 'hookstream_edge_inflight_bytes', help: 'Request and unsettled Kafka write bytes held (limit EDGE_MAX_INFLIGHT_BYTES)', registers: [registry], collect() { this.set(gate.used()); } });
   const produceSeconds = new Histogram({ name: 'hookstream_edge_produce_seconds', help: 'Time until Kafka acknowledged a delivery', buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4], registers: [registry] });
   app.addHook('onResponse', async (req, reply) => {
     requests.inc({ route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
@@ -49,6 +60,7 @@ export async function buildEdgeApp(deps: EdgeDeps): Promise<FastifyInstance> {
   await app.register(hubspotWebhookRoutes, {
     config: deps.config,
     publisher: deps.publisher,
+    gate,
     now: deps.now ?? Date.now,
     metrics: { accepted, produceSeconds },
   });

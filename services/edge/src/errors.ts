@@ -1,4 +1,7 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from '@hookstream/observability';
 
 /** Every error the edge answers with; the status tells HubSpot whether to retry (it retries all 4xx/5xx). */
 export abstract class EdgeError extends Error {
@@ -23,6 +26,14 @@ export class BadRequestError extends EdgeError {
 export class BrokerUnavailableError extends EdgeError {
   readonly code = 'BROKER_UNAVAILABLE';
   readonly httpStatus = 503;
+  readonly retryAfterSec = 5;
+}
+
+/** Over EDGE_MAX_INFLIGHT_BYTES: refused before the body is read, so memory stays bounded. */
+export class OverloadedError extends EdgeError {
+  readonly code = 'OVERLOADED';
+  readonly httpStatus = 503;
+  readonly retryAfterSec = 1;
 }
 
 /** Fastify's own errors (content-type parser, body limit) mapped to our codes. */
@@ -38,6 +49,7 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
   if (err instanceof EdgeError) {
     const level = err.httpStatus >= 500 ? 'error' : 'warn';
     req.log[level]({ code: err.code, reason: err.message, cause: err.cause }, 'webhook rejected');
+    if ('retryAfterSec' in err && typeof err.retryAfterSec === 'number') reply.header('retry-after', String(err.retryAfterSec));
     return reply.code(err.httpStatus).send({ code: err.code, message: err.message });
   }
   const fst = 'code' in err && typeof err.code === 'string' ? FASTIFY_CODES[err.code] : undefined;
@@ -49,4 +61,31 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
   if (status < 500) return reply.code(status).send({ code: 'BAD_REQUEST', message: err.message });
   req.log.error({ err }, 'unhandled error');
   return reply.code(500).send({ code: 'INTERNAL', message: 'Internal Server Error' });
+}
+
+/**
+ * Errors Node's HTTP parser raises before there is a request (header overflow, timeouts,
+ * malformed HTTP): answered with the same `{ code, message }` body and the connection closed.
+ * Fastify's default handler would log the error with its rawPacket, i.e. the request's
+ * headers, signature and bearer token included; this one logs the code only.
+ */
+export function createClientErrorHandler(log: Logger, maxHeaderBytes: number): (err: Error & { code?: string }, socket: Socket) => void {
+  return (err, socket) => {
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    const [status, code, message] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'HEADERS_TOO_LARGE', `request headers are larger than ${maxHeaderBytes} bytes`]
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'REQUEST_TIMEOUT', 'the request did not arrive in time']
+          : [400, 'BAD_REQUEST', 'malformed HTTP request'];
+    log.debug({ code: err.code, status }, 'client error');
+    const body = JSON.stringify({ code, message });
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    // A client that never reads must not keep the socket: end() alone waits for its FIN.
+    setTimeout(() => socket.destroy(), 1000).unref();
+  };
 }

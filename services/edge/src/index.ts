@@ -1,4 +1,4 @@
 /** @module edge: the HubSpot webhook receiver as an app factory (main.ts wires it to Kafka). */
 export { buildEdgeApp, type EdgeDeps } from './app.js';
 export { createKafkaPublisher, type EventPublisher } from './publisher.js';
-export { EdgeError, InvalidSignatureError, BadRequestError, BrokerUnavailableError } from './errors.js';
+export { EdgeError, InvalidSignatureError, BadRequestError, BrokerUnavailableError, OverloadedError } from './errors.js';

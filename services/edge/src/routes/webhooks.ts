@@ -4,12 +4,15 @@ import { eventKey, parseWebhookBatch, publicRequestUrl, verifySignature } from '
 import { encodeEnvelope } from '@hookstream/kafka';
 import type { EdgeConfig } from '@hookstream/config';
 import type { Counter, Histogram } from '@hookstream/observability';
-import { BadRequestError, BrokerUnavailableError, InvalidSignatureError } from '../errors.js';
+import { BadRequestError, BrokerUnavailableError, InvalidSignatureError, OverloadedError } from '../errors.js';
+import { once, type InflightGate } from '../inflight.js';
 import type { EventPublisher } from '../publisher.js';
+import { findUnstorable } from '../storable.js';
 
 export interface WebhookRouteOptions {
   config: EdgeConfig;
   publisher: EventPublisher;
+  gate: InflightGate;
   now: () => number;
   metrics: { accepted: Counter<string>; produceSeconds: Histogram<string> };
 }
@@ -22,7 +25,15 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * parser must stay in this scope, so that the signature is checked on the exact bytes
  * HubSpot signed and no other route loses its parsed body.
  */
-export const hubspotWebhookRoutes: FastifyPluginAsync<WebhookRouteOptions> = async (app, { config, publisher, now, metrics }) => {
+export const hubspotWebhookRoutes: FastifyPluginAsync<WebhookRouteOptions> = async (app, { config, publisher, gate, now, metrics }) => {
+  // Reserve the body's bytes before reading it; over budget, answer 503 without reading.
+  app.addHook('onRequest', async (req, reply) => {
+    const declared = Number(req.headers['content-length']);
+    const bytes = Number.isSafeInteger(declared) && declared >= 0 ? Math.min(declared, config.EDGE_BODY_LIMIT_BYTES) : config.EDGE_BODY_LIMIT_BYTES;
+    if (!gate.tryAcquire(bytes)) throw new OverloadedError(`the edge holds ${gate.used()} bytes of requests in flight (limit ${gate.limit}); retry later`);
+    // 'close' fires once the response is sent or the connection died, whichever comes first.
+    reply.raw.once('close', once(() => gate.release(bytes)));
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: config.EDGE_BODY_LIMIT_BYTES }, (_req, body, done) => done(null, body));
 
@@ -55,6 +66,10 @@ export const hubspotWebhookRoutes: FastifyPluginAsync<WebhookRouteOptions> = asy
     }
     const parsed = parseWebhookBatch(json, { maxEvents: config.EDGE_MAX_EVENTS });
     if (!parsed.ok) throw new BadRequestError(parsed.message);
+    for (let i = 0; i < parsed.events.length; i++) {
+      const problem = findUnstorable(parsed.events[i]);
+      if (problem) throw new BadRequestError(`event[${i}].${problem}`);
+    }
 
     const receivedAt = now();
     const messages = parsed.events.map((event) => ({
@@ -62,10 +77,16 @@ export const hubspotWebhookRoutes: FastifyPluginAsync<WebhookRouteOptions> = asy
       value: encodeEnvelope({ v: 1, provider: 'hubspot', receivedAt, requestId: req.id, signatureVersion: verdict.version, event }),
       headers: { provider: 'hubspot', 'request-id': req.id },
     }));
+    // The envelopes stay in memory until Kafka settles the write, which can outlive a timeout.
+    const bytes = messages.reduce((n, m) => n + m.key.length + m.value.length, 0);
+    if (!gate.tryAcquire(bytes)) throw new OverloadedError(`the edge holds ${gate.used()} bytes of requests in flight (limit ${gate.limit}); retry later`);
+    const release = once(() => gate.release(bytes));
     const stop = metrics.produceSeconds.startTimer();
     try {
-      await publisher.publish(messages);
+      await publisher.publish(messages, { onSettled: release });
+      release();
     } catch (err) {
+      if ((err as { code?: unknown }).code !== 'KAFKA_TIMEOUT') release();
       throw new BrokerUnavailableError('events could not be made durable; retry later', { cause: err });
     } finally {
       stop();
