@@ -7,6 +7,7 @@ import { HttpError } from './errors.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { objectRoutes } from './routes/objects.js';
+import { relationRoutes } from './routes/relations.js';
 
 export interface EventsApiDeps {
   config: Pick<EventsApiConfig, 'EVENTS_API_TOKENS'>;
@@ -48,6 +49,7 @@ export async function buildApp(deps: EventsApiDeps): Promise<FastifyInstance> {
     });
     eventRoutes(api, deps.reader);
     objectRoutes(api, deps.reader);
+    relationRoutes(api, deps.reader);
   });
 
   return app;
