@@ -7,6 +7,7 @@ import { createInflightGate } from './inflight.js';
 import type { EventPublisher } from './publisher.js';
 import { healthRoutes } from './routes/health.js';
 import { hubspotWebhookRoutes } from './routes/webhooks.js';
+import { oauthRoutes, type OAuthRouteOptions } from './routes/oauth.js';
 
 export interface EdgeDeps {
   config: EdgeConfig;
@@ -14,6 +15,8 @@ export interface EdgeDeps {
   log: Logger;
   now?: () => number;
   registry?: Registry;
+  /** HubSpot OAuth install routes (/oauth/install, /oauth/callback); absent = not served. */
+  oauth?: OAuthRouteOptions;
 }
 
 /** Builds the edge without listening (tests use inject() or listen on port 0). */
@@ -57,6 +60,7 @@ export async function buildEdgeApp(deps: EdgeDeps): Promise<FastifyInstance> {
     closing = true;
   });
   await app.register(healthRoutes, { ready: () => !closing && deps.publisher.ready(), registry });
+  if (deps.oauth) await app.register(oauthRoutes, deps.oauth);
   await app.register(hubspotWebhookRoutes, {
     config: deps.config,
     publisher: deps.publisher,

@@ -1,0 +1,64 @@
+import type { EdgeConfig } from '@hookstream/config';
+import { createOAuthClient, createStateSigner, createTokenCipher, type InstallDeps } from '@hookstream/hubspot';
+import type { Logger } from '@hookstream/observability';
+import type { OAuthRouteOptions } from './routes/oauth.js';
+
+export interface EdgeOAuth {
+  routes: OAuthRouteOptions;
+  /** Closes the database pool if the OAuth routes ever opened it. */
+  close(): Promise<void>;
+}
+
+/**
+ * OAuth install wiring for the edge, or undefined when HUBSPOT_CLIENT_ID is unset. The store
+ * (TypeORM, mysql2) is imported and connected on the first callback only: an edge that never
+ * sees an install never opens a database connection, and a database outage cannot stop it
+ * from starting or from taking webhooks.
+ */
+export function createEdgeOAuth(config: EdgeConfig, log: Logger, now: () => number = Date.now): EdgeOAuth | undefined {
+  const { HUBSPOT_CLIENT_ID: clientId, DATABASE_URL: url, TOKEN_ENCRYPTION_KEY: key } = config;
+  if (!clientId || !url || !key) return undefined;
+  const redirectUri = config.HUBSPOT_OAUTH_REDIRECT_URL ?? `${(config.PUBLIC_URL ?? '').replace(/\/+$/, '')}/oauth/callback`;
+  const cipher = createTokenCipher({ key });
+  const client = createOAuthClient({ baseUrl: config.HUBSPOT_API_BASE_URL, clientId, clientSecret: config.HUBSPOT_CLIENT_SECRET });
+  type Store = typeof import('@hookstream/store');
+  let opened: Promise<{ store: Store; ds: import('@hookstream/store').DataSource }> | undefined;
+  const open = () => {
+    opened ??= (async () => {
+      const store = await import('@hookstream/store');
+      const ds = store.createDataSource({ url, log, poolSize: config.DATABASE_POOL_SIZE });
+      await ds.initialize();
+      return { store, ds };
+    })().catch((err: unknown) => {
+      opened = undefined;
+      throw err;
+    });
+    return opened;
+  };
+  const oauthLog = log.child({ component: 'oauth' });
+  return {
+    routes: {
+      clientId,
+      redirectUri,
+      scopes: config.HUBSPOT_OAUTH_SCOPES,
+      optionalScopes: config.HUBSPOT_OAUTH_OPTIONAL_SCOPES,
+      authorizeUrl: config.HUBSPOT_OAUTH_AUTHORIZE_URL,
+      signer: createStateSigner({ secret: config.HUBSPOT_CLIENT_SECRET, now }),
+      async installDeps(): Promise<InstallDeps> {
+        const { store, ds } = await open();
+        return { client, repository: store.createPortalTokenRepository(ds), cipher, now, log: oauthLog };
+      },
+      async onInstalled(portal) {
+        const { store, ds } = await open();
+        return store.makePortalEnrichmentDue(ds, portal.portalId, now());
+      },
+      log: oauthLog,
+    },
+    async close() {
+      const o = opened;
+      if (!o) return;
+      const { ds } = await o.catch(() => ({ ds: undefined }));
+      if (ds?.isInitialized) await ds.destroy();
+    },
+  };
+}
