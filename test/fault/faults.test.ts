@@ -148,6 +148,7 @@ describe(`fault injection (${profile.name} profile)`, () => {
       eventsSent: ledger.eventCopies,
       distinctSent: new Set([...ledger.acknowledged, ...ledger.refused, ...ledger.unacknowledged]).size,
       acknowledged: ledger.acknowledged.size,
+      acknowledgedOnRetry: [...ledger.unacknowledged].filter((k) => ledger.acknowledged.has(k)).length,
       refused: refused.size,
       unacknowledged: neverAcknowledged(ledger).size,
       duplicateCopiesSent: ledger.duplicateCopies,

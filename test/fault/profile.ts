@@ -14,8 +14,11 @@ export interface FaultProfile {
   brokerDownMs: number;
   /** Database outage: the proxy between the processors and the database is cut this long. */
   dbOutageMs: number;
-  /** New connections during the outage: reset at once, or held silently (a black hole). */
-  dbCutMode: CutMode;
+  /**
+   * How new connections fare during the outage, split evenly over the outage in this order:
+   * reset at once (a closed port), or held silently (a black hole, so connects time out).
+   */
+  dbCutModes: readonly CutMode[];
   hubspot429Ms: number;
   hubspot5xxMs: number;
   /** Bounds a hang only; assertions never depend on speed. */
@@ -31,7 +34,7 @@ const SHORT: FaultProfile = {
   brokerDownMs: 4_000,
   // 30 s in the long profile; shorter here to keep `npm test` within a few minutes.
   dbOutageMs: 10_000,
-  dbCutMode: 'refuse',
+  dbCutModes: ['refuse', 'stall'],
   hubspot429Ms: 6_000,
   hubspot5xxMs: 6_000,
   testTimeoutMs: 10 * 60_000,
@@ -45,7 +48,7 @@ const LONG: FaultProfile = {
   killRounds: 3,
   brokerDownMs: 20_000,
   dbOutageMs: 30_000,
-  dbCutMode: 'stall',
+  dbCutModes: ['refuse', 'stall'],
   hubspot429Ms: 30_000,
   hubspot5xxMs: 30_000,
   testTimeoutMs: 45 * 60_000,

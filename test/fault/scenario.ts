@@ -68,6 +68,9 @@ async function scaleDown(ctx: ScenarioContext, to: number): Promise<FaultRecord>
 
 /** SIGKILLs the replica with the most uncommitted messages on its partitions, then starts a new one. */
 async function killMidBatch(ctx: ScenarioContext, round: number): Promise<FaultRecord> {
+  // Prefer a moment with a real backlog on the victim (so a batch is surely in flight); after
+  // a while settle for any uncommitted message.
+  const since = Date.now();
   const victim = await waitUntil('a replica with uncommitted work', async () => {
     const [g, lag] = await Promise.all([ctx.probe.group(), ctx.probe.lag()]);
     const ranked = g.members
@@ -75,19 +78,24 @@ async function killMidBatch(ctx: ScenarioContext, round: number): Promise<FaultR
       .sort((a, b) => b.lag - a.lag);
     const top = ranked[0];
     const name = top && [...ctx.fleet.processors.values()].find((p) => p.clientId === top.m.clientId)?.name;
-    return top && top.lag > 0 && name ? { name, lag: top.lag, partitions: top.m.partitions.length } : undefined;
-  }, WAIT_MS, 100);
+    const enough = Date.now() - since < 15_000 ? 20 : 1;
+    return top && top.lag >= enough && name ? { name, lag: top.lag, partitions: top.m.partitions.length } : undefined;
+  }, WAIT_MS, 50);
   const t0 = Date.now();
   await ctx.fleet.kill(victim.name);
-  await ctx.fleet.addProcessor();
+  // The replacement is spawned at once, as an orchestrator would; recovery counts from here
+  // and so includes the wait for the dead member's session to expire before its partitions move.
+  const replacement = ctx.fleet.addProcessor();
+  replacement.catch(() => undefined);
   const ended = Date.now();
   const recoveryMs = await recovery(ctx, ended);
+  await replacement;
   await groupSettled(ctx);
   return {
     fault: `SIGKILL replica mid-batch #${round}`,
     durationMs: ended - t0,
     recoveryMs,
-    detail: `killed ${victim.name} with ${victim.lag} uncommitted messages on ${victim.partitions} partitions; a new replica took its place`,
+    detail: `killed ${victim.name} with ${victim.lag} uncommitted messages on its ${victim.partitions} partitions; replacement spawned at once`,
   };
 }
 
@@ -104,15 +112,18 @@ async function brokerOutage(ctx: ScenarioContext): Promise<FaultRecord> {
 
 async function databaseOutage(ctx: ScenarioContext): Promise<FaultRecord> {
   const t0 = Date.now();
-  ctx.proxy.cut(ctx.profile.dbCutMode);
-  await sleep(ctx.profile.dbOutageMs);
+  const modes = ctx.profile.dbCutModes;
+  for (const mode of modes) {
+    ctx.proxy.cut(mode);
+    await sleep(ctx.profile.dbOutageMs / modes.length);
+  }
   ctx.proxy.restore();
   const ended = Date.now();
   return {
     fault: 'database unreachable',
     durationMs: ended - t0,
     recoveryMs: await recovery(ctx, ended),
-    detail: `open connections reset, new ones ${ctx.profile.dbCutMode === 'refuse' ? 'refused' : 'held silently'}`,
+    detail: `open connections reset; new ones ${modes.map((m) => (m === 'refuse' ? 'refused' : 'held silently')).join(', then ')}`,
   };
 }
 

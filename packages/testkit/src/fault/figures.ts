@@ -26,6 +26,8 @@ export interface FaultFigures {
   /** Distinct events (unique keys) posted. */
   distinctSent: number;
   acknowledged: number;
+  /** Acknowledged only after an earlier delivery of them failed (5xx, 429, timeout). */
+  acknowledgedOnRetry: number;
   refused: number;
   /** Posted only in failed requests and never acknowledged by a retry. */
   unacknowledged: number;
@@ -71,6 +73,7 @@ export function formatFigures(f: FaultFigures): string {
     ['distinct events sent', String(f.distinctSent)],
     ['duplicate copies sent', String(f.duplicateCopiesSent)],
     ['acknowledged (distinct)', String(f.acknowledged)],
+    ['  of which only on a retry after a 5xx/429/timeout', String(f.acknowledgedOnRetry)],
     ['refused (distinct)', String(f.refused)],
     ['never acknowledged (5xx/timeout, not retried ok)', String(f.unacknowledged)],
     ['stored rows', String(f.stored)],

@@ -9,7 +9,7 @@ import { createWorkload, eventKeyOf } from './workload.js';
 
 const SECRET = 'generator-test-secret';
 
-/** A minimal edge: verifies v3 and validates like the real one; fails the first `failFirst` good requests with 503. */
+/** A minimal edge: verifies v3 and validates like the real one; pushes back on the first good request (429, Retry-After 1), fails the next `failFirst - 1` with 503. */
 function fakeEdge(failFirst: number) {
   const received: Array<{ status: number; events: HubSpotEvent[] }> = [];
   let good = 0;
@@ -21,14 +21,14 @@ function fakeEdge(failFirst: number) {
       const rawBody = Buffer.concat(chunks);
       const answer = (status: number, events: HubSpotEvent[] = []) => {
         received.push({ status, events });
-        res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
+        res.writeHead(status, { 'content-type': 'application/json', ...(status === 429 ? { 'retry-after': '1' } : {}) }).end('{}');
       };
       const sig = verifySignature({ rawBody, method: 'POST', url, headers: req.headers, clientSecret: SECRET, nowMs: Date.now() });
       if (!sig.ok) return answer(401);
       const parsed = parseWebhookBatch(JSON.parse(rawBody.toString('utf8')), { maxEvents: 1000 });
       if (!parsed.ok) return answer(400);
       good += 1;
-      return answer(good <= failFirst ? 503 : 200, parsed.events);
+      return answer(good === 1 ? 429 : good <= failFirst ? 503 : 200, parsed.events);
     });
   });
   return {
@@ -72,7 +72,7 @@ describe('createTrafficGenerator', () => {
   });
   afterAll(() => edge.close());
 
-  it('records acknowledged and refused events, retries 503s with attemptNumber + 1, and posts duplicates', async () => {
+  it('records acknowledged and refused events, retries 429s and 503s with attemptNumber + 1, and posts duplicates', async () => {
     const random = createRandom(1);
     const gen = createTrafficGenerator({
       url,
@@ -91,7 +91,8 @@ describe('createTrafficGenerator', () => {
     expect(await gen.drainRetries(10_000)).toBe(0);
     const l = gen.ledger;
 
-    expect(l.requests.get('503')).toBe(3);
+    expect(l.requests.get('429')).toBe(1);
+    expect(l.requests.get('503')).toBe(2);
     expect(l.requests.get('401')).toBeGreaterThan(0);
     expect(l.requests.get('400')).toBeGreaterThan(0);
     expect(l.unexpectedRefusals).toBe(0);
@@ -106,7 +107,7 @@ describe('createTrafficGenerator', () => {
     const acceptedCopies = edge.received.filter((r) => r.status === 200).flatMap((r) => r.events);
     expect(new Set(acceptedCopies.map(eventKeyOf))).toEqual(l.acknowledged);
     expect(acceptedCopies.length).toBeGreaterThan(l.acknowledged.size);
-    const failedKeys = new Set(edge.received.filter((r) => r.status === 503).flatMap((r) => r.events.map(eventKeyOf)));
+    const failedKeys = new Set(edge.received.filter((r) => r.status === 503 || r.status === 429).flatMap((r) => r.events.map(eventKeyOf)));
     const retried = acceptedCopies.filter((e) => failedKeys.has(eventKeyOf(e)));
     expect(retried.length).toBeGreaterThan(0);
     expect(retried.every((e) => e.attemptNumber >= 1)).toBe(true);

@@ -21,7 +21,7 @@ export interface GeneratorOptions {
   repostRate?: number;
   /** Share of good deliveries that repeat one of their own events. @default 0.1 */
   inBatchDuplicateRate?: number;
-  /** First retry delay of a failed delivery; doubles up to 8×. @default 1 000 */
+  /** First retry delay of a failed delivery (5xx, 429, timeout); doubles up to 8×; a longer Retry-After (≤ 30 s) wins. @default 1 000 */
   retryBaseMs?: number;
   now?: () => number;
 }
@@ -119,11 +119,14 @@ export function createTrafficGenerator(opts: GeneratorOptions): TrafficGenerator
     ledger.eventCopies += d.events.length;
     let label: string;
     let status = 0;
+    let retryAfterMs = 0;
     try {
       const res = await fetch(opts.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
       await res.arrayBuffer();
       status = res.status;
       label = String(status);
+      const ra = Number(res.headers.get('retry-after'));
+      if (Number.isFinite(ra) && ra > 0) retryAfterMs = Math.min(ra, 30) * 1000;
     } catch (err) {
       label = (err as Error).name === 'TimeoutError' ? 'timeout' : 'network';
     }
@@ -134,15 +137,17 @@ export function createTrafficGenerator(opts: GeneratorOptions): TrafficGenerator
       if (d.bad) ledger.unexpectedAcceptances += 1;
       return;
     }
-    if (status >= 400 && status < 500) {
+    // 429 is the edge pushing back, not a verdict on the delivery: retried like a 5xx.
+    if (status >= 400 && status < 500 && status !== 429) {
       ledger.record(d.events, 'refused', label);
       if (!d.bad) ledger.unexpectedRefusals += 1;
       return;
     }
-    // 5xx, timeout, network: HubSpot retries the same delivery later, attemptNumber + 1.
+    // 5xx, 429, timeout, network: HubSpot retries the same delivery later, attemptNumber + 1.
     ledger.record(d.events, 'unacknowledged', label);
     const attempt = d.attempt + 1;
-    retries.push({ events: d.events.map((e) => ({ ...e, attemptNumber: e.attemptNumber + 1 })), attempt, dueAt: now() + retryBase * 2 ** Math.min(attempt - 1, 3) });
+    const delay = Math.max(retryAfterMs, retryBase * 2 ** Math.min(attempt - 1, 3));
+    retries.push({ ...d, events: d.events.map((e) => ({ ...e, attemptNumber: e.attemptNumber + 1 })), attempt, dueAt: now() + delay });
   };
 
   const launch = (d: Delivery): void => {
