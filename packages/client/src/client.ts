@@ -1,5 +1,17 @@
 import { EventsApiError } from './errors.js';
-import type { ChangesPage, EventsPage, ListEventsQuery, ObjectState, StoredEvent, TimeInput, TimelineQuery } from './types.js';
+import type {
+  AssociationsPage,
+  AssociationsQuery,
+  ChangesPage,
+  EventsPage,
+  LifecycleEntry,
+  ListEventsQuery,
+  ObjectState,
+  StoredEvent,
+  SubscriptionTypeStats,
+  TimeInput,
+  TimelineQuery,
+} from './types.js';
 
 export interface EventsClientOptions {
   /** e.g. http://events-api:8081 (a path prefix is kept). */
@@ -23,6 +35,12 @@ export interface EventsClient {
   timeline(portalId: number, objectType: string, objectId: number, q?: TimelineQuery): Promise<EventsPage>;
   /** Every matching event, following cursors page by page. */
   iterateEvents(q?: Omit<ListEventsQuery, 'cursor'>): AsyncIterable<StoredEvent>;
+  /** One page of the associations from an object (current ones unless includeRemoved). */
+  associations(portalId: number, objectType: string, objectId: number, q?: AssociationsQuery): Promise<AssociationsPage>;
+  /** A contact's lifecycle-stage history; an EventsApiError with status 404 for an unknown contact. */
+  lifecycle(portalId: number, contactId: number): Promise<LifecycleEntry[]>;
+  /** Stored events per subscription type, unknown ones marked. */
+  subscriptionTypeStats(q?: { portalId?: number; from?: TimeInput; to?: TimeInput }): Promise<SubscriptionTypeStats>;
 }
 
 export function createEventsClient(options: EventsClientOptions): EventsClient {
@@ -83,6 +101,15 @@ export function createEventsClient(options: EventsClientOptions): EventsClient {
     objectState: (portalId, objectType, objectId) => get<ObjectState>(objectPath(portalId, objectType, objectId)),
     timeline: (portalId, objectType, objectId, q = {}) =>
       get<EventsPage>(`${objectPath(portalId, objectType, objectId)}/timeline`, { order: q.order, limit: str(q.limit), cursor: q.cursor }),
+    associations: (portalId, objectType, objectId, q = {}) =>
+      get<AssociationsPage>(`${objectPath(portalId, objectType, objectId)}/associations`, {
+        includeRemoved: q.includeRemoved === undefined ? undefined : String(q.includeRemoved),
+        limit: str(q.limit),
+        cursor: q.cursor,
+      }),
+    lifecycle: (portalId, contactId) =>
+      get<LifecycleEntry[]>(`/portals/${encodeURIComponent(String(portalId))}/contacts/${encodeURIComponent(String(contactId))}/lifecycle`),
+    subscriptionTypeStats: (q = {}) => get<SubscriptionTypeStats>('/stats/subscription-types', { portalId: str(q.portalId), from: time(q.from), to: time(q.to) }),
     iterateEvents(q = {}) {
       return {
         async *[Symbol.asyncIterator]() {

@@ -2,6 +2,11 @@
 export { createEventsClient, type EventsClient, type EventsClientOptions } from './client.js';
 export { EventsApiError } from './errors.js';
 export type {
+  Association,
+  AssociationsPage,
+  AssociationsQuery,
+  LifecycleEntry,
+  SubscriptionTypeStats,
   ChangesPage,
   EnrichmentState,
   EventsPage,

@@ -98,3 +98,42 @@ export interface TimelineQuery {
   limit?: number;
   cursor?: string;
 }
+
+/** One directed association between two objects (events-api `/associations`). */
+export interface Association {
+  portalId: number;
+  fromObjectType: string;
+  fromObjectId: number;
+  toObjectType: string;
+  toObjectId: number;
+  /** Legacy name (CONTACT_TO_COMPANY) or `<category>:<typeId>` of generic events. */
+  associationType: string;
+  isPrimary: boolean;
+  removed: boolean;
+  /** occurredAt of the event that decided the current value. */
+  version: number;
+}
+
+export interface AssociationsPage {
+  associations: Association[];
+  nextCursor: string | null;
+}
+
+export interface AssociationsQuery {
+  includeRemoved?: boolean;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface LifecycleEntry {
+  stage: string | null;
+  at: number;
+  eventId: number;
+  subscriptionType: string;
+  source: 'propertyChange' | 'snapshot';
+}
+
+export interface SubscriptionTypeStats {
+  subscriptionTypes: Array<{ subscriptionType: string; known: boolean; events: number; firstOccurredAt: number; lastOccurredAt: number }>;
+  unknown: { types: number; events: number };
+}

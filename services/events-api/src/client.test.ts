@@ -19,7 +19,12 @@ describe('@hookstream/client against events-api', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    app = await buildApp({ config: { EVENTS_API_TOKENS: [TOKEN] }, reader: createFakeReader(events, [state]), log: createLogger({ name: 'client-test', level: 'silent' }), ready: async () => true });
+    const relations = {
+      associations: [{ portalId: 7, fromObjectType: 'contact', fromObjectId: 1, toObjectType: 'company', toObjectId: 9, associationType: 'CONTACT_TO_COMPANY', isPrimary: true, removed: true, version: 5 }],
+      lifecycle: new Map([['7:contact:1', [{ stage: 'lead', at: 5, eventId: 3, subscriptionType: 'contact.propertyChange', source: 'propertyChange' as const }]]]),
+      stats: [{ subscriptionType: 'event.completed', events: 2, firstOccurredAt: 1, lastOccurredAt: 2 }],
+    };
+    app = await buildApp({ config: { EVENTS_API_TOKENS: [TOKEN] }, reader: createFakeReader(events, [state], relations), log: createLogger({ name: 'client-test', level: 'silent' }), ready: async () => true });
     await app.listen({ port: 0, host: '127.0.0.1' });
     baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   });
@@ -53,6 +58,18 @@ describe('@hookstream/client against events-api', () => {
     const tl = await client.timeline(7, 'contact', 2, { order: 'asc', limit: 100 });
     expect(tl.events.every((e) => e.objectId === 2)).toBe(true);
     expect(tl.nextCursor).toBeNull();
+  });
+
+  it('reads associations, lifecycle history and subscription-type counts', async () => {
+    const client = createEventsClient({ baseUrl, token: TOKEN });
+    expect(await client.associations(7, 'contact', 1)).toEqual({ associations: [], nextCursor: null });
+    expect((await client.associations(7, 'contact', 1, { includeRemoved: true })).associations.map((a) => [a.toObjectId, a.removed])).toEqual([[9, true]]);
+    expect(await client.lifecycle(7, 1)).toEqual([{ stage: 'lead', at: 5, eventId: 3, subscriptionType: 'contact.propertyChange', source: 'propertyChange' }]);
+    await expect(client.lifecycle(7, 2)).rejects.toMatchObject({ status: 404 });
+    expect(await client.subscriptionTypeStats({ portalId: 7, from: new Date(0) })).toEqual({
+      subscriptionTypes: [{ subscriptionType: 'event.completed', known: false, events: 2, firstOccurredAt: 1, lastOccurredAt: 2 }],
+      unknown: { types: 1, events: 2 },
+    });
   });
 
   it('surfaces API errors as EventsApiError', async () => {
