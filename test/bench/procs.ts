@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '@hookstream/testkit';
 import { sleep } from './stats.js';
@@ -9,7 +9,22 @@ export interface ServiceProcess {
   /** http://127.0.0.1:<port>, the service's own port (health port for a processor). */
   url: string;
   pid: number;
+  /** CPU time (user + system) the process used so far, in ms; NaN where /proc is missing. */
+  cpuMs(): number;
   stop(): Promise<void>;
+}
+
+/** utime + stime of a process from /proc (Linux), in ms. */
+export function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command (which may contain spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 export interface SpawnServiceOptions {
@@ -71,6 +86,7 @@ export async function spawnService(opts: SpawnServiceOptions): Promise<ServicePr
     name: opts.name,
     url,
     pid: child.pid ?? -1,
+    cpuMs: () => processCpuMs(child.pid ?? -1),
     async stop() {
       if (gone) return;
       child.kill('SIGTERM');

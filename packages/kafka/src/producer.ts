@@ -1,5 +1,6 @@
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from '@hookstream/observability';
+import { createCoalescer } from './coalesce.js';
 
 export interface OutboundMessage {
   key: string;
@@ -37,7 +38,14 @@ export interface EventProducer {
   disconnect(): Promise<void>;
 }
 
-export function createProducer(kafka: Kafka, log: Logger): EventProducer {
+export interface ProducerOptions {
+  /** Sends per topic in flight at once; concurrent callers beyond that share one send. Default 4. */
+  maxInFlight?: number;
+  /** Bytes (keys, values, headers) one shared send stops growing at. Default 512 KiB. */
+  maxBatchBytes?: number;
+}
+
+export function createProducer(kafka: Kafka, log: Logger, opts: ProducerOptions = {}): EventProducer {
   const producer: Producer = kafka.producer({
     allowAutoTopicCreation: false,
     // Java-compatible murmur2 partitioning: the same key lands on the same partition for
@@ -47,6 +55,15 @@ export function createProducer(kafka: Kafka, log: Logger): EventProducer {
     retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
   });
   let connected = false;
+  type Message = { key: string; value: Buffer; headers: Record<string, string> | undefined };
+  // Concurrent deliveries share produce requests (see coalesce.ts); each caller still resolves
+  // only when the send carrying its own messages is acknowledged with acks=all.
+  const coalescer = createCoalescer<Message>(
+    async (topic, messages, timeoutMs) => {
+      await producer.send({ topic, acks: -1, timeout: timeoutMs, messages });
+    },
+    { maxInFlight: opts.maxInFlight ?? 4, maxBatchBytes: opts.maxBatchBytes ?? 512 * 1024 },
+  );
   producer.on(producer.events.CONNECT, () => {
     connected = true;
   });
@@ -64,13 +81,13 @@ export function createProducer(kafka: Kafka, log: Logger): EventProducer {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new ProduceTimeoutError(timeoutMs)), timeoutMs);
       });
-      const write = producer
-        .send({
-          topic,
-          acks: -1,
-          timeout: timeoutMs,
-          messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-        })
+      let bytes = 0;
+      const outbound = messages.map((m) => {
+        bytes += m.key.length + m.value.length + 64;
+        return { key: m.key, value: m.value, headers: m.headers };
+      });
+      const write = coalescer
+        .submit(topic, outbound, bytes, timeoutMs)
         .catch((err: unknown) => {
           throw new ProduceFailedError(err);
         });
