@@ -26,6 +26,9 @@ export async function buildEdgeApp(deps: EdgeDeps): Promise<FastifyInstance> {
     // pino's Logger is Fastify's logger; the cast only widens its generic type.
     loggerInstance: deps.log as FastifyBaseLogger,
     genReqId: () => randomUUID(),
+    // One info line per delivery ('delivery accepted', or the error handler's 'webhook rejected')
+    // instead of Fastify's two more per request; LOG_LEVEL=debug brings a line per request back.
+    disableRequestLogging: process.env.HS_EXP_REQLOG !== '1',
     trustProxy: deps.config.TRUST_PROXY,
     // Small default limit; the webhook route sets its own larger one.
     bodyLimit: 64 * 1024,
@@ -41,7 +44,8 @@ export async function buildEdgeApp(deps: EdgeDeps): Promise<FastifyInstance> {
       connectionsCheckingInterval: 1000,
     },
     clientErrorHandler: createClientErrorHandler(deps.log, deps.config.EDGE_MAX_HEADER_BYTES),
-    return503OnClosing: true,
+    // Our own 503 while closing (below), with the { code, message } body of every other error.
+    return503OnClosing: false,
   });
   const gate = createInflightGate(deps.config.EDGE_MAX_INFLIGHT_BYTES);
   const requests = new Counter({ name: 'hookstream_edge_http_requests_total', help: 'HTTP replies by route and status', labelNames: ['route', 'status'], registers: [registry] });
@@ -50,6 +54,7 @@ export async function buildEdgeApp(deps: EdgeDeps): Promise<FastifyInstance> {
   const produceSeconds = new Histogram({ name: 'hookstream_edge_produce_seconds', help: 'Time until Kafka acknowledged a delivery', buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4], registers: [registry] });
   app.addHook('onResponse', async (req, reply) => {
     requests.inc({ route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
+    req.log.debug({ method: req.method, url: req.url, statusCode: reply.statusCode, ms: reply.elapsedTime }, 'request completed');
   });
 
   app.setErrorHandler(errorHandler);
@@ -58,6 +63,16 @@ export async function buildEdgeApp(deps: EdgeDeps): Promise<FastifyInstance> {
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
+  });
+  // Requests that arrive once shutdown began are turned away; those already in flight finish.
+  app.addHook('onRequest', async (_req, reply) => {
+    if (!closing) return;
+    return reply.code(503).header('connection', 'close').header('retry-after', '5').send({ code: 'SHUTTING_DOWN', message: 'the edge is shutting down; retry' });
+  });
+  // A keep-alive connection would otherwise outlive its last response and hold close() open
+  // until SHUTDOWN_TIMEOUT_MS: answers sent while closing end their connection.
+  app.addHook('onSend', async (_req, reply) => {
+    if (closing) reply.header('connection', 'close');
   });
   await app.register(healthRoutes, { ready: () => !closing && deps.publisher.ready(), registry });
   if (deps.oauth) await app.register(oauthRoutes, deps.oauth);

@@ -187,3 +187,41 @@ describe('slow and oversized clients', () => {
     expect(c.received()).toContain('{"code":"HEADERS_TOO_LARGE","message":"request headers are larger than 4096 bytes"}');
   });
 });
+
+describe('closing', () => {
+  it('lets a request in flight finish with 200 and answers one that arrives during shutdown with 503 SHUTTING_DOWN', async () => {
+    const { app, publisher } = await setup();
+    const body = JSON.stringify([event(1)]);
+    const request = (b: string) => {
+      const h = { ...signedHeaders({ secret: SECRET, version: 'v3', url: URL_, body: b, timestamp: NOW }), 'content-length': String(Buffer.byteLength(b)) };
+      return `POST /webhooks/hubspot HTTP/1.1\r\nHost: hooks.example.com\r\n${Object.entries(h).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${b}`;
+    };
+    const a = await rawClient(app);
+    a.socket.write(request(body));
+    await until(() => publisher.pending.length === 1);
+    // B is mid-request (not idle) when shutdown begins, so close() does not cut it.
+    const { port } = app.server.address() as AddressInfo;
+    const b = connect(port, '127.0.0.1');
+    let bReply = '';
+    b.on('data', (c: Buffer) => (bReply += c.toString('utf8')));
+    const bClosed = new Promise<void>((r) => b.once('close', () => r()));
+    const full = request(body);
+    b.write(full.slice(0, 30));
+    await new Promise((r) => setTimeout(r, 50));
+    const closed = app.close();
+    await new Promise((r) => setTimeout(r, 50));
+    b.write(full.slice(30));
+    await bClosed;
+    expect(bReply).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/);
+    expect(bReply.toLowerCase()).toContain('connection: close');
+    expect(bReply).toContain('{"code":"SHUTTING_DOWN","message":"the edge is shutting down; retry"}');
+    publisher.pending[0]?.resolve();
+    await a.closed;
+    await closed;
+    expect(a.received()).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    // The in-flight answer closes its keep-alive connection, so close() does not wait for the client.
+    expect(a.received().toLowerCase()).toContain('connection: close');
+    expect(publisher.pending).toHaveLength(1);
+    expect(publisher.published).toBe(1);
+  });
+});
