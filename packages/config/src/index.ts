@@ -4,4 +4,6 @@ export { parseEnv } from './parse.js';
 export { EdgeSchema, loadEdgeConfig, type EdgeConfig } from './edge.js';
 export { ProcessorSchema, loadProcessorConfig, DEFAULT_ENRICH_PROPERTIES, type ProcessorConfig } from './processor.js';
 export { DlqCliSchema, loadDlqCliConfig, type DlqCliConfig } from './dlq-cli.js';
+export { SubscriptionsCliSchema, loadSubscriptionsCliConfig, type SubscriptionsCliConfig } from './subscriptions-cli.js';
+export { DEFAULT_OAUTH_SCOPES } from './oauth.js';
 export * as fields from './fields.js';

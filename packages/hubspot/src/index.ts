@@ -55,3 +55,15 @@ export { createTokenProvider, type TokenProvider, type TokenProviderOptions } fr
 export { completeInstall, type InstallDeps, type InstalledPortal } from './oauth/install.js';
 export { HubSpotOAuthError, OAuthStateError, TokenCipherError, type OAuthFailureKind, type TokenCipherErrorCode } from './oauth/errors.js';
 export { tokenContext, type PortalTokenRecord, type PortalTokenRepository, type PortalTokenStatus, type RefreshedTokens } from './oauth/types.js';
+export {
+  createWebhooksApiClient,
+  existingSubscriptionId,
+  HubSpotWebhooksApiError,
+  WebhookSubscriptionExistsError,
+  type WebhooksApiClient,
+  type WebhooksApiClientOptions,
+  type WebhookSettings,
+  type WebhookSubscription,
+  type SubscriptionInput,
+} from './webhooks-api/client.js';
+export { setupSubscriptions, parseSubscriptionSpec, formatSubscriptionSpec, type SetupInput, type SetupReport, type SubscriptionAction } from './webhooks-api/setup.js';

@@ -7,4 +7,6 @@ import type { Command } from './command.js';
 export const COMMANDS: Record<string, () => Promise<Command>> = {
   'dlq:inspect': async () => (await import('./commands/dlq-inspect.js')).command,
   'dlq:redrive': async () => (await import('./commands/dlq-redrive.js')).command,
+  'subscriptions:setup': async () => (await import('./commands/subscriptions-setup.js')).command,
+  'subscriptions:list': async () => (await import('./commands/subscriptions-list.js')).command,
 };

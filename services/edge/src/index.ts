@@ -2,3 +2,5 @@
 export { buildEdgeApp, type EdgeDeps } from './app.js';
 export { createKafkaPublisher, type EventPublisher } from './publisher.js';
 export { EdgeError, InvalidSignatureError, BadRequestError, BrokerUnavailableError, OverloadedError } from './errors.js';
+export { createEdgeOAuth, type EdgeOAuth } from './oauth-wiring.js';
+export type { OAuthRouteOptions } from './routes/oauth.js';
