@@ -28,7 +28,7 @@ export async function buildEdgeApp(deps: EdgeDeps): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     // One info line per delivery ('delivery accepted', or the error handler's 'webhook rejected')
     // instead of Fastify's two more per request; LOG_LEVEL=debug brings a line per request back.
-    disableRequestLogging: process.env.HS_EXP_REQLOG !== '1',
+    disableRequestLogging: true,
     trustProxy: deps.config.TRUST_PROXY,
     // Small default limit; the webhook route sets its own larger one.
     bodyLimit: 64 * 1024,
