@@ -23,7 +23,9 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[], lo
     const { brokers } = await admin.describeCluster();
     const auto = Math.max(1, Math.min(3, brokers.length));
     await admin.createTopics({
-      waitForLeaders: true,
+      // kafkajs's own wait retries only LEADER_NOT_AVAILABLE, but a KRaft broker may answer
+      // UNKNOWN_TOPIC_OR_PARTITION for a moment after creation; waitForLeaders() below copes.
+      waitForLeaders: false,
       topics: missing.map((s) => ({
         topic: s.topic,
         numPartitions: s.numPartitions,
@@ -35,8 +37,31 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[], lo
     log.info({ topics: missing.map((s) => s.topic) }, 'created topics');
   } catch (err) {
     // Two services starting at once race to create the same topic; the loser sees this.
-    if ((err as { type?: string }).type === 'TOPIC_ALREADY_EXISTS') return;
-    throw err;
+    if ((err as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw err;
+  } finally {
+    await admin.disconnect();
+  }
+  await waitForLeaders(kafka, specs.map((s) => s.topic));
+}
+
+const TRANSIENT = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION']);
+
+/** Resolves once every partition of the topics has a leader, so the first produce does not fail. */
+async function waitForLeaders(kafka: Kafka, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      try {
+        const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+        if (meta.length === topics.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      } catch (err) {
+        if (!TRANSIENT.has((err as { type?: string }).type ?? '') || Date.now() > deadline) throw err;
+      }
+      if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   } finally {
     await admin.disconnect();
   }
