@@ -101,6 +101,14 @@ describe('parseWebhookBatch', () => {
     expect(message([noType])).toBe('event[0].subscriptionType: required field is missing');
   });
 
+  it('accepts an event without subscriptionId, as in a captured association change', () => {
+    const { subscriptionId: _drop, ...noSubscription } = contactCreation;
+    const r = parseWebhookBatch([{ ...noSubscription, subscriptionType: 'deal.associationChange' }], { maxEvents: 100 });
+    expect(r.ok).toBe(true);
+    expect(r.ok && r.events[0]?.subscriptionId).toBeUndefined();
+    expect(message([{ ...contactCreation, subscriptionId: 'x' }])).toMatch(/^event\[0\]\.subscriptionId: /);
+  });
+
   it('rejects occurredAt in seconds instead of milliseconds', () => {
     expect(message([{ ...contactCreation, occurredAt: 1564113600 }])).toBe(
       'event[0].occurredAt: expected epoch milliseconds between 2000 and 2100',

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 export interface HubSpotEvent {
   eventId: number;
-  subscriptionId: number;
+  /** Absent in some captured association events; stored as 0 (see README). */
+  subscriptionId?: number;
   portalId: number;
   appId?: number;
   occurredAt: number;
@@ -57,7 +58,9 @@ const optional = <T extends z.ZodType>(schema: T) =>
 
 const eventSchema = z.looseObject({
   eventId: nonNegativeInt(),
-  subscriptionId: nonNegativeInt(),
+  // Optional: a captured HubSpot deal.associationChange had none, and refusing a real
+  // delivery makes HubSpot retry it for 24 h and then drop it.
+  subscriptionId: optional(nonNegativeInt()),
   portalId: nonNegativeInt(),
   appId: optional(nonNegativeInt()),
   occurredAt: nonNegativeInt().refine((n) => n >= MIN_OCCURRED_AT && n < MAX_OCCURRED_AT, {

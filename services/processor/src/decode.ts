@@ -23,7 +23,7 @@ export function decodeMessage(message: ConsumedMessage): DecodeResult {
     const event = parsed.events[0];
     if (!event) throw new EnvelopeError('invalid HubSpot event: empty');
     const ref: ObjectRef = { portalId: event.portalId, objectType: objectTypeOf(event), objectId: event.objectId };
-    const deliveryKey = `${event.portalId}:${event.subscriptionId}:${event.eventId}:${event.occurredAt}:${event.objectId}`;
+    const deliveryKey = `${event.portalId}:${event.subscriptionId ?? 0}:${event.eventId}:${event.occurredAt}:${event.objectId}`;
     return { ok: true, value: { offset: message.offset, envelope: { ...envelope, event }, event, ref, deliveryKey } };
   } catch (err) {
     if (err instanceof EnvelopeError) return { ok: false, error: err };

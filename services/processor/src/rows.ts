@@ -11,7 +11,8 @@ export function toNewEvent(d: DecodedEvent, outcome: EnrichmentOutcome): NewEven
     provider: 'hubspot',
     portalId: e.portalId,
     appId: e.appId ?? null,
-    subscriptionId: e.subscriptionId,
+    // 0 stands for "none given" so the unique key stays NOT NULL (NULLs never collide in a unique key).
+    subscriptionId: e.subscriptionId ?? 0,
     eventId: e.eventId,
     subscriptionType: e.subscriptionType,
     objectType: d.ref.objectType,
