@@ -65,3 +65,5 @@ export {
   type FaultFigures,
   type FaultRecord,
 } from './fault/index.js';
+// Property-based cases of bad webhook requests for the edge (issue #4 item 4).
+export { webhookFuzzCase, WEBHOOK_FUZZ_STATUSES, type WebhookFuzzCase, type WebhookFuzzOptions } from './fuzz/webhook-cases.js';
