@@ -36,7 +36,8 @@ const badInt = fc.oneof(
   fc.string({ maxLength: 20 }),
 );
 
-const REQUIRED_INTS = ['eventId', 'subscriptionId', 'portalId', 'attemptNumber', 'objectId'] as const;
+// subscriptionId is optional (absent or null reads as 0), appId too; both must still be non-negative integers.
+const REQUIRED_INTS = ['eventId', 'portalId', 'attemptNumber', 'objectId'] as const;
 const REQUIRED = [...REQUIRED_INTS, 'occurredAt', 'subscriptionType'] as const;
 
 /**
@@ -46,6 +47,7 @@ const REQUIRED = [...REQUIRED_INTS, 'occurredAt', 'subscriptionType'] as const;
 const brokenEvent = (now: number): fc.Arbitrary<string> =>
   fc.oneof(
     fc.tuple(fc.constantFrom(...REQUIRED_INTS), badInt).map(([field, v]) => ({ ...validEvent(1, now), [field]: v })),
+    fc.tuple(fc.constantFrom('subscriptionId', 'appId'), badInt.filter((v) => v !== null)).map(([field, v]) => ({ ...validEvent(1, now), [field]: v })),
     fc.constantFrom(...REQUIRED).map((field) => {
       const e = validEvent(1, now);
       delete e[field];
