@@ -62,6 +62,8 @@ export const ProcessorSchema = z.object({
   /** Per-replica snapshot cache: a read serves later events of the same object this long. 0 = off. */
   ENRICH_CACHE_TTL_MS: z.coerce.number({ error: 'must be a non-negative integer' }).int().min(0).default(5_000),
   ENRICH_CACHE_MAX_OBJECTS: positiveInt(20_000),
+  /** During a burst, a not-yet-full (100-id) read waits this long after the last new id for more. 0 = read per batch. */
+  ENRICH_BATCH_LINGER_MS: z.coerce.number({ error: 'must be a non-negative integer' }).int().min(0).default(1_000),
   HUBSPOT_ENRICH: boolFlag(true),
   HUBSPOT_ENRICH_PROPERTIES: enrichProperties,
   /** HubSpot allows 100 (public apps) to 190 (private apps, Pro/Enterprise) requests per 10 s. */

@@ -37,3 +37,4 @@ export type {
 } from './read/types.js';
 export { createPortalTokenRepository, makePortalEnrichmentDue } from './tokens/portal-token-repository.js';
 export { PortalTokenEntity, type PortalTokenRow } from './tokens/entity.js';
+export { completeDeferredEnrichment, type CompleteDeferredInput, type DeferredEnrichmentResult } from './write/deferred-enrichment.js';

@@ -4,6 +4,7 @@ import type { EventWriter } from '@hookstream/store';
 import { backoffMs, sleepWhile } from './backoff.js';
 import { decodeMessage, refKey, type DecodedEvent } from './decode.js';
 import type { Enricher, EnrichmentOutcome } from './enrich.js';
+import { enrichRequests } from './enrich-requests.js';
 import { duePrefix, routeFailure, type Failure, type RetryPolicy } from './failure-routing.js';
 import type { ProcessorMetrics } from './metrics.js';
 import { collectAssociationUpdates, collectStateUpdates, toNewEvent } from './rows.js';
@@ -83,7 +84,7 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
     if (!last) return { lastDurableOffset: null, ...paused };
 
     if (events.length > 0) {
-      const outcomes = await enricher.enrich(events.map((d) => d.ref));
+      const outcomes = await enricher.enrich(enrichRequests(events), undefined, 'inline');
       for (const o of outcomes.values()) metrics.enrichment.inc({ state: o.state });
       const outcome = await persistWithRetry(ctx, events, outcomes);
       if (outcome === 'stopped') return { lastDurableOffset: null, ...paused };
@@ -102,6 +103,8 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
           }
         }
       }
+      // Rows are committed: objects whose read was still queued (burst) are completed when it lands.
+      enricher.committed?.(outcomes);
     }
     if (failures.length > 0) {
       const at = now();

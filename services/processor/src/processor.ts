@@ -1,10 +1,12 @@
 import type { ProcessorConfig } from '@hookstream/config';
 import { createBatchReadClient } from '@hookstream/hubspot';
-import { createBatchConsumer, createProducer, ensureTopics, type BatchConsumer, type Kafka } from '@hookstream/kafka';
+import { createBatchConsumer, createProducer, ensureTopics, type BatchConsumer, type BatchHandler, type Kafka } from '@hookstream/kafka';
 import { createRegistry, type Logger, type Registry } from '@hookstream/observability';
 import { createEventWriter, type DataSource } from '@hookstream/store';
 import { createBatchHandler } from './batch-handler.js';
-import { createEnricher } from './enrich.js';
+import { createDeferredWriter } from './deferred-writer.js';
+import { createEnricher, type ProcessorEnricher } from './enrich.js';
+import { createSnapshotLoader } from './snapshot-loader.js';
 import { createProcessorMetrics } from './metrics.js';
 import { createSweeper, type Sweeper } from './sweeper.js';
 import { createProcessorTokens } from './tokens.js';
@@ -27,6 +29,8 @@ export interface Processor {
   readonly registry: Registry;
 }
 
+const participating = (enricher: ProcessorEnricher, handle: BatchHandler): BatchHandler => (ctx) => enricher.participate(() => handle(ctx));
+
 /** One processor replica: a consumer-group member plus the pending-enrichment sweeper. */
 export function createProcessor(deps: ProcessorDeps): Processor {
   const { config, kafka, log } = deps;
@@ -43,7 +47,17 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     maxRequestsPer10s: config.HUBSPOT_MAX_REQUESTS_PER_10S,
     retryBudgetMs: config.ENRICH_INLINE_BUDGET_MS,
   });
+  const loader = createSnapshotLoader({
+    client,
+    now,
+    ttlMs: config.ENRICH_CACHE_TTL_MS,
+    maxEntries: config.ENRICH_CACHE_MAX_OBJECTS,
+    lingerMs: config.ENRICH_BATCH_LINGER_MS,
+    log: log.child({ component: 'hubspot-reads' }),
+  });
   const enricher = createEnricher({
+    loader,
+    completeDeferred: createDeferredWriter(deps.dataSource, now),
     client,
     enabled: config.HUBSPOT_ENRICH,
     properties: config.HUBSPOT_ENRICH_PROPERTIES,
@@ -72,7 +86,8 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         topics: [config.KAFKA_TOPIC, retryTopic],
         log: log.child({ component: 'consumer' }),
         partitionsConsumedConcurrently: config.PROCESSOR_PARTITION_CONCURRENCY,
-        handle: createBatchHandler({
+        // Each batch counts as running while it is handled: a partial HubSpot read waits for it.
+        handle: participating(enricher, createBatchHandler({
           writer,
           enricher,
           producer,
@@ -82,7 +97,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
           log,
           now,
           metrics,
-        }),
+        })),
       });
       await consumer.start();
       sweeper.start();
@@ -90,6 +105,8 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     async stop() {
       await sweeper.stop();
       await consumer?.stop();
+      // Reads still queued go out now; deferred rows are completed before the pool closes.
+      await enricher.drain();
       await producer.disconnect();
     },
     ready: () => (consumer?.isHealthy() ?? false) && producer.isConnected(),
