@@ -16,7 +16,11 @@ export interface TokenProviderOptions {
   now?: () => number;
   /** Refresh when less than this is left (HubSpot access tokens live 30 min). @default 5 min */
   refreshMarginMs?: number;
-  /** How long "this portal has no install" is remembered before the database is asked again. @default 30 s */
+  /**
+   * How long "this portal has no usable install" is remembered before the database is asked again.
+   * @default 0: an install must take effect on the very next read (its waiting events are made due
+   * at once); the lookup is one primary-key read per batch of an uninstalled portal.
+   */
   missCacheMs?: number;
   /** Minimum time between refreshes forced by a 401 for one portal. @default 60 s */
   forcedRefreshIntervalMs?: number;
@@ -47,7 +51,7 @@ type CacheEntry = { kind: 'token'; token: string; refreshAt: number } | { kind: 
 export function createTokenProvider(opts: TokenProviderOptions): TokenProvider {
   const now = opts.now ?? Date.now;
   const margin = opts.refreshMarginMs ?? 5 * 60_000;
-  const missMs = opts.missCacheMs ?? 30_000;
+  const missMs = opts.missCacheMs ?? 0;
   const forcedEvery = opts.forcedRefreshIntervalMs ?? 60_000;
   const cache = new Map<number, CacheEntry>();
   const inflight = new Map<number, Promise<string>>();

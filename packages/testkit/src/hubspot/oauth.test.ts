@@ -112,12 +112,11 @@ describe('token provider', () => {
     expect(err).toBeInstanceOf(HubSpotNoTokenError);
     expect(err).toMatchObject({ retryable: true, message: expect.stringMatching(/refused its refresh token.*\/oauth\/install/) });
     expect(s.repository.rows.get(PORTAL)).toMatchObject({ status: 'invalid', statusReason: expect.stringMatching(/invalid, expired or revoked/) });
-    // Remembered for a while: no second refresh attempt, no database read needed.
+    // The row says invalid now: no second refresh attempt.
     await expect(p.tokenFor(PORTAL)).rejects.toBeInstanceOf(HubSpotNoTokenError);
     expect(refreshCalls(s.fake)).toBe(1);
-    // A re-install makes it active again (after the miss cache expires).
+    // A re-install takes effect on the next call.
     await s.install();
-    s.clock.advance(31_000);
     expect(await p.tokenFor(PORTAL)).toMatch(/^fake-at-4242-/);
   });
 
