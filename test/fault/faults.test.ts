@@ -21,6 +21,7 @@ import {
   type LocalKafkaHandle,
   type TcpProxy,
   type TestDatabase,
+  type TrafficGenerator,
 } from '@hookstream/testkit';
 import { waitUntil } from '../support/wait.js';
 import { auditStored, pendingEnrichments } from './checks.js';
@@ -61,6 +62,7 @@ describe(`fault injection (${profile.name} profile)`, () => {
   let fake: FakeHubSpot;
   let probe: KafkaProbe | undefined;
   let fleet: ProcessFleet | undefined;
+  let generator: TrafficGenerator | undefined;
 
   beforeAll(async () => {
     let brokers: string;
@@ -92,6 +94,8 @@ describe(`fault injection (${profile.name} profile)`, () => {
   }, 300_000);
 
   afterAll(async () => {
+    // After a failure mid-run the traffic may still be flowing.
+    await generator?.stop();
     fleet?.saveLogs(join(resultsDir, 'fault-logs'));
     await fleet?.stop();
     await probe?.close().catch(() => undefined);
@@ -104,32 +108,34 @@ describe(`fault injection (${profile.name} profile)`, () => {
 
   it('stores every acknowledged event exactly once, nothing refused, and the state a clean replay gives', async () => {
     const started = Date.now();
-    if (!fleet || !probe) throw new Error('setup failed');
+    const [f, k] = [fleet, probe];
+    if (!f || !k) throw new Error('setup failed');
     const workloadRandom = createRandom(seed);
     const workload = createWorkload({ portalId: PORTAL, random: workloadRandom });
     for (const o of workload.objects) fake.upsertObject(PORTAL, o.objectType, workload.snapshotOf(o));
-    await fleet.addProcessor();
+    await f.addProcessor();
 
-    const generator = createTrafficGenerator({ url: fleet.edgeUrl, secret: SECRET, workload, random: createRandom(seed + 1), requestsPerSecond: profile.requestsPerSecond });
+    const gen = createTrafficGenerator({ url: f.edgeUrl, secret: SECRET, workload, random: createRandom(seed + 1), requestsPerSecond: profile.requestsPerSecond });
+    generator = gen;
     say(`seed ${seed}, ${profile.requestsPerSecond} deliveries/s, topic ${topic}`);
     const trafficStart = Date.now();
-    generator.start();
-    const faults = await runFaults({ profile, fleet, probe, proxy, fake, broker, brokerSkip, ds, say });
-    await generator.stop();
+    gen.start();
+    const faults = await runFaults({ profile, fleet: f, probe: k, proxy, fake, broker, brokerSkip, ds, say });
+    await gen.stop();
     const trafficMs = Date.now() - trafficStart;
-    const left = await generator.drainRetries(120_000);
+    const left = await gen.drainRetries(120_000);
     say(`traffic stopped after ${(trafficMs / 1000).toFixed(1)} s; ${left} failed deliveries left unretried`);
 
     // Everything on the topics committed (a retried event may go round the retry topic again,
     // so the end is read afresh each time), every enrichment done: the run is over.
-    await waitUntil('the group to commit everything', async () => probe!.reached(await probe!.highWatermarks()), 240_000, 250);
+    await waitUntil('the group to commit everything', async () => k.reached(await k.highWatermarks()), 240_000, 250);
     await waitUntil('pending enrichments to finish', async () => (await pendingEnrichments(ds)) === 0, 240_000, 250);
 
-    const ledger = generator.ledger;
+    const ledger = gen.ledger;
     const audit = await auditStored(ds, ledger);
-    const onTopic = await readTopicKeys(kafka, topic, await probe.messages(topic));
-    const deadLettered = await probe.messages(dlqTopic);
-    const retried = await probe.messages(retryTopic);
+    const onTopic = await readTopicKeys(kafka, topic, await k.messages(topic));
+    const deadLettered = await k.messages(dlqTopic);
+    const retried = await k.messages(retryTopic);
     const refused = refusedOnly(ledger);
 
     const changes = await storedChanges(ds);
@@ -174,7 +180,7 @@ describe(`fault injection (${profile.name} profile)`, () => {
     writeFileSync(join(resultsDir, 'fault-figures.json'), `${JSON.stringify({ ...figures, byEnrichment: audit.byEnrichment }, null, 2)}\n`);
     process.stdout.write(`\n${formatFigures(figures)}\n`);
 
-    expect(fleet.unexpectedExits()).toEqual([]);
+    expect(f.unexpectedExits()).toEqual([]);
     expect(ledger.unexpectedRefusals).toBe(0);
     expect(ledger.unexpectedAcceptances).toBe(0);
     expect(ledger.acknowledged.size).toBeGreaterThan(0);
