@@ -12,11 +12,12 @@ export interface KafkaClientOptions {
   requestTimeoutMs?: number;
 }
 
-const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug' | 'trace'> = {
   [KafkaLogLevel.ERROR]: 'error',
   [KafkaLogLevel.WARN]: 'warn',
   [KafkaLogLevel.INFO]: 'info',
-  [KafkaLogLevel.DEBUG]: 'debug',
+  // kafkajs DEBUG is every request and response: trace, and only asked for when trace is on.
+  [KafkaLogLevel.DEBUG]: 'trace',
 };
 
 /** Routes kafkajs's own log lines into a pino child so they share format and redaction. */
@@ -38,7 +39,7 @@ export function createKafka(opts: KafkaClientOptions): Kafka {
     brokers: [...opts.brokers],
     connectionTimeout: opts.connectionTimeoutMs ?? 3000,
     requestTimeout: opts.requestTimeoutMs ?? 30_000,
-    logLevel: KafkaLogLevel.INFO,
+    logLevel: opts.log.isLevelEnabled('trace') ? KafkaLogLevel.DEBUG : KafkaLogLevel.INFO,
     logCreator: pinoLogCreator(opts.log.child({ component: 'kafkajs' })),
     retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 10_000 },
   });

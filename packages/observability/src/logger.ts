@@ -25,6 +25,8 @@ export const REDACT_PATHS: readonly string[] = [
   'config.HUBSPOT_ACCESS_TOKEN',
   'config.EVENTS_API_TOKENS',
   'config.DATABASE_URL',
+  // Node's HTTP parser errors carry the raw request bytes (headers, tokens, signatures).
+  'err.rawPacket',
 ];
 
 export interface LoggerSettings {
