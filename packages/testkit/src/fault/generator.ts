@@ -21,7 +21,7 @@ export interface GeneratorOptions {
   repostRate?: number;
   /** Share of good deliveries that repeat one of their own events. @default 0.1 */
   inBatchDuplicateRate?: number;
-  /** First retry delay of a failed delivery (5xx, 429, timeout); doubles up to 8×; a longer Retry-After (≤ 30 s) wins. @default 1 000 */
+  /** First retry delay of a failed delivery (5xx, 429, 408, timeout); doubles up to 8×; a longer Retry-After (≤ 30 s) wins. @default 1 000 */
   retryBaseMs?: number;
   now?: () => number;
 }
@@ -137,13 +137,14 @@ export function createTrafficGenerator(opts: GeneratorOptions): TrafficGenerator
       if (d.bad) ledger.unexpectedAcceptances += 1;
       return;
     }
-    // 429 is the edge pushing back, not a verdict on the delivery: retried like a 5xx.
-    if (status >= 400 && status < 500 && status !== 429) {
+    // 429 (pushing back) and 408 (the request arrived too slowly) are no verdict on the
+    // delivery: retried like a 5xx. Any other 4xx is a refusal.
+    if (status >= 400 && status < 500 && status !== 429 && status !== 408) {
       ledger.record(d.events, 'refused', label);
       if (!d.bad) ledger.unexpectedRefusals += 1;
       return;
     }
-    // 5xx, 429, timeout, network: HubSpot retries the same delivery later, attemptNumber + 1.
+    // 5xx, 429, 408, timeout, network: HubSpot retries the same delivery later, attemptNumber + 1.
     ledger.record(d.events, 'unacknowledged', label);
     const attempt = d.attempt + 1;
     const delay = Math.max(retryAfterMs, retryBase * 2 ** Math.min(attempt - 1, 3));
