@@ -47,6 +47,11 @@ export const ProcessorSchema = z.object({
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().positive().optional(),
   /** Partitions one replica processes at the same time (kafkajs partitionsConsumedConcurrently). */
   PROCESSOR_PARTITION_CONCURRENCY: positiveInt(3),
+  /**
+   * How long a silent member keeps its partitions. A replica killed without SIGTERM stalls its
+   * partitions this long; batches heartbeat while they run, so lowering it is safe to ~10 s.
+   */
+  KAFKA_SESSION_TIMEOUT_MS: positiveInt(30_000),
   DATABASE_URL: mysqlUrl,
   DATABASE_POOL_SIZE: positiveInt(10),
   HUBSPOT_API_BASE_URL: httpUrl.default('https://api.hubapi.com'),

@@ -6,7 +6,7 @@ import { createEventWriter, type DataSource } from '@hookstream/store';
 import { createBatchHandler } from './batch-handler.js';
 import { createDeferredWriter } from './deferred-writer.js';
 import { createEnricher, type ProcessorEnricher } from './enrich.js';
-import { createSnapshotLoader } from './snapshot-loader.js';
+import { createSnapshotLoader, type LoaderStats } from './snapshot-loader.js';
 import { createProcessorMetrics } from './metrics.js';
 import { createSweeper, type Sweeper } from './sweeper.js';
 import { createProcessorTokens } from './tokens.js';
@@ -27,6 +27,8 @@ export interface Processor {
   ready(): boolean;
   readonly sweeper: Sweeper;
   readonly registry: Registry;
+  /** HubSpot reads of this replica: cache hits, shared reads, calls, partial calls and why. */
+  readonly hubspotReads: LoaderStats;
 }
 
 const participating = (enricher: ProcessorEnricher, handle: BatchHandler): BatchHandler => (ctx) => enricher.participate(() => handle(ctx));
@@ -74,6 +76,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   return {
     sweeper,
     registry,
+    hubspotReads: loader.stats,
     async start() {
       await ensureTopics(kafka, [
         { topic: config.KAFKA_TOPIC, numPartitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR },
@@ -86,6 +89,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         topics: [config.KAFKA_TOPIC, retryTopic],
         log: log.child({ component: 'consumer' }),
         partitionsConsumedConcurrently: config.PROCESSOR_PARTITION_CONCURRENCY,
+        sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
         // Each batch counts as running while it is handled: a partial HubSpot read waits for it.
         handle: participating(enricher, createBatchHandler({
           writer,
