@@ -2,7 +2,7 @@
  * Summarises a V8 .cpuprofile (from BENCH_CPU_PROF=<service>): self time by function and by
  * package, the evidence behind each tuning change.
  *
- *   npm run bench:profile -- bench/results/profiles/<run>/edge-<pid>.cpuprofile [top]
+ *   node scripts/bootstrap.mjs run test/bench/profile-summary.ts bench/results/profiles/<run>/edge-<pid>.cpuprofile [top]
  */
 import { readFileSync } from 'node:fs';
 

@@ -12,7 +12,7 @@ export interface ProcessorResults {
   twoReplicaEps: number;
 }
 
-interface DrainResult {
+export interface DrainResult {
   events: number;
   eventsPerSec: number;
   /** Seconds from the first replica's start to the last committed offset (start-up included). */
@@ -22,6 +22,8 @@ interface DrainResult {
   enriched: number;
   hubspotCalls: number;
   hubspotRetries: number;
+  /** CPU the processor processes used per event persisted (start-up included), in µs. */
+  processorCpuUsPerEvent: number;
 }
 
 const COLUMNS = [
@@ -60,7 +62,7 @@ async function committed(env: BenchEnv, groupId: string, topic: string): Promise
  * the moment the group is stable with all replicas to the last committed offset, so JVM-free
  * Node start-up and the group join stay out of it (they are in wallSec).
  */
-async function drain(env: BenchEnv, profile: Profile, replicas: number, seed: number, db: BenchDatabase): Promise<DrainResult> {
+export async function drain(env: BenchEnv, profile: Profile, replicas: number, seed: number, db: BenchDatabase): Promise<DrainResult> {
   const n = profile.processorEvents;
   for (const id of importObjects(n, seed)) env.fake.upsertObject(BENCH_PORTAL, 'contact', { id, properties: contactProperties(id) });
   const topic = await env.newTopic(`proc${replicas}`);
@@ -110,6 +112,7 @@ async function drain(env: BenchEnv, profile: Profile, replicas: number, seed: nu
     const [rows] = await pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n, SUM(enrichment_state = 'enriched') AS enriched FROM events");
     await pool.end();
     const calls = env.fake.calls.slice(callsBefore);
+    const cpuMs = procs.reduce((sum, p) => sum + p.cpuMs(), 0);
     return {
       events: n,
       eventsPerSec: (n - c0) / Math.max(0.001, (t1 - t0) / 1000),
@@ -119,6 +122,7 @@ async function drain(env: BenchEnv, profile: Profile, replicas: number, seed: nu
       enriched: Number(rows[0]?.enriched ?? 0),
       hubspotCalls: calls.length,
       hubspotRetries: calls.filter((c) => c.status !== 200 && c.status !== 207).length,
+      processorCpuUsPerEvent: round((cpuMs * 1000) / n, 1),
     };
   } finally {
     for (const p of procs) await p.stop();
