@@ -73,14 +73,14 @@ describe('snapshot loader', () => {
     // Batch 2 is still decoding (a participant that has not asked yet): batch 1 must not read alone.
     const second = s.enricher.participate(async () => {
       await gate;
-      return s.enricher.enrich(refs(range(31, 30)), undefined, 'inline');
+      return s.enricher.enrich(refs(range(21, 20)), undefined, 'inline');
     });
-    const first = s.enricher.participate(() => s.enricher.enrich(refs(range(1, 30)), undefined, 'inline'));
+    const first = s.enricher.participate(() => s.enricher.enrich(refs(range(1, 20)), undefined, 'inline'));
     await new Promise((r) => setTimeout(r, 60));
     expect(fake.calls).toHaveLength(0);
     release();
     const [o1, o2] = await Promise.all([first, second]);
-    expect(fake.calls.map((c) => c.ids.length)).toEqual([60]);
+    expect(fake.calls.map((c) => c.ids.length)).toEqual([40]);
     expect([...o1.values(), ...o2.values()].every((o) => o.state === 'enriched')).toBe(true);
   });
 

@@ -43,8 +43,9 @@ export interface LoaderStats {
   coalesced: number;
   /** batch-read calls made (each up to 100 ids). */
   reads: number;
-  /** …of which carried fewer than 100 ids. */
+  /** …of which carried fewer than 100 ids, by why they went out early. */
   partialReads: number;
+  partialBy: { quiet: number; idle: number; age: number; flush: number; unbatched: number };
   /** Objects whose read was still queued when their batch was ready (completed after commit). */
   deferred: number;
 }
@@ -61,6 +62,7 @@ export interface SnapshotLoader {
 interface Queued {
   id: string;
   key: string;
+  enqueuedAt: number;
   promise: Promise<ReadResult>;
   resolve: (r: ReadResult) => void;
   dispatched: boolean;
@@ -82,11 +84,21 @@ interface Group {
   /** Insertion order = FIFO: the oldest ids go out first. */
   queue: Map<string, Queued>;
   lastEnqueueAt: number;
-  oldestAt: number;
   timer: NodeJS.Timeout | undefined;
 }
 
+type Why = keyof LoaderStats['partialBy'];
+
 const clock = () => performance.now();
+
+/**
+ * A burst: at least half a call's worth of new ids within the window, or already two partial
+ * reads that waiting batches forced. A burst that starts on an idle processor (small batches,
+ * each round waiting on its own read) so costs one or two extra reads, while one small delivery
+ * (a few objects over a few partitions) is still read inline.
+ */
+const BURST_IDS = MAX_IDS_PER_CALL / 2;
+const QUIET_READS_FOR_BURST = 2;
 
 /**
  * One replica's HubSpot read planner: a snapshot cache, request coalescing (one read per object
@@ -94,31 +106,37 @@ const clock = () => performance.now();
  * into full 100-id calls, so an import-like burst costs about ceil(distinct objects / 100) calls.
  *
  * When does a read with fewer than 100 ids go out?
- * - no burst (fewer than 100 new ids in the last max(lingerMs, 1 s)): as soon as every running
- *   batch is waiting on it (plus graceMs), i.e. when nobody could add more ids;
+ * - no burst (within the last 5 × lingerMs: fewer than 50 new ids and fewer than two such partial
+ *   reads): as soon as every running batch waits on it (plus graceMs), when nobody could add ids;
  * - during a burst: never because someone waits. Batches do not wait for such ids (they get
- *   `deferred`); the read goes out once 100 ids are queued, or lingerMs after the last new id
- *   (the burst is over), or 5 × lingerMs after its oldest id at the latest.
+ *   `deferred`); the read goes out once 100 ids are queued, or when no batch is running and no new
+ *   id came for lingerMs (the burst is over), or 10 × lingerMs after its oldest id at the latest.
  */
 export function createSnapshotLoader(opts: SnapshotLoaderOptions): SnapshotLoader {
   const cache = createSnapshotCache({ ttlMs: opts.ttlMs, maxEntries: opts.maxEntries, now: opts.now });
   const inflight = new Map<string, Queued>();
   const groups = new Map<string, Group>();
-  const stats: LoaderStats = { hits: 0, coalesced: 0, reads: 0, partialReads: 0, deferred: 0 };
+  const stats: LoaderStats = { hits: 0, coalesced: 0, reads: 0, partialReads: 0, partialBy: { quiet: 0, idle: 0, age: 0, flush: 0, unbatched: 0 }, deferred: 0 };
   const grace = opts.graceMs ?? 20;
-  const maxWait = 5 * opts.lingerMs;
-  const burstWindow = Math.max(opts.lingerMs, 1_000);
+  const maxWait = 10 * opts.lingerMs;
+  // Long enough to bridge a stall of the pipeline (a slow commit, a fetch round) inside one burst.
+  const burstWindow = Math.max(5 * opts.lingerMs, 1_000);
   const recent: Array<{ at: number; n: number }> = [];
+  /** When recent partial reads went out because everyone waited (see isBurst). */
+  const quietReads: number[] = [];
   const blocked = new Set<Call>();
   let active = 0;
   let graceTimer: NodeJS.Timeout | undefined;
 
+  /** See BURST_IDS and QUIET_READS_FOR_BURST. */
   function isBurst(): boolean {
     const since = clock() - burstWindow;
     while (recent.length > 0 && (recent[0] as { at: number }).at < since) recent.shift();
+    while (quietReads.length > 0 && (quietReads[0] as number) < since) quietReads.shift();
+    if (quietReads.length >= QUIET_READS_FOR_BURST) return true;
     let n = 0;
     for (const r of recent) n += r.n;
-    return n >= MAX_IDS_PER_CALL;
+    return n >= BURST_IDS;
   }
 
   function releaseCall(call: Call): void {
@@ -126,7 +144,7 @@ export function createSnapshotLoader(opts: SnapshotLoaderOptions): SnapshotLoade
     call.release();
   }
 
-  function dispatch(group: Group, entries: Queued[]): void {
+  function dispatch(group: Group, entries: Queued[], why: Why): void {
     if (entries.length === 0) return;
     for (const e of entries) {
       group.queue.delete(e.id);
@@ -136,7 +154,10 @@ export function createSnapshotLoader(opts: SnapshotLoaderOptions): SnapshotLoade
       e.blockers.clear();
     }
     stats.reads++;
-    if (entries.length < MAX_IDS_PER_CALL) stats.partialReads++;
+    if (entries.length < MAX_IDS_PER_CALL) {
+      stats.partialReads++;
+      stats.partialBy[why]++;
+    }
     const readAt = opts.now();
     opts.client
       .read({ portalId: group.portalId, objectType: group.objectType, ids: entries.map((e) => e.id), properties: group.properties })
@@ -167,23 +188,30 @@ export function createSnapshotLoader(opts: SnapshotLoaderOptions): SnapshotLoade
     return out;
   }
 
-  function flushGroup(group: Group): void {
+  function flushGroup(group: Group, why: Why): void {
     clearTimeout(group.timer);
     group.timer = undefined;
-    while (group.queue.size > 0) dispatch(group, take(group));
+    while (group.queue.size > 0) dispatch(group, take(group), why);
   }
 
-  /** Idle (lingerMs after the last new id) or age (5 × lingerMs) flush of a partial read. */
-  function arm(group: Group): void {
+  /** When the oldest id still queued arrived. */
+  const oldestAt = (group: Group): number => group.queue.values().next().value?.enqueuedAt ?? clock();
+
+  /** Idle (lingerMs after the last new id, no batch running) or age (10 × lingerMs) flush of a partial read. */
+  function arm(group: Group, minDelay = 0): void {
     clearTimeout(group.timer);
     group.timer = undefined;
     if (group.queue.size === 0) return;
-    const due = Math.min(group.lastEnqueueAt + opts.lingerMs, group.oldestAt + maxWait);
+    const due = Math.min(group.lastEnqueueAt + opts.lingerMs, oldestAt(group) + maxWait);
     group.timer = setTimeout(() => {
       group.timer = undefined;
-      if (clock() + 1 >= Math.min(group.lastEnqueueAt + opts.lingerMs, group.oldestAt + maxWait)) flushGroup(group);
-      else arm(group);
-    }, Math.max(0, due - clock()));
+      const t = clock() + 1;
+      // Idle only counts once no batch is running: a running batch may still bring ids (a slow
+      // commit or fetch can pause new ids for longer than the linger in the middle of a burst).
+      if (t >= group.lastEnqueueAt + opts.lingerMs && active === 0) flushGroup(group, 'idle');
+      else if (t >= oldestAt(group) + maxWait) flushGroup(group, 'age');
+      else arm(group, Math.min(opts.lingerMs, 250));
+    }, Math.max(minDelay, due - clock()));
     group.timer.unref?.();
   }
 
@@ -192,8 +220,14 @@ export function createSnapshotLoader(opts: SnapshotLoaderOptions): SnapshotLoade
     if (blocked.size === 0 || blocked.size < active || graceTimer || isBurst()) return;
     graceTimer = setTimeout(() => {
       graceTimer = undefined;
-      if (blocked.size === 0 || blocked.size < active || isBurst()) return;
-      for (const g of groups.values()) if ([...g.queue.values()].some((e) => e.blockers.size > 0)) flushGroup(g);
+      if (blocked.size === 0 || blocked.size < active) return;
+      if (isBurst()) {
+        // Became a burst while they waited: batches stop waiting, their ids are deferred.
+        for (const c of [...blocked]) if (c.mode === 'inline') releaseCall(c);
+        return;
+      }
+      quietReads.push(clock());
+      for (const g of groups.values()) if ([...g.queue.values()].some((e) => e.blockers.size > 0)) flushGroup(g, 'quiet');
     }, grace);
   }
 
@@ -201,7 +235,7 @@ export function createSnapshotLoader(opts: SnapshotLoaderOptions): SnapshotLoade
     const key = `${req.portalId}|${req.objectType}|${req.properties.join(',')}`;
     let g = groups.get(key);
     if (!g) {
-      g = { portalId: req.portalId, objectType: req.objectType, properties: [...req.properties], queue: new Map(), lastEnqueueAt: 0, oldestAt: 0, timer: undefined };
+      g = { portalId: req.portalId, objectType: req.objectType, properties: [...req.properties], queue: new Map(), lastEnqueueAt: 0, timer: undefined };
       groups.set(key, g);
     }
     return g;
@@ -237,8 +271,7 @@ export function createSnapshotLoader(opts: SnapshotLoaderOptions): SnapshotLoade
         else {
           let resolve!: (r: ReadResult) => void;
           const promise = new Promise<ReadResult>((r) => (resolve = r));
-          q = { id, key, promise, resolve, dispatched: false, blockers: new Set() };
-          if (group.queue.size === 0) group.oldestAt = clock();
+          q = { id, key, enqueuedAt: clock(), promise, resolve, dispatched: false, blockers: new Set() };
           group.queue.set(id, q);
           misses++;
         }
@@ -248,9 +281,9 @@ export function createSnapshotLoader(opts: SnapshotLoaderOptions): SnapshotLoade
         group.lastEnqueueAt = clock();
         recent.push({ at: group.lastEnqueueAt, n: misses });
       }
-      if (opts.lingerMs <= 0) flushGroup(group);
+      if (opts.lingerMs <= 0) flushGroup(group, 'unbatched');
       else {
-        while (group.queue.size >= MAX_IDS_PER_CALL) dispatch(group, take(group));
+        while (group.queue.size >= MAX_IDS_PER_CALL) dispatch(group, take(group), 'unbatched');
         arm(group);
         // A burst has begun: batches waiting on partial reads stop waiting (their ids are deferred).
         if (isBurst()) for (const c of [...blocked]) if (c.mode === 'inline') releaseCall(c);
@@ -293,7 +326,7 @@ export function createSnapshotLoader(opts: SnapshotLoaderOptions): SnapshotLoade
       }
     },
     flush() {
-      for (const g of groups.values()) flushGroup(g);
+      for (const g of groups.values()) flushGroup(g, 'flush');
     },
   };
 }
