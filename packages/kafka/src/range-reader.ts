@@ -53,6 +53,17 @@ export async function readRanges(kafka: Kafka, opts: ReadRangesOptions): Promise
     maxBytesPerPartition: opts.maxBytesPerPartition ?? 1024 * 1024,
     retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5_000 },
   });
+  // Positions are set on every join, not once after run(): a first join that fails is retried
+  // by kafkajs, and until a join succeeds there is no group to seek in.
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    try {
+      const idle = opts.ranges.map((r) => r.partition).filter((p) => (todo.get(p)?.next ?? 0n) >= (todo.get(p)?.end ?? 0n));
+      if (idle.length > 0) consumer.pause([{ topic, partitions: idle }]);
+      for (const r of todo.values()) if (r.next < r.end) consumer.seek({ topic, partition: r.partition, offset: String(r.next) });
+    } catch (err) {
+      opts.log.warn({ err }, 'range reader could not position its partitions');
+    }
+  });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (payload.restart) return;
     failure = payload.error;
@@ -100,9 +111,6 @@ export async function readRanges(kafka: Kafka, opts: ReadRangesOptions): Promise
         await heartbeat();
       },
     });
-    const idle = opts.ranges.filter((r) => !todo.has(r.partition)).map((r) => r.partition);
-    if (idle.length > 0) consumer.pause([{ topic, partitions: idle }]);
-    for (const r of todo.values()) consumer.seek({ topic, partition: r.partition, offset: String(r.start) });
     const how = await finished;
     if (how === 'failed') throw failure;
     return how;

@@ -73,7 +73,7 @@ describe('dlq:inspect and dlq:redrive on a real broker', () => {
 
   it('inspects dead letters with their headers, filtered by time and limited, without consuming them', async () => {
     const all = await cli('dlq:inspect', '--json');
-    expect(all.code).toBe(0);
+    expect(all.code, all.err.join('\n')).toBe(0);
     const views = all.out.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(views).toHaveLength(TOTAL);
     expect(new Set(views.map((v) => v.key)).size).toBe(12);
