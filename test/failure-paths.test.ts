@@ -56,12 +56,11 @@ describe('retry topic, dead letters and redrive', () => {
     expect(retry?.headers[DLQ_HEADERS.error]).toMatch(/hs_block_998/);
     await fleet.drained();
     expect(await fleet.rowCount()).toBe(1);
+    // Dropped within the first retry's 3 s, or at worst before the third and last attempt 6 s later.
     await fleet.ds.query('ALTER TABLE events DROP CONSTRAINT hs_block_998');
-    // The cause was gone before the retry was due; otherwise this machine was too slow for the test's timing.
-    expect(Date.now()).toBeLessThan(Number(retry?.headers[DLQ_HEADERS.notBefore]));
     await waitUntil('the retried event to be stored', async () => (await rows(998)) === 1, 60_000);
     expect(await fleet.topicMessages(fleet.dlqTopic)).toBe(0);
-    expect(await fleet.topicMessages(retryTopic())).toBe(1);
+    expect(await fleet.topicMessages(retryTopic())).toBeGreaterThanOrEqual(1);
   });
 
   it('dead-letters it after PROCESSOR_MAX_ATTEMPTS; a redrive stores it once, however often it is repeated', async () => {
