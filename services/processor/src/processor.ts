@@ -7,6 +7,7 @@ import { createBatchHandler } from './batch-handler.js';
 import { createDeferredWriter } from './deferred-writer.js';
 import { createEnricher, type ProcessorEnricher } from './enrich.js';
 import { createSnapshotLoader, type LoaderStats } from './snapshot-loader.js';
+import { registerReadMetrics } from './read-metrics.js';
 import { createProcessorMetrics } from './metrics.js';
 import { createSweeper, type Sweeper } from './sweeper.js';
 import { createProcessorTokens } from './tokens.js';
@@ -57,6 +58,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     lingerMs: config.ENRICH_BATCH_LINGER_MS,
     log: log.child({ component: 'hubspot-reads' }),
   });
+  registerReadMetrics(registry, loader.stats);
   const enricher = createEnricher({
     loader,
     completeDeferred: createDeferredWriter(deps.dataSource, now),

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBatchReadClient } from '@hookstream/hubspot';
-import { createLogger } from '@hookstream/observability';
+import { createLogger, createRegistry } from '@hookstream/observability';
 import { startFakeHubSpot, type FakeHubSpot } from '@hookstream/testkit';
 import { DEFERRED_MARKER, createEnricher, type DeferredOutcome } from './enrich.js';
+import { registerReadMetrics } from './read-metrics.js';
 import { createSnapshotLoader, type SnapshotLoaderOptions } from './snapshot-loader.js';
 
 const PORTAL = 62515;
@@ -111,5 +112,17 @@ describe('snapshot loader', () => {
     const results = await Promise.all(tail.map((o) => o.deferred?.result));
     expect(results.every((r) => r?.kind === 'found')).toBe(true);
     expect(fake.calls.map((c) => c.ids.length)).toEqual([100, 50]);
+  });
+
+  it('shows its counters on /metrics', async () => {
+    const s = setup();
+    const registry = createRegistry('processor');
+    registerReadMetrics(registry, s.loader.stats);
+    await s.enricher.enrich(refs([1, 2]));
+    await s.enricher.enrich(refs([1]));
+    const text = await registry.metrics();
+    expect(text).toMatch(/hookstream_processor_hubspot_reads\{kind="all"[^}]*\} 1/);
+    expect(text).toMatch(/hookstream_processor_hubspot_reads\{kind="partial_quiet"[^}]*\} 1/);
+    expect(text).toMatch(/hookstream_processor_enrichment_objects\{served="cache"[^}]*\} 1/);
   });
 });
