@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { EdgeConfig } from '@hookstream/config';
 import { Counter, Gauge, Histogram, createRegistry, type Logger, type Registry } from '@hookstream/observability';
 import { createClientErrorHandler, errorHandler } from './errors.js';
@@ -28,7 +28,7 @@ export async function buildEdgeApp(deps: EdgeDeps): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     // One info line per delivery ('delivery accepted', or the error handler's 'webhook rejected')
     // instead of Fastify's two more per request; LOG_LEVEL=debug brings a line per request back.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: deps.config.TRUST_PROXY,
     // Small default limit; the webhook route sets its own larger one.
     bodyLimit: 64 * 1024,
