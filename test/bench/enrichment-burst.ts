@@ -5,6 +5,7 @@
  *
  *   npm run bench:burst                         10,000 contacts, 1 replica, live and backlog runs
  *   npm run bench:burst -- --contacts 2000 --replicas 2 --mode live --json
+ *   npm run bench:burst -- --baseline           the same without the cache and cross-batch calls
  *
  * `runEnrichmentBurst(opts)` is self-contained (it makes its own database, topic, edge and
  * processors on the Kafka broker and database server it is given), so other benchmarks can call it.
@@ -259,7 +260,14 @@ export async function runEnrichmentBurst(opts: EnrichmentBurstOptions): Promise<
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { contacts: { type: 'string', default: '10000' }, replicas: { type: 'string', default: '1' }, mode: { type: 'string', default: 'both' }, json: { type: 'boolean', default: false } },
+    options: {
+      contacts: { type: 'string', default: '10000' },
+      replicas: { type: 'string', default: '1' },
+      mode: { type: 'string', default: 'both' },
+      // The processor as it was before the read planner: no cache, every batch reads its own objects.
+      baseline: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
   });
   const log = createLogger({ name: 'bench-burst', level: process.env.BENCH_LOG_LEVEL ?? 'warn' });
   const progress = (l: string) => process.stderr.write(`${l}\n`);
@@ -270,7 +278,8 @@ async function main(): Promise<void> {
   try {
     const modes = values.mode === 'both' ? (['live', 'backlog'] as const) : [values.mode as 'live' | 'backlog'];
     for (const mode of modes) {
-      results.push(await runEnrichmentBurst({ brokers: broker.brokers, databaseServerUrl: db.url, contacts: Number(values.contacts), replicas: Number(values.replicas), mode, log, progress }));
+      const processorEnv: Record<string, string> = values.baseline ? { ENRICH_BATCH_LINGER_MS: '0', ENRICH_CACHE_TTL_MS: '0' } : {};
+      results.push(await runEnrichmentBurst({ brokers: broker.brokers, databaseServerUrl: db.url, contacts: Number(values.contacts), replicas: Number(values.replicas), mode, log, progress, processorEnv }));
     }
   } finally {
     await broker.stop();
