@@ -24,6 +24,8 @@ export interface BenchEnv {
   logDir: string;
   log: Logger;
   brokers: string[];
+  /** mysql://… of the database server, without a database. */
+  databaseServerUrl: string;
   kafka: Kafka;
   admin: Admin;
   fake: FakeHubSpot;
@@ -78,6 +80,7 @@ export async function createBenchEnv(root: string, runId: string): Promise<Bench
     logDir,
     log,
     brokers: broker.brokers,
+    databaseServerUrl: dbServer.url,
     kafka,
     admin,
     fake,

@@ -4,7 +4,7 @@
  * bench/results/<run>.json and bench/results/latest.json. See README "Benchmarks".
  *
  *   --profile quick|full     sizes (default quick)
- *   --only edge,processor,e2e,events-api   run some sections only (e2e needs edge and processor figures)
+ *   --only edge,processor,e2e,enrichment,events-api   some sections only (e2e needs the edge and processor ones)
  */
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,11 +14,12 @@ import { loadProfile, type Profile } from './profiles.js';
 import { renderTable, score, writeReport, type BenchReport, type Figure } from './report.js';
 import { runE2eSection } from './sections/e2e.js';
 import { runEdgeSection } from './sections/edge.js';
+import { runEnrichmentSection } from './sections/enrichment.js';
 import { runEventsApiSection } from './sections/events-api.js';
 import { runProcessorSection } from './sections/processor.js';
 
 const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
-const SECTIONS = ['edge', 'processor', 'e2e', 'events-api'] as const;
+const SECTIONS = ['edge', 'processor', 'e2e', 'enrichment', 'events-api'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({ options: { profile: { type: 'string', default: 'quick' }, only: { type: 'string' } } });
@@ -64,6 +65,9 @@ try {
   });
   await section('e2e', async (e) => {
     figures.push(...(await runE2eSection(e, profile, state)));
+  });
+  await section('enrichment', async (e) => {
+    figures.push(...(await runEnrichmentSection(e, profile)));
   });
   await section('events-api', async (e) => {
     figures.push(...(await runEventsApiSection(e, profile)));

@@ -9,6 +9,8 @@ export interface Profile {
   kafkaRecords: number;
   /** Events pre-filled for each processor run (1 and 2 replicas). */
   processorEvents: number;
+  /** Contacts in the import burst (4 events each) for the batch-read figure. */
+  burstContacts: number;
   /** Duration of the end-to-end run at half of the maximum sustained load. */
   e2eSec: number;
   /** Rows in the events-api table (at least 1 million). */
@@ -36,6 +38,7 @@ export function loadProfile(name: string): Profile {
         http: { connections: 32, batchConnections: 16, durationSec: 10, warmupSec: 3 },
         kafkaRecords: 300_000,
         processorEvents: 200_000,
+        burstContacts: 5_000,
         e2eSec: 15,
         eventsApiRows: 1_000_000,
         eventsApi: { connections: 4, durationSec: 8 },
@@ -47,6 +50,7 @@ export function loadProfile(name: string): Profile {
         http: { connections: 64, batchConnections: 32, durationSec: 30, warmupSec: 5 },
         kafkaRecords: 2_000_000,
         processorEvents: 500_000,
+        burstContacts: 10_000,
         e2eSec: 60,
         eventsApiRows: 2_000_000,
         eventsApi: { connections: 8, durationSec: 30 },
