@@ -38,6 +38,8 @@ export function createSnapshotCache(opts: { ttlMs: number; maxEntries: number; n
     },
     set(key, result, readAt) {
       if (opts.ttlMs <= 0 || result.kind === 'error') return;
+      // Reads can finish out of order: an older read never replaces what a newer one saw.
+      if ((entries.get(key)?.readAt ?? -Infinity) > readAt) return;
       entries.delete(key);
       entries.set(key, { result, readAt });
       while (entries.size > opts.maxEntries) {
