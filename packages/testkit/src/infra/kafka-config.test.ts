@@ -46,4 +46,12 @@ describe('randomClusterId', () => {
     expect(a).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(randomClusterId()).not.toBe(a);
   });
+
+  it('never starts with "-", which the storage tool would read as an option', () => {
+    // 0xf8 encodes to a leading "-" in base64url; the second draw is used instead.
+    const draws = [Buffer.alloc(16, 0xf8), Buffer.alloc(16, 0x01)];
+    const id = randomClusterId(() => draws.shift() ?? Buffer.alloc(16, 0x02));
+    expect(Buffer.alloc(16, 0xf8).toString('base64url').startsWith('-')).toBe(true);
+    expect(id).toBe(Buffer.alloc(16, 0x01).toString('base64url'));
+  });
 });
