@@ -16,6 +16,8 @@ const SECRETS = {
   apiTokenA: `api-token-a-${rnd()}`,
   apiTokenB: `api-token-b-${rnd()}`,
   dbPassword: `dbpw${rnd()}`,
+  // OAuth: the key that seals stored tokens.
+  encryptionKey: randomBytes(32).toString('hex'),
 };
 
 /** The forms a secret can take in a log line: as is, URL-encoded, base64, hex, or a Buffer serialised as a byte list. */
@@ -64,7 +66,7 @@ describe('secrets never appear in logs', () => {
     u.username = dbUser;
     u.password = SECRETS.dbPassword;
     dbUrl = u.toString();
-    fake = await startFakeHubSpot({ tokens: new Map([[PORTAL, SECRETS.accessToken]]), log: false });
+    fake = await startFakeHubSpot({ tokens: new Map([[PORTAL, SECRETS.accessToken]]), log: false, oauth: { clientSecret: SECRETS.clientSecret } });
   });
 
   afterAll(async () => {
@@ -83,7 +85,17 @@ describe('secrets never appear in logs', () => {
   it('edge, processor and events-api at trace level log none of them', async ({ annotate }) => {
     const [edgePort, apiPort, healthPort] = [await freePort(), await freePort(), await freePort()];
     const common = { KAFKA_BROKERS: inject('kafkaBrokers'), KAFKA_TOPIC: topic, KAFKA_TOPIC_PARTITIONS: '3', LOG_LEVEL: 'trace', HOST: '127.0.0.1', SHUTDOWN_TIMEOUT_MS: '15000' };
-    const edge = startService('edge', { ...common, HUBSPOT_CLIENT_SECRET: SECRETS.clientSecret, PORT: String(edgePort) });
+    // OAuth on, so the install flow (code exchange, token sealing) runs at trace level too.
+    const edge = startService('edge', {
+      ...common,
+      HUBSPOT_CLIENT_SECRET: SECRETS.clientSecret,
+      PORT: String(edgePort),
+      HUBSPOT_CLIENT_ID: fake.oauth.clientId,
+      TOKEN_ENCRYPTION_KEY: SECRETS.encryptionKey,
+      DATABASE_URL: dbUrl,
+      HUBSPOT_API_BASE_URL: fake.url,
+      HUBSPOT_OAUTH_REDIRECT_URL: `http://127.0.0.1:${edgePort}/oauth/callback`,
+    });
     const processor = startService('processor', { ...common, DATABASE_URL: dbUrl, KAFKA_DLQ_TOPIC: `${topic}.dlq`, KAFKA_GROUP_ID: `${topic}-g`, HUBSPOT_ACCESS_TOKEN: SECRETS.accessToken, HUBSPOT_API_BASE_URL: fake.url, PORT: String(healthPort) });
     const api = startService('events-api', { DATABASE_URL: dbUrl, EVENTS_API_TOKENS: `${SECRETS.apiTokenA},${SECRETS.apiTokenB}`, PORT: String(apiPort), HOST: '127.0.0.1', LOG_LEVEL: 'trace' });
     procs.push(edge, processor, api);
@@ -126,6 +138,18 @@ describe('secrets never appear in logs', () => {
     await raw(apiPort, `GET /events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${SECRETS.apiTokenA}\r\nX-Pad: ${'p'.repeat(20_000)}\r\n\r\n`);
     await raw(apiPort, `GET /events HTTP/1.1\r\nAuthorization: Bearer ${SECRETS.apiTokenA}\r\nContent-Length: nope\r\n\r\n`);
 
+    // An OAuth install: its authorization code and the tokens it yields are secrets as well.
+    const start = await fetch(`${edgeBase}/oauth/install`, { redirect: 'manual' });
+    expect(start.status).toBe(302);
+    const location = new URL(String(start.headers.get('location')));
+    const code = fake.oauth.authorize(PORTAL, { redirectUri: location.searchParams.get('redirect_uri') ?? '' });
+    const cookie = String(start.headers.get('set-cookie')).split(';')[0] ?? '';
+    const callback = await fetch(`${edgeBase}/oauth/callback?code=${code}&state=${location.searchParams.get('state')}`, { headers: { cookie } });
+    expect(callback.status).toBe(200);
+    const [sealed] = (await ds.query('SELECT refresh_token_ciphertext AS r FROM hubspot_portal_tokens WHERE portal_id = ?', [PORTAL])) as Array<{ r: unknown }>;
+    expect(sealed?.r).toBeTruthy();
+    const installSecrets: Record<string, string> = { authorizationCode: code };
+
     for (const p of procs) p.signal('SIGTERM');
     const exits = await Promise.all(procs.map((p) => p.exited));
     expect(exits.map((e) => e.code)).toEqual([0, 0, 0]);
@@ -136,7 +160,7 @@ describe('secrets never appear in logs', () => {
     for (const [service, text] of Object.entries(outputs)) {
       for (const line of text.split('\n')) {
         lines += 1;
-        for (const [name, secret] of Object.entries(SECRETS)) {
+        for (const [name, secret] of Object.entries({ ...SECRETS, ...installSecrets })) {
           const form = encodings(secret).find((f) => line.includes(f));
           if (form) leaks.push(`${service}: ${name} (as ${form === secret ? 'plain text' : JSON.stringify(form.slice(0, 24))}) in ${line.slice(0, 300)}`);
         }
@@ -148,6 +172,6 @@ describe('secrets never appear in logs', () => {
     for (const service of ['edge', 'processor'] as const) expect(outputs[service]).toMatch(/"level":10,[^\n]*"component":"kafkajs"/);
     expect(outputs.processor).toContain(`${dbUser}:***@`);
     expect(outputs['events-api']).toContain(`${dbUser}:***@`);
-    await annotate(`${lines} log lines from 3 processes at trace level, 5 secrets × 6 encodings: no leak`);
+    await annotate(`${lines} log lines from 3 processes at trace level, ${Object.keys(SECRETS).length + 1} secrets × 6 encodings: no leak`);
   });
 });

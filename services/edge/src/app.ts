@@ -54,7 +54,8 @@ export async function buildEdgeApp(deps: EdgeDeps): Promise<FastifyInstance> {
   const produceSeconds = new Histogram({ name: 'hookstream_edge_produce_seconds', help: 'Time until Kafka acknowledged a delivery', buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4], registers: [registry] });
   app.addHook('onResponse', async (req, reply) => {
     requests.inc({ route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
-    req.log.debug({ method: req.method, url: req.url, statusCode: reply.statusCode, ms: reply.elapsedTime }, 'request completed');
+    // Path only: a query string can carry credentials (the OAuth callback's authorization code).
+    req.log.debug({ method: req.method, path: req.url.split('?')[0], statusCode: reply.statusCode, ms: reply.elapsedTime }, 'request completed');
   });
 
   app.setErrorHandler(errorHandler);
