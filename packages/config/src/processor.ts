@@ -47,6 +47,10 @@ export const ProcessorSchema = z.object({
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().positive().optional(),
   /** Partitions one replica processes at the same time (kafkajs partitionsConsumedConcurrently). */
   PROCESSOR_PARTITION_CONCURRENCY: positiveInt(3),
+  /** Fetch sizing (see README "Benchmarks"): fewer, larger batches mean fewer database transactions. */
+  KAFKA_FETCH_MIN_BYTES: positiveInt(1),
+  KAFKA_FETCH_MAX_WAIT_MS: positiveInt(250),
+  KAFKA_FETCH_MAX_BYTES_PER_PARTITION: positiveInt(1024 * 1024),
   /**
    * How long a silent member keeps its partitions. A replica killed without SIGTERM stalls its
    * partitions this long; batches heartbeat while they run, so lowering it is safe to ~10 s.

@@ -38,6 +38,12 @@ export interface BatchConsumerOptions {
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   maxBytesPerPartition?: number;
+  /**
+   * The broker answers a fetch once it has this many bytes or maxWaitTimeMs passed. Above 1, a
+   * busy topic arrives in fewer, larger batches (one database transaction each).
+   */
+  minBytes?: number;
+  maxWaitTimeMs?: number;
   /** Start position for a new group. A new group must see the whole retained stream. */
   fromBeginning?: boolean;
 }
@@ -75,7 +81,8 @@ export function createBatchConsumer(kafka: Kafka, opts: BatchConsumerOptions): B
     rebalanceTimeout: 60_000,
     heartbeatInterval: heartbeatIntervalMs,
     maxBytesPerPartition: opts.maxBytesPerPartition ?? 1024 * 1024,
-    maxWaitTimeInMs: 250,
+    minBytes: opts.minBytes ?? 1,
+    maxWaitTimeInMs: opts.maxWaitTimeMs ?? 250,
     allowAutoTopicCreation: false,
     retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 30_000 },
   });

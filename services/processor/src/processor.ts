@@ -91,6 +91,9 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         topics: [config.KAFKA_TOPIC, retryTopic],
         log: log.child({ component: 'consumer' }),
         partitionsConsumedConcurrently: config.PROCESSOR_PARTITION_CONCURRENCY,
+        minBytes: config.KAFKA_FETCH_MIN_BYTES,
+        maxWaitTimeMs: config.KAFKA_FETCH_MAX_WAIT_MS,
+        maxBytesPerPartition: config.KAFKA_FETCH_MAX_BYTES_PER_PARTITION,
         sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
         // Each batch counts as running while it is handled: a partial HubSpot read waits for it.
         handle: participating(enricher, createBatchHandler({
