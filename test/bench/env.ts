@@ -6,7 +6,7 @@ import { createKafka, ensureTopics, type Kafka } from '@hookstream/kafka';
 import { createLogger, type Logger } from '@hookstream/observability';
 import { createDataSource, runMigrations } from '@hookstream/store';
 import { createDatabase, dropDatabase, startDatabaseServer, startFakeHubSpot, startKafka, uniqueName, KAFKA_VERSION, type FakeHubSpot } from '@hookstream/testkit';
-import { spawnService, type ServiceProcess } from './procs.js';
+import { processCpuMs, spawnService, type ServiceProcess } from './procs.js';
 import { BENCH_HUBSPOT_TOKEN, BENCH_PORTAL, BENCH_SECRET } from './workload.js';
 
 type Admin = ReturnType<Kafka['admin']>;
@@ -38,8 +38,22 @@ export interface BenchEnv {
   serviceEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
   /** Starts a service's real entry point (see procs.ts); profiled when BENCH_CPU_PROF names it. */
   spawn(name: string, entry: string, env: NodeJS.ProcessEnv, readyPath?: string): Promise<ServiceProcess>;
+  /** CPU ms used so far by the broker and database server processes, where this machine runs them (else NaN). */
+  infraCpuMs(): { broker: number; database: number };
   progress(line: string): void;
   close(): Promise<void>;
+}
+
+/** The pid listening on a loopback port (ss from iproute2), or undefined. */
+function pidOnPort(port: string | undefined): number | undefined {
+  if (!port) return undefined;
+  try {
+    const out = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
+    const pid = /pid=(\d+)/.exec(out)?.[1];
+    return pid ? Number(pid) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Which processes get --cpu-prof: BENCH_CPU_PROF=edge,processor,events-api,bare (or "all"). */
@@ -64,6 +78,8 @@ export async function createBenchEnv(root: string, runId: string): Promise<Bench
   const kafka = createKafka({ brokers: broker.brokers, clientId: `bench-${runId}`, log });
   const admin = kafka.admin();
   await admin.connect();
+  const brokerPid = pidOnPort(broker.brokers[0]?.split(':')[1]);
+  const databasePid = pidOnPort(new URL(dbServer.url).port || '3306');
   const fake = await startFakeHubSpot({ tokens: new Map([[BENCH_PORTAL, BENCH_HUBSPOT_TOKEN]]), log: false, rateLimitMax: 1_000_000 });
   const databases: string[] = [];
   const children: ServiceProcess[] = [];
@@ -125,6 +141,7 @@ export async function createBenchEnv(root: string, runId: string): Promise<Bench
         },
       };
     },
+    infraCpuMs: () => ({ broker: brokerPid ? processCpuMs(brokerPid) : Number.NaN, database: databasePid ? processCpuMs(databasePid) : Number.NaN }),
     progress,
     async close() {
       for (const c of [...children]) await c.stop().catch(() => undefined);

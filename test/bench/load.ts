@@ -2,13 +2,22 @@ import { request as httpRequest, Agent } from 'node:http';
 import autocannon from 'autocannon';
 import { percentile } from './stats.js';
 
+export interface LoadRequest {
+  method?: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
 export interface ClosedLoopOptions {
   url: string;
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
   /** Requests cycled through by every connection instead of one fixed request. */
-  requests?: ReadonlyArray<{ method?: 'GET' | 'POST'; path: string; headers?: Record<string, string>; body?: string }>;
+  requests?: ReadonlyArray<LoadRequest>;
+  /** Connection i cycles through its own requests (unique events per connection). */
+  requestsOfConnection?: (i: number) => LoadRequest[];
   connections: number;
   durationSec: number;
   /** A short unmeasured run first, so JIT and connection set-up stay out of the figure. */
@@ -44,6 +53,12 @@ export async function closedLoop(opts: ClosedLoopOptions): Promise<LoadResult> {
     ...(opts.body !== undefined ? { body: opts.body } : {}),
     ...(opts.requests ? { requests: opts.requests.map((r) => ({ ...r })) } : {}),
   };
+  if (opts.requestsOfConnection) {
+    const of = opts.requestsOfConnection;
+    let next = 0;
+    base.requests = of(0);
+    base.setupClient = (client) => client.setRequests(of(next++ % opts.connections));
+  }
   if ((opts.warmupSec ?? 0) > 0) await autocannon({ ...base, duration: opts.warmupSec });
   const r = await autocannon({ ...base, duration: opts.durationSec });
   const ok = r['2xx'];

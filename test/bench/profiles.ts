@@ -11,6 +11,8 @@ export interface Profile {
   processorEvents: number;
   /** Contacts in the import burst (4 events each) for the batch-read figure. */
   burstContacts: number;
+  /** Seconds the edge is saturated (with the processors running) to find the fleet's sustained rate. */
+  e2eProbeSec: number;
   /** Duration of the end-to-end run at half of the maximum sustained load. */
   e2eSec: number;
   /** Rows in the events-api table (at least 1 million). */
@@ -39,6 +41,7 @@ export function loadProfile(name: string): Profile {
         kafkaRecords: 300_000,
         processorEvents: 200_000,
         burstContacts: 5_000,
+        e2eProbeSec: 8,
         e2eSec: 15,
         eventsApiRows: 1_000_000,
         eventsApi: { connections: 4, durationSec: 8 },
@@ -51,6 +54,7 @@ export function loadProfile(name: string): Profile {
         kafkaRecords: 2_000_000,
         processorEvents: 500_000,
         burstContacts: 10_000,
+        e2eProbeSec: 20,
         e2eSec: 60,
         eventsApiRows: 2_000_000,
         eventsApi: { connections: 8, durationSec: 30 },

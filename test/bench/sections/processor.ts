@@ -24,6 +24,9 @@ export interface DrainResult {
   hubspotRetries: number;
   /** CPU the processor processes used per event persisted (start-up included), in µs. */
   processorCpuUsPerEvent: number;
+  /** CPU the database server and the broker used per event over the same span, in µs (NaN if not local). */
+  databaseCpuUsPerEvent: number;
+  brokerCpuUsPerEvent: number;
 }
 
 const COLUMNS = [
@@ -74,6 +77,7 @@ export async function drain(env: BenchEnv, profile: Profile, replicas: number, s
 
   env.progress(`processor x${replicas}: draining`);
   const started = Date.now();
+  const infra0 = env.infraCpuMs();
   const procs = await Promise.all(
     Array.from({ length: replicas }, (_, i) =>
       env.spawn(`processor-${replicas}x-${i + 1}`, 'services/processor/src/main.ts', env.serviceEnv({
@@ -113,6 +117,7 @@ export async function drain(env: BenchEnv, profile: Profile, replicas: number, s
     await pool.end();
     const calls = env.fake.calls.slice(callsBefore);
     const cpuMs = procs.reduce((sum, p) => sum + p.cpuMs(), 0);
+    const infra1 = env.infraCpuMs();
     return {
       events: n,
       eventsPerSec: (n - c0) / Math.max(0.001, (t1 - t0) / 1000),
@@ -123,6 +128,8 @@ export async function drain(env: BenchEnv, profile: Profile, replicas: number, s
       hubspotCalls: calls.length,
       hubspotRetries: calls.filter((c) => c.status !== 200 && c.status !== 207).length,
       processorCpuUsPerEvent: round((cpuMs * 1000) / n, 1),
+      databaseCpuUsPerEvent: round(((infra1.database - infra0.database) * 1000) / n, 1),
+      brokerCpuUsPerEvent: round(((infra1.broker - infra0.broker) * 1000) / n, 1),
     };
   } finally {
     for (const p of procs) await p.stop();
@@ -151,13 +158,15 @@ function* chunks(rows: unknown[][], maxRows: number, maxBytes: number): Generato
  * fresh events table with raw mysql2 multi-row INSERTs (same statement and chunking as the
  * writer, no transaction, no locks, no object state) over `connections` connections.
  */
-async function rawInsert(env: BenchEnv, rows: unknown[][], connections: number): Promise<number> {
+async function rawInsert(env: BenchEnv, rows: unknown[][], connections: number): Promise<{ rowsPerSec: number; databaseCpuUsPerRow: number; clientCpuUsPerRow: number }> {
   const db = await env.newDatabase(`raw${connections}`);
   const pool: Pool = createPool({ uri: db.url, connectionLimit: connections, flags: ['-FOUND_ROWS'] });
   try {
     const queue = [...chunks(rows, 500, 4 * 1024 * 1024)];
     const rowSql = `(${COLUMNS.map(() => '?').join(', ')})`;
     const started = process.hrtime.bigint();
+    const db0 = env.infraCpuMs().database;
+    const client0 = process.cpuUsage();
     let inserted = 0;
     await Promise.all(
       Array.from({ length: connections }, async () => {
@@ -168,8 +177,13 @@ async function rawInsert(env: BenchEnv, rows: unknown[][], connections: number):
       }),
     );
     const sec = Number(process.hrtime.bigint() - started) / 1e9;
+    const client = process.cpuUsage(client0);
     if (inserted !== rows.length) throw new Error(`raw insert stored ${inserted} of ${rows.length} rows`);
-    return rows.length / sec;
+    return {
+      rowsPerSec: rows.length / sec,
+      databaseCpuUsPerRow: round(((env.infraCpuMs().database - db0) * 1000) / rows.length, 1),
+      clientCpuUsPerRow: round((client.user + client.system) / rows.length, 1),
+    };
   } finally {
     await pool.end();
     await db.drop();
@@ -202,8 +216,8 @@ export async function runProcessorSection(env: BenchEnv, profile: Profile): Prom
   const raw1 = await rawInsert(env, rows, 1);
   await sleep(500);
   const raw2 = await rawInsert(env, rows, 2);
-  const ceiling = Math.max(raw1, raw2);
-  const rawDetails = { oneConnection: Math.round(raw1), twoConnections: Math.round(raw2), rows: rows.length, chunkRows: 500 };
+  const ceiling = Math.max(raw1.rowsPerSec, raw2.rowsPerSec);
+  const rawDetails = { oneConnection: Math.round(raw1.rowsPerSec), twoConnections: Math.round(raw2.rowsPerSec), rows: rows.length, chunkRows: 500, cpuUsPerRow: { oneConnection: raw1, twoConnections: raw2 } };
 
   const distinct = importObjects(profile.processorEvents, 21).length;
   const backlogCalls = { events: one.events, distinctObjects: distinct, calls: one.hubspotCalls, minCalls: Math.ceil(distinct / 100), retries: one.hubspotRetries };
