@@ -23,8 +23,16 @@ export interface EdgeResults {
   edgeRps: number;
 }
 
-function loadDetails(r: LoadResult) {
-  return { okPerSec: Math.round(r.okPerSec), p50: r.p50, p99: r.p99, ok: r.ok, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, durationSec: r.durationSec };
+function loadDetails(r: LoadResult & { cpuUsPerRequest?: number }) {
+  return { okPerSec: Math.round(r.okPerSec), p50: r.p50, p99: r.p99, ok: r.ok, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, durationSec: r.durationSec, serverCpuUsPerRequest: r.cpuUsPerRequest };
+}
+
+/** A warm-up run, then the measured one with the server process's CPU time per answered request. */
+async function measured(server: { cpuMs(): number }, opts: Parameters<typeof closedLoop>[0]): Promise<LoadResult & { cpuUsPerRequest: number }> {
+  if ((opts.warmupSec ?? 0) > 0) await closedLoop({ ...opts, durationSec: opts.warmupSec as number, warmupSec: 0 });
+  const c0 = server.cpuMs();
+  const r = await closedLoop({ ...opts, warmupSec: 0 });
+  return { ...r, cpuUsPerRequest: Math.round(((server.cpuMs() - c0) * 1000) / Math.max(1, r.ok)) };
 }
 
 function assertClean(what: string, r: LoadResult): void {
@@ -41,9 +49,9 @@ export async function runEdgeSection(env: BenchEnv, profile: Profile): Promise<E
 
   env.progress('HTTP ceiling: bare Fastify route, 1-event deliveries');
   const bare = await env.spawn('bare', 'test/bench/servers/bare.ts', env.serviceEnv({}));
-  let bareRun: LoadResult;
+  let bareRun: LoadResult & { cpuUsPerRequest: number };
   try {
-    bareRun = await closedLoop({ url: bare.url, requests: deliveries(bare.url, 1, 500, 11), connections, durationSec, warmupSec });
+    bareRun = await measured(bare, { url: bare.url, requests: deliveries(bare.url, 1, 500, 11), connections, durationSec, warmupSec });
     assertClean('bare route', bareRun);
   } finally {
     await bare.stop();
@@ -51,16 +59,16 @@ export async function runEdgeSection(env: BenchEnv, profile: Profile): Promise<E
 
   const topic = await env.newTopic('edge');
   const edge = await env.spawn('edge', 'services/edge/src/main.ts', env.serviceEnv({ KAFKA_TOPIC: topic, ...profile.edgeEnv }));
-  let one: LoadResult;
-  let hundred: LoadResult;
+  let one: LoadResult & { cpuUsPerRequest: number };
+  let hundred: LoadResult & { cpuUsPerRequest: number };
   let envelopeBytes = 0;
   try {
     env.progress('edge: 1-event deliveries');
-    one = await closedLoop({ url: edge.url, requests: deliveries(edge.url, 1, 500, 12), connections, durationSec, warmupSec });
+    one = await measured(edge, { url: edge.url, requests: deliveries(edge.url, 1, 500, 12), connections, durationSec, warmupSec });
     assertClean('edge 1-event', one);
     env.progress('edge: 100-event deliveries');
     const big = deliveries(edge.url, 100, 50, 13);
-    hundred = await closedLoop({ url: edge.url, requests: big, connections: profile.http.batchConnections, durationSec, warmupSec });
+    hundred = await measured(edge, { url: edge.url, requests: big, connections: profile.http.batchConnections, durationSec, warmupSec });
     assertClean('edge 100-event', hundred);
     const sample = JSON.parse(big[0]?.body ?? '[]') as Parameters<typeof envelopesFor>[0];
     const envelopes = envelopesFor(sample, Date.now(), '00000000-0000-4000-8000-000000000000');
@@ -83,6 +91,7 @@ export async function runEdgeSection(env: BenchEnv, profile: Profile): Promise<E
       ceilingLabel: 'bare Fastify',
       higherIsBetter: true,
       target: { kind: 'minRatio', min: 0.5 },
+      note: `CPU per delivery: edge ${one.cpuUsPerRequest} µs, bare route ${bareRun.cpuUsPerRequest} µs`,
       details: { edge: loadDetails(one), bare: loadDetails(bareRun), connections },
     },
     {
@@ -93,7 +102,7 @@ export async function runEdgeSection(env: BenchEnv, profile: Profile): Promise<E
       ceiling: bareRun.p50,
       ceilingLabel: 'bare Fastify',
       higherIsBetter: false,
-      note: `closed loop, ${connections} connections, at maximum throughput`,
+      note: `closed loop, ${connections} connections, at maximum throughput (autocannon reports whole ms)`,
     },
     {
       id: 'edge.1event.p99',
@@ -113,6 +122,7 @@ export async function runEdgeSection(env: BenchEnv, profile: Profile): Promise<E
       ceilingLabel: 'Kafka ProducerPerformance',
       higherIsBetter: true,
       target: { kind: 'minRatio', min: 0.5 },
+      note: `edge CPU ${Math.round(hundred.cpuUsPerRequest / 10) / 10} µs per event; ProducerPerformance sends ${profile.kafkaRecords} records of ${envelopeBytes} B (the envelope size), acks=all`,
       details: { edge: loadDetails(hundred), connections: profile.http.batchConnections, envelopeBytes, producerPerformance: perf },
     },
   );
