@@ -38,7 +38,7 @@ export function loadProfile(name: string): Profile {
       return {
         name: 'quick',
         http: { connections: 32, batchConnections: 16, durationSec: 10, warmupSec: 3 },
-        kafkaRecords: 300_000,
+        kafkaRecords: 1_000_000,
         processorEvents: 200_000,
         burstContacts: 5_000,
         e2eProbeSec: 8,
