@@ -6,7 +6,7 @@ export { StoreError, StoreUnavailableError, StoreValidationError } from './error
 export { applyUpdates } from './state/reduce.js';
 export { applyAssociationUpdates, associationWins } from './state/associations.js';
 export { redactRaw } from './write/privacy.js';
-export { createEventWriter } from './write/event-writer.js';
+export { createEventWriter, chunkRows } from './write/event-writer.js';
 export { createEventReader } from './read/event-reader.js';
 export { ENRICHMENT_STATES } from './types.js';
 export type { Association, AssociationKey, AssociationUpdate, EnrichmentState, EventFields, ObjectRef, ObjectState, StateChange, StateUpdate } from './types.js';

@@ -1,5 +1,6 @@
 import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
 import { createProducer } from '@hookstream/kafka';
+import { chunkRows } from '@hookstream/store';
 import type { BenchDatabase, BenchEnv } from '../env.js';
 import type { Figure } from '../report.js';
 import type { Profile } from '../profiles.js';
@@ -136,22 +137,6 @@ export async function drain(env: BenchEnv, profile: Profile, replicas: number, s
   }
 }
 
-function* chunks(rows: unknown[][], maxRows: number, maxBytes: number): Generator<unknown[][]> {
-  let current: unknown[][] = [];
-  let bytes = 0;
-  for (const row of rows) {
-    let size = 64;
-    for (const v of row) if (typeof v === 'string') size += v.length * 3;
-    if (current.length > 0 && (current.length >= maxRows || bytes + size > maxBytes)) {
-      yield current;
-      current = [];
-      bytes = 0;
-    }
-    current.push(row);
-    bytes += size;
-  }
-  if (current.length > 0) yield current;
-}
 
 /**
  * The database ceiling: the rows the processor stored, read back and inserted again into a
@@ -162,7 +147,7 @@ async function rawInsert(env: BenchEnv, rows: unknown[][], connections: number):
   const db = await env.newDatabase(`raw${connections}`);
   const pool: Pool = createPool({ uri: db.url, connectionLimit: connections, flags: ['-FOUND_ROWS'] });
   try {
-    const queue = [...chunks(rows, 500, 4 * 1024 * 1024)];
+    const queue = [...chunkRows(rows, 500, 4 * 1024 * 1024)];
     const rowSql = `(${COLUMNS.map(() => '?').join(', ')})`;
     const started = process.hrtime.bigint();
     const db0 = env.infraCpuMs().database;

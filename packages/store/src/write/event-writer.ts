@@ -48,7 +48,7 @@ export function createEventWriter(ds: DataSource, opts: EventWriterOptions = {})
             : (plain[i] as unknown[]),
         );
         let inserted = 0;
-        for (const chunk of chunks(rows, chunkSize, chunkBytes)) {
+        for (const chunk of chunkRows(rows, chunkSize, chunkBytes)) {
           const params = chunk.flat();
           const res = (await qr.query(
             `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${chunk.map(() => EVENT_ROW).join(', ')}
@@ -152,8 +152,11 @@ function eventValues(e: NewEvent, now: number): unknown[] {
   ];
 }
 
-/** Splits rows by count and by approximate byte size (raw JSON and property values dominate). */
-function* chunks(rows: readonly unknown[][], maxRows: number, maxBytes: number): Generator<unknown[][]> {
+/**
+ * Splits rows by count and by approximate byte size (raw JSON and property values dominate).
+ * Exported so the benchmark's raw-insert ceiling chunks exactly like the writer.
+ */
+export function* chunkRows(rows: readonly unknown[][], maxRows: number, maxBytes: number): Generator<unknown[][]> {
   let current: unknown[][] = [];
   let bytes = 0;
   for (const row of rows) {
