@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ObjectRef, ObjectState, StateUpdate } from '../types.js';
 import { applyUpdates, sameState } from './reduce.js';
+import { prng } from '../testing/prng.js';
 
 const ref: ObjectRef = { portalId: 62515, objectType: 'contact', objectId: 123 };
-
-/** mulberry32: a tiny seeded PRNG so failures are reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomUpdate(rnd: () => number): StateUpdate {
   // Small domains force many ties on `at` and on values.

@@ -10,18 +10,7 @@ import { openMigratedStore, type MigratedStore } from '../testing/migrated-store
 import type { ObjectRef, StateChange, StateUpdate } from '../types.js';
 import { createEventWriter } from './event-writer.js';
 import type { NewEvent } from './types.js';
-
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../testing/prng.js';
 
 const seen = (e: NewEvent): StateChange => ({
   ref: { portalId: e.portalId, objectType: e.objectType, objectId: e.objectId },
