@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { findUnstorable } from './storable.js';
 
 export interface HubSpotEvent {
   eventId: number;
@@ -125,7 +126,9 @@ export function parseWebhookBatch(json: unknown, opts: { maxEvents: number }): B
     }
     const parsed = eventSchema.safeParse(candidate);
     if (parsed.success) {
-      events.push(parsed.data as HubSpotEvent);
+      const unstorable = findUnstorable(parsed.data);
+      if (unstorable) problems.push(`event[${i}].${unstorable}`);
+      else events.push(parsed.data as HubSpotEvent);
       continue;
     }
     for (const issue of parsed.error.issues) {

@@ -12,6 +12,7 @@ export {
   type SignedHeadersInput,
 } from './signature.js';
 export { normalizeV3Uri, publicRequestUrl, type PublicRequestUrlOptions } from './uri.js';
+export { findUnstorable, MAX_EVENT_DEPTH } from './storable.js';
 export { parseWebhookBatch, EVENT_FIELD_LIMITS, type HubSpotEvent, type BatchParse } from './events.js';
 export { objectTypeOf, objectTypeForId, eventKey, crmApiObjectType } from './object-types.js';
 export {

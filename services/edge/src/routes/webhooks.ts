@@ -7,7 +7,6 @@ import type { Counter, Histogram } from '@hookstream/observability';
 import { BadRequestError, BrokerUnavailableError, InvalidSignatureError, OverloadedError } from '../errors.js';
 import { once, type InflightGate } from '../inflight.js';
 import type { EventPublisher } from '../publisher.js';
-import { findUnstorable } from '../storable.js';
 
 export interface WebhookRouteOptions {
   config: EdgeConfig;
@@ -66,10 +65,6 @@ export const hubspotWebhookRoutes: FastifyPluginAsync<WebhookRouteOptions> = asy
     }
     const parsed = parseWebhookBatch(json, { maxEvents: config.EDGE_MAX_EVENTS });
     if (!parsed.ok) throw new BadRequestError(parsed.message);
-    for (let i = 0; i < parsed.events.length; i++) {
-      const problem = findUnstorable(parsed.events[i]);
-      if (problem) throw new BadRequestError(`event[${i}].${problem}`);
-    }
 
     const receivedAt = now();
     const messages = parsed.events.map((event) => ({

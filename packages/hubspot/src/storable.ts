@@ -1,6 +1,7 @@
 /**
- * Values the signature and the HubSpot schema let through but the database cannot store, so
- * that they are refused with a 400 now instead of failing in the processor after a 200:
+ * Values valid as JSON but not storable in a MySQL/MariaDB JSON column. Checked by
+ * parseWebhookBatch, so the edge refuses them with a 400 instead of acknowledging them, and
+ * the processor dead-letters any that reach Kafka at once (retrying can never store them):
  *  - nesting deeper than MAX_EVENT_DEPTH: MariaDB refuses JSON deeper than 31 levels, and
  *    JSON.stringify overflows the stack at a few thousand;
  *  - strings with an unpaired UTF-16 surrogate (`"\ud800"` is valid JSON text but not valid
