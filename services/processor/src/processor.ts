@@ -80,11 +80,8 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     registry,
     hubspotReads: loader.stats,
     async start() {
-      await ensureTopics(kafka, [
-        { topic: config.KAFKA_TOPIC, numPartitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR },
-        { topic: config.KAFKA_DLQ_TOPIC, numPartitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR },
-        { topic: retryTopic, numPartitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR },
-      ], log);
+      const topics = [config.KAFKA_TOPIC, config.KAFKA_DLQ_TOPIC, retryTopic];
+      await ensureTopics(kafka, topics.map((topic) => ({ topic, numPartitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR })), log);
       await producer.connect();
       consumer = createBatchConsumer(kafka, {
         groupId: config.KAFKA_GROUP_ID,
