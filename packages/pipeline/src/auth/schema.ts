@@ -15,14 +15,17 @@ export const DEFAULT_TOLERANCE_SEC = 300;
 
 const TOO_SHORT = `must be at least ${MIN_SECRET_LENGTH} characters`;
 
-const headerName = () =>
-  z.string({ error: 'expected an HTTP header name' }).regex(HEADER_NAME, { error: 'must be an HTTP header name' }).toLowerCase();
+/** A type error's message: "is required" when the field is absent, else what is expected. */
+const requiredOr = (message: string) => (iss: { input?: unknown }) => (iss.input === undefined ? 'is required' : message);
 
-const secretString = () => z.string({ error: 'expected a string' }).min(MIN_SECRET_LENGTH, { error: TOO_SHORT });
+const headerName = () =>
+  z.string({ error: requiredOr('expected an HTTP header name') }).regex(HEADER_NAME, { error: 'must be an HTTP header name' }).toLowerCase();
+
+const secretString = () => z.string({ error: requiredOr('expected a string') }).min(MIN_SECRET_LENGTH, { error: TOO_SHORT });
 
 const secretList = (format: RegExp, formatMessage: string) =>
   z
-    .array(secretString().regex(format, { error: formatMessage }), { error: 'expected a list of strings' })
+    .array(secretString().regex(format, { error: formatMessage }), { error: requiredOr('expected a list of strings') })
     .min(1, { error: 'must list at least one' });
 
 // Strict objects throughout: a misspelt field (`key` for `keys`, `algo`) must fail loudly
@@ -39,7 +42,7 @@ const hmacAuth = z.strictObject({
   algorithm: z.enum(['sha1', 'sha256', 'sha512'], { error: 'must be sha1, sha256 or sha512' }).default('sha256'),
   encoding: z.enum(['hex', 'base64'], { error: 'must be hex or base64' }).default('hex'),
   secret: secretString(),
-  prefix: z.string({ error: 'expected a string' }).min(1, { error: 'must not be empty' }).optional(),
+  prefix: z.string({ error: requiredOr('expected a string') }).min(1, { error: 'must not be empty' }).optional(),
 });
 
 const standardWebhooksAuth = z.strictObject({
@@ -79,7 +82,13 @@ const noneAuth = z.strictObject({ type: z.literal('none') });
 export const authConfigSchema = z.discriminatedUnion(
   'type',
   [apiKeyAuth, hmacAuth, standardWebhooksAuth, basicAuth, bearerAuth, noneAuth],
-  { error: 'type must be one of api_key, hmac, standard_webhooks, basic, bearer, none' },
+  {
+    error: (iss) => {
+      if (iss.input === undefined) return 'is required';
+      if (typeof iss.input !== 'object' || iss.input === null || Array.isArray(iss.input)) return 'expected a mapping with a type';
+      return 'type must be one of api_key, hmac, standard_webhooks, basic, bearer, none';
+    },
+  },
 );
 
 export type AuthConfig = z.output<typeof authConfigSchema>;
