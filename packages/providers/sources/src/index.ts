@@ -1,1 +1,8 @@
-export {};
+/** @module sources: generic webhook sources declared in SOURCES_FILE (provider `sources`). */
+export { genericSourceSchema, locatorSchema, type GenericSource, type GenericSourceInput, type Locator, type EventTypeLocator } from './schema.js';
+export { compileSource, compileSources, PROVIDER, type CompiledSource, type DeliveryPlan, type SourceEntryInput } from './compile.js';
+export { parseDelivery, type DeliveryRequest } from './delivery.js';
+export type { SourceEvent } from './source-event.js';
+export { parseOccurredAt } from './occurred-at.js';
+export { eventIdOf } from './event-id.js';
+export * from './limits.js';

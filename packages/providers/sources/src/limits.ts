@@ -1,0 +1,13 @@
+/** Events per delivery when a source does not say; the edge's own default (EDGE_MAX_EVENTS). */
+export const DEFAULT_MAX_EVENTS = 1000;
+export const MAX_MAX_EVENTS = 100_000;
+/** Column sizes the store can index: longer values are refused rather than truncated. */
+export const MAX_EVENT_TYPE_LENGTH = 100;
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+export const MAX_TENANT_LENGTH = 255;
+export const MAX_SUBJECT_LENGTH = 255;
+/** A flood of bad events must not become a flood of error text: at most this many are reported. */
+export const MAX_REPORTED_ERRORS = 100;
+/** occurredAt outside [1970, 2100) is garbage or a unit mistake, not a date. */
+export const MIN_OCCURRED_AT = 0;
+export const MAX_OCCURRED_AT = Date.UTC(2100, 0, 1);
