@@ -17,15 +17,15 @@ describe('retry topic, dead letters and redrive', () => {
 
   beforeAll(async () => {
     fleet = await startTestFleet({ processorEnv: { PROCESSOR_MAX_ATTEMPTS: '3', PROCESSOR_RETRY_BASE_MS: String(RETRY_MS), PROCESSOR_RETRY_MAX_MS: String(RETRY_MS) } });
-    await fleet.ds.query('ALTER TABLE events ADD CONSTRAINT hs_block_998 CHECK (portal_id <> 998)');
-    await fleet.ds.query('ALTER TABLE events ADD CONSTRAINT hs_block_999 CHECK (portal_id <> 999)');
+    await fleet.ds.query('ALTER TABLE hubspot_events ADD CONSTRAINT hs_block_998 CHECK (portal_id <> 998)');
+    await fleet.ds.query('ALTER TABLE hubspot_events ADD CONSTRAINT hs_block_999 CHECK (portal_id <> 999)');
   });
   afterAll(async () => {
     await fleet?.stop();
   });
 
   const retryTopic = () => `${fleet.topic}.retry`;
-  const rows = async (portalId: number) => Number(((await fleet.ds.query('SELECT COUNT(*) AS n FROM events WHERE portal_id = ?', [portalId])) as Array<{ n: number }>)[0]?.n);
+  const rows = async (portalId: number) => Number(((await fleet.ds.query('SELECT COUNT(*) AS n FROM hubspot_event_rows WHERE portal_id = ?', [portalId])) as Array<{ n: number }>)[0]?.n);
 
   async function readTopic(topic: string): Promise<ConsumedMessage[]> {
     const admin = fleet.kafka.admin();
@@ -57,7 +57,7 @@ describe('retry topic, dead letters and redrive', () => {
     await fleet.drained();
     expect(await fleet.rowCount()).toBe(1);
     // Dropped within the first retry's 3 s, or at worst before the third and last attempt 6 s later.
-    await fleet.ds.query('ALTER TABLE events DROP CONSTRAINT hs_block_998');
+    await fleet.ds.query('ALTER TABLE hubspot_events DROP CONSTRAINT hs_block_998');
     await waitUntil('the retried event to be stored', async () => (await rows(998)) === 1, 60_000);
     expect(await fleet.topicMessages(fleet.dlqTopic)).toBe(0);
     expect(await fleet.topicMessages(retryTopic())).toBeGreaterThanOrEqual(1);
@@ -86,7 +86,7 @@ describe('retry topic, dead letters and redrive', () => {
     expect(letter?.firstFailureAt).toBe(new Date(Number(retries[0]?.headers[DLQ_HEADERS.firstFailureAt])).toISOString());
     expect(await rows(999)).toBe(0);
 
-    await fleet.ds.query('ALTER TABLE events DROP CONSTRAINT hs_block_999');
+    await fleet.ds.query('ALTER TABLE hubspot_events DROP CONSTRAINT hs_block_999');
     const first = await cli('dlq:redrive');
     expect(first.out.at(-1)).toMatch(/^redrove 1 dead letter\(s\)/);
     await fleet.drained();

@@ -134,7 +134,7 @@ describe('two processor replicas in one group', () => {
     }
     await fleet.drained();
     expect(await fleet.rowCount()).toBe(total);
-    const [dupes] = (await fleet.ds.query('SELECT COUNT(*) AS n FROM (SELECT event_id FROM events GROUP BY portal_id, subscription_id, event_id, occurred_at, object_id HAVING COUNT(*) > 1) d')) as Array<{ n: number }>;
+    const [dupes] = (await fleet.ds.query('SELECT COUNT(*) AS n FROM (SELECT event_id FROM hubspot_event_rows GROUP BY portal_id, subscription_id, event_id, occurred_at, object_id HAVING COUNT(*) > 1) d')) as Array<{ n: number }>;
     expect(Number(dupes?.n)).toBe(0);
     const perReplica = await Promise.all(fleet.replicas.map(async (r) => (await r.processor.registry.getSingleMetric('hookstream_processor_events_stored_total')?.get())?.values[0]?.value ?? 0));
     expect(perReplica).toHaveLength(2);

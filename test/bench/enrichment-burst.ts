@@ -229,7 +229,7 @@ export async function runEnrichmentBurst(opts: EnrichmentBurstOptions): Promise<
       progress('burst: posted; waiting for the processors');
     }
     const count = async (sql: string) => Number(((await ds.query(sql)) as Array<{ n: number | string }>)[0]?.n ?? 0);
-    await waitFor('every row stored and enriched', async () => (await count("SELECT COUNT(*) AS n FROM events WHERE enrichment_state = 'enriched'")) >= events.length, 600_000);
+    await waitFor('every row stored and enriched', async () => (await count("SELECT COUNT(*) AS n FROM hubspot_event_rows WHERE enrichment_state = 'enriched'")) >= events.length, 600_000);
     const seconds = (Date.now() - started) / 1000;
     const rows = await count('SELECT COUNT(*) AS n FROM events');
     if (rows !== events.length) throw new Error(`enrichment burst: ${rows} rows for ${events.length} events`);

@@ -19,7 +19,7 @@ export interface StoredAudit {
 export async function storedKeys(ds: DataSource): Promise<Map<string, number>> {
   const rows = (await ds.query(
     `SELECT portal_id, subscription_id, event_id, occurred_at, object_id, COUNT(*) AS n
-     FROM events GROUP BY portal_id, subscription_id, event_id, occurred_at, object_id`,
+     FROM hubspot_event_rows GROUP BY portal_id, subscription_id, event_id, occurred_at, object_id`,
   )) as Array<Record<string, number | string>>;
   return new Map(rows.map((r) => [`${r.portal_id}:${r.subscription_id}:${r.event_id}:${r.occurred_at}:${r.object_id}`, Number(r.n)]));
 }
@@ -35,7 +35,7 @@ export async function auditStored(ds: DataSource, ledger: Ledger): Promise<Store
     rows += n;
     duplicates += n - 1;
   }
-  const states = (await ds.query('SELECT enrichment_state AS s, COUNT(*) AS n FROM events GROUP BY enrichment_state')) as Array<{ s: string; n: number | string }>;
+  const states = (await ds.query('SELECT enrichment_state AS s, COUNT(*) AS n FROM hubspot_event_rows GROUP BY enrichment_state')) as Array<{ s: string; n: number | string }>;
   return {
     rows,
     distinct: stored.size,
@@ -49,6 +49,6 @@ export async function auditStored(ds: DataSource, ledger: Ledger): Promise<Store
 }
 
 export async function pendingEnrichments(ds: DataSource): Promise<number> {
-  const [r] = (await ds.query("SELECT COUNT(*) AS n FROM events WHERE enrichment_state = 'pending'")) as Array<{ n: number | string }>;
+  const [r] = (await ds.query("SELECT COUNT(*) AS n FROM hubspot_event_rows WHERE enrichment_state = 'pending'")) as Array<{ n: number | string }>;
   return Number(r?.n ?? 0);
 }

@@ -15,7 +15,7 @@ const parse = (v: unknown): unknown => (typeof v === 'string' ? (JSON.parse(v) a
  * when enrichment ran.
  */
 export async function storedChanges(ds: DataSource): Promise<RowChanges[]> {
-  const rows = (await ds.query('SELECT portal_id, object_type, object_id, raw, enrichment FROM events')) as Array<Record<string, unknown>>;
+  const rows = (await ds.query('SELECT portal_id, object_type, object_id, raw, enrichment FROM hubspot_event_rows')) as Array<Record<string, unknown>>;
   return rows.map((r) => {
     const event = parse(r.raw) as HubSpotEvent;
     const ref = { portalId: Number(r.portal_id), objectType: String(r.object_type), objectId: Number(r.object_id) };

@@ -5,6 +5,7 @@ import { ENTITIES } from './entities.js';
 import { Initial1732300000000 } from './migrations/1732300000000-Initial.js';
 import { ObjectRelations1795411426721 } from './migrations/1795411426721-ObjectRelations.js';
 import { PortalTokens1795411783285 } from './migrations/1795411783285-PortalTokens.js';
+import { Ledger1796113765490 } from './migrations/1796113765490-Ledger.js';
 
 export interface DataSourceOptions {
   /** `mysql://user:pass@host:port/db` */
@@ -15,7 +16,7 @@ export interface DataSourceOptions {
 }
 
 /** Every migration, in order. Listed explicitly: globs break under bundlers and tsx. */
-export const MIGRATIONS = [Initial1732300000000, ObjectRelations1795411426721, PortalTokens1795411783285];
+export const MIGRATIONS = [Initial1732300000000, ObjectRelations1795411426721, PortalTokens1795411783285, Ledger1796113765490];
 
 /**
  * Builds (does not connect) a DataSource for MySQL 8 / MariaDB 10.11. Call `initialize()`.

@@ -1,6 +1,6 @@
 import { PortalTokenEntity } from './tokens/entity.js';
 import { EntitySchema } from 'typeorm';
-import type { Association, EnrichmentState, EventFields, ObjectState } from './types.js';
+import type { Association, EnrichmentState, ObjectState } from './types.js';
 
 /**
  * TypeORM metadata for the tables the Initial migration creates (EntitySchema, no decorators).
@@ -8,16 +8,21 @@ import type { Association, EnrichmentState, EventFields, ObjectState } from './t
  * declared in one place, let ad-hoc code use repositories, and a test checks they match the
  * migrated schema (TypeORM's schema builder must find nothing to change).
  */
-export interface EventRow extends EventFields {
+/** One ledger row: every accepted event of every provider (provider-specific columns live in the provider's tables). */
+export interface LedgerRow {
   id: number;
+  provider: string;
+  source: string;
+  tenant: string | null;
+  type: string;
+  subject: string | null;
+  eventId: string;
+  idempotencyKey: string;
+  occurredAt: number;
+  receivedAt: number;
   processedAt: number;
-  enrichment: unknown;
-  enrichmentState: EnrichmentState;
-  enrichmentAttempts: number;
-  enrichmentError: string | null;
-  enrichmentNextAt: number | null;
-  enrichedAt: number | null;
-  enrichmentClaim: string | null;
+  requestId: string | null;
+  raw: unknown;
 }
 
 export interface ObjectStateRow extends ObjectState {
@@ -31,30 +36,78 @@ export interface EventSequenceRow {
 const big = (name: string, nullable = false) => ({ type: 'bigint' as const, name, nullable });
 const str = (name: string, length: number, nullable = false) => ({ type: 'varchar' as const, name, length, nullable });
 
-export const EventEntity = new EntitySchema<EventRow>({
+export const EventEntity = new EntitySchema<LedgerRow>({
   name: 'Event',
   tableName: 'events',
   columns: {
     id: { type: 'bigint', primary: true, generated: 'increment', unsigned: true },
     provider: str('provider', 32),
+    source: str('source', 64),
+    tenant: str('tenant', 128, true),
+    type: str('type', 128),
+    subject: str('subject', 255, true),
+    eventId: str('event_id', 255),
+    idempotencyKey: str('idempotency_key', 255),
+    occurredAt: big('occurred_at'),
+    receivedAt: big('received_at'),
+    processedAt: big('processed_at'),
+    requestId: str('request_id', 64, true),
+    raw: { type: 'json', name: 'raw' },
+  },
+  uniques: [{ name: 'uq_events_idempotency', columns: ['provider', 'source', 'idempotencyKey'] }],
+  indices: [
+    { name: 'ix_events_occurred', columns: ['occurredAt', 'id'] },
+    { name: 'ix_events_provider_occurred', columns: ['provider', 'occurredAt', 'id'] },
+    { name: 'ix_events_source_occurred', columns: ['provider', 'source', 'occurredAt', 'id'] },
+    { name: 'ix_events_tenant_occurred', columns: ['provider', 'tenant', 'occurredAt', 'id'] },
+    { name: 'ix_events_subject_timeline', columns: ['provider', 'tenant', 'subject', 'occurredAt', 'id'] },
+    { name: 'ix_events_type_occurred', columns: ['type', 'occurredAt', 'id'] },
+    { name: 'ix_events_provider_changes', columns: ['provider', 'id'] },
+    { name: 'ix_events_tenant_changes', columns: ['provider', 'tenant', 'id'] },
+  ],
+});
+
+/** HubSpot's columns of one ledger row (same id). */
+export interface HubSpotEventRow {
+  id: number;
+  portalId: number;
+  appId: number | null;
+  subscriptionId: number;
+  eventId: number;
+  objectType: string;
+  objectTypeId: string | null;
+  objectId: number;
+  attemptNumber: number;
+  changeSource: string | null;
+  changeFlag: string | null;
+  propertyName: string | null;
+  propertyValue: string | null;
+  enrichment: unknown;
+  enrichmentState: EnrichmentState;
+  enrichmentAttempts: number;
+  enrichmentError: string | null;
+  enrichmentNextAt: number | null;
+  enrichedAt: number | null;
+  enrichmentClaim: string | null;
+}
+
+export const HubSpotEventEntity = new EntitySchema<HubSpotEventRow>({
+  name: 'HubSpotEvent',
+  tableName: 'hubspot_events',
+  columns: {
+    id: { type: 'bigint', primary: true, unsigned: true },
     portalId: big('portal_id'),
     appId: big('app_id', true),
     subscriptionId: big('subscription_id'),
     eventId: big('event_id'),
-    subscriptionType: str('subscription_type', 100),
     objectType: str('object_type', 64),
     objectTypeId: str('object_type_id', 32, true),
     objectId: big('object_id'),
-    occurredAt: big('occurred_at'),
-    receivedAt: big('received_at'),
-    processedAt: big('processed_at'),
     attemptNumber: { type: 'int', name: 'attempt_number' },
     changeSource: str('change_source', 64, true),
     changeFlag: str('change_flag', 64, true),
     propertyName: str('property_name', 255, true),
     propertyValue: { type: 'mediumtext', name: 'property_value', nullable: true },
-    requestId: str('request_id', 64, true),
-    raw: { type: 'json', name: 'raw' },
     enrichment: { type: 'json', name: 'enrichment', nullable: true },
     enrichmentState: str('enrichment_state', 16),
     enrichmentAttempts: { type: 'int', name: 'enrichment_attempts', default: 0 },
@@ -63,15 +116,7 @@ export const EventEntity = new EntitySchema<EventRow>({
     enrichedAt: big('enriched_at', true),
     enrichmentClaim: str('enrichment_claim', 36, true),
   },
-  uniques: [{ name: 'uq_events_delivery', columns: ['portalId', 'subscriptionId', 'eventId', 'occurredAt', 'objectId'] }],
-  indices: [
-    { name: 'ix_events_occurred', columns: ['occurredAt', 'id'] },
-    { name: 'ix_events_object_timeline', columns: ['portalId', 'objectType', 'objectId', 'occurredAt', 'id'] },
-    { name: 'ix_events_portal_occurred', columns: ['portalId', 'occurredAt', 'id'] },
-    { name: 'ix_events_portal_changes', columns: ['portalId', 'id'] },
-    { name: 'ix_events_type_occurred', columns: ['subscriptionType', 'occurredAt', 'id'] },
-    { name: 'ix_events_enrichment_due', columns: ['enrichmentState', 'enrichmentNextAt'] },
-  ],
+  indices: [{ name: 'ix_hubspot_events_enrichment_due', columns: ['enrichmentState', 'enrichmentNextAt'] }],
 });
 
 export const ObjectStateEntity = new EntitySchema<ObjectStateRow>({
@@ -128,4 +173,4 @@ export const EventSequenceEntity = new EntitySchema<EventSequenceRow>({
   columns: { id: { type: 'tinyint', primary: true } },
 });
 
-export const ENTITIES = [EventEntity, ObjectStateEntity, EventSequenceEntity, ObjectAssociationEntity, PortalTokenEntity];
+export const ENTITIES = [EventEntity, HubSpotEventEntity, ObjectStateEntity, EventSequenceEntity, ObjectAssociationEntity, PortalTokenEntity];

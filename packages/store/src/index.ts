@@ -1,12 +1,17 @@
 /** @module store: MySQL/MariaDB persistence (TypeORM + mysql2): events, object state, keyset reads. */
 export type { DataSource } from 'typeorm';
 export { createDataSource, runMigrations, MIGRATIONS, type DataSourceOptions } from './data-source.js';
-export { ENTITIES, EventEntity, ObjectStateEntity, EventSequenceEntity, ObjectAssociationEntity, type EventRow, type ObjectStateRow, type ObjectAssociationRow } from './entities.js';
+export { ENTITIES, EventEntity, HubSpotEventEntity, ObjectStateEntity, EventSequenceEntity, ObjectAssociationEntity, type LedgerRow, type HubSpotEventRow, type ObjectStateRow, type ObjectAssociationRow } from './entities.js';
 export { StoreError, StoreUnavailableError, StoreValidationError } from './errors.js';
 export { applyUpdates } from './state/reduce.js';
 export { applyAssociationUpdates, associationWins } from './state/associations.js';
 export { redactRaw } from './write/privacy.js';
-export { createEventWriter, chunkRows } from './write/event-writer.js';
+export { createEventWriter } from './write/event-writer.js';
+export { chunkRows, openLedgerInsert, prepareLedgerRow, type LedgerInsert, type LedgerChunking, type PreparedLedgerRow } from './ledger/write.js';
+export { createLedgerReader, ledgerFromRow, type LedgerReader, type LedgerRowWith } from './ledger/read.js';
+export { buildLedgerListQuery, buildLedgerChangesQuery, type Sql, type SqlExtension } from './ledger/sql.js';
+export type { LedgerEvent, LedgerRecord, LedgerQuery, LedgerChangesQuery, SubjectMatch } from './ledger/types.js';
+export { HUBSPOT, hubspotLedgerEvent, hubspotIdempotencyKey, hubspotSubject, hubspotTenant } from './hubspot-ledger.js';
 export { createEventReader } from './read/event-reader.js';
 export { ENRICHMENT_STATES } from './types.js';
 export type { Association, AssociationKey, AssociationUpdate, EnrichmentState, EventFields, ObjectRef, ObjectState, StateChange, StateUpdate } from './types.js';

@@ -106,7 +106,7 @@ describe('every HubSpot fixture: validation → processing → storage (real dat
     const fixture = hubspotFixture(name);
     await run(fixture.events);
 
-    const rows = (await ds.query('SELECT subscription_type, object_type, object_type_id, object_id, raw FROM events ORDER BY id')) as Array<Record<string, unknown>>;
+    const rows = (await ds.query('SELECT subscription_type, object_type, object_type_id, object_id, raw FROM hubspot_event_rows ORDER BY id')) as Array<Record<string, unknown>>;
     expect(rows).toHaveLength(fixture.events.length);
     rows.forEach((row, i) => {
       const e = fixture.events[i] as Record<string, unknown>;

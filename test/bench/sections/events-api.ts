@@ -9,36 +9,34 @@ import { BENCH_API_TOKEN, contactProperties, importEvent } from '../workload.js'
 const PORTALS = [62515, 62516, 62517, 62518];
 const SEED_ROWS = 1000;
 
-const COLUMNS = [
-  'provider', 'portal_id', 'app_id', 'subscription_id', 'event_id', 'subscription_type', 'object_type', 'object_type_id',
-  'object_id', 'occurred_at', 'received_at', 'processed_at', 'attempt_number', 'change_source', 'change_flag',
-  'property_name', 'property_value', 'request_id', 'raw', 'enrichment', 'enrichment_state', 'enrichment_attempts',
+const LEDGER = ['id', 'provider', 'source', 'tenant', 'type', 'subject', 'event_id', 'idempotency_key', 'occurred_at', 'received_at', 'processed_at', 'request_id', 'raw'];
+const HUBSPOT = [
+  'id', 'portal_id', 'app_id', 'subscription_id', 'event_id', 'object_type', 'object_type_id', 'object_id', 'attempt_number',
+  'change_source', 'change_flag', 'property_name', 'property_value', 'enrichment', 'enrichment_state', 'enrichment_attempts',
   'enrichment_error', 'enrichment_next_at', 'enriched_at',
 ];
+const TIME_COLUMNS = new Set(['occurred_at', 'received_at', 'processed_at', 'enriched_at']);
 
-/** Columns of a copied row: new event_id/object_id/times so the unique key stays unique. */
-function copyExpressions(offset: number): string {
-  return COLUMNS.map((c) => {
-    switch (c) {
-      case 'event_id':
-        return `event_id + ${offset}`;
-      case 'object_id':
-        return `object_id + ${offset}`;
-      case 'occurred_at':
-      case 'received_at':
-      case 'processed_at':
-      case 'enriched_at':
-        return `${c} + ${offset} * 60000`;
-      default:
-        return c;
-    }
+/** Columns of a copied row: new ids, object ids and times, so the idempotency key stays unique. */
+function copyExpressions(columns: readonly string[], offset: number): string {
+  return columns.map((c) => {
+    if (c === 'id' || c === 'object_id') return `${c} + ${offset}`;
+    if (TIME_COLUMNS.has(c)) return `${c} + ${offset} * 60000`;
+    if (c === 'event_id') return columns === LEDGER ? `CAST(CAST(event_id AS UNSIGNED) + ${offset} AS CHAR)` : `event_id + ${offset}`;
+    if (c === 'subject') return `CONCAT('contact:', CAST(SUBSTRING(subject, 9) AS UNSIGNED) + ${offset})`;
+    if (c === 'idempotency_key') return `CONCAT(idempotency_key, ':', ${offset})`;
+    return c;
   }).join(', ');
 }
 
+const insertValues = (table: string, columns: readonly string[], rows: unknown[][]): string =>
+  `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${rows.map(() => `(${columns.map(() => '?').join(', ')})`).join(', ')}`;
+
 /**
- * At least `rows` realistic rows in a fresh events table, fast: 1,000 rows written like the
- * processor writes them (raw event JSON, enrichment snapshot), then doubled server-side with
- * INSERT … SELECT until the count is reached (no client round trip per row).
+ * At least `rows` realistic rows in a fresh ledger, fast: 1,000 events written like the
+ * processor writes them (a ledger row with the raw event JSON, HubSpot's row with the
+ * enrichment snapshot), then doubled server-side with INSERT … SELECT until the count is
+ * reached (no client round trip per row).
  */
 async function bulkLoad(pool: Pool, rows: number): Promise<{ rows: number; seconds: number }> {
   const started = Date.now();
@@ -46,18 +44,25 @@ async function bulkLoad(pool: Pool, rows: number): Promise<{ rows: number; secon
   const seed = Array.from({ length: SEED_ROWS }, (_, i) => {
     const e = { ...importEvent(i, 41), portalId: PORTALS[i % PORTALS.length] as number };
     const snapshot = { id: String(e.objectId), properties: contactProperties(e.objectId), createdAt: new Date(now).toISOString(), updatedAt: new Date(now).toISOString(), archived: false };
-    return [
-      'hubspot', e.portalId, e.appId, e.subscriptionId, e.eventId, e.subscriptionType, 'contact', '0-1', e.objectId,
-      e.occurredAt, e.occurredAt + 150, e.occurredAt + 400, 0, e.changeSource, e.changeFlag ?? null,
-      e.propertyName ?? null, e.propertyValue ?? null, '3f0e2a4c-2a6b-4a51-9c8e-6f1d2b7a9e10', JSON.stringify(e), JSON.stringify(snapshot),
-      'enriched', 1, null, null, e.occurredAt + 400,
+    const id = i + 1;
+    const ledger = [
+      id, 'hubspot', 'hubspot', String(e.portalId), e.subscriptionType, `contact:${e.objectId}`, String(e.eventId),
+      `${e.portalId}:${e.subscriptionId}:${e.eventId}:${e.occurredAt}:${e.objectId}`, e.occurredAt, e.occurredAt + 150, e.occurredAt + 400,
+      '3f0e2a4c-2a6b-4a51-9c8e-6f1d2b7a9e10', JSON.stringify(e),
     ];
+    const details = [
+      id, e.portalId, e.appId, e.subscriptionId, e.eventId, 'contact', '0-1', e.objectId, 0, e.changeSource, e.changeFlag ?? null,
+      e.propertyName ?? null, e.propertyValue ?? null, JSON.stringify(snapshot), 'enriched', 1, null, null, e.occurredAt + 400,
+    ];
+    return { ledger, details };
   });
-  await pool.query(`INSERT INTO events (${COLUMNS.join(', ')}) VALUES ${seed.map(() => `(${COLUMNS.map(() => '?').join(', ')})`).join(', ')}`, seed.flat());
+  await pool.query(insertValues('events', LEDGER, seed.map((r) => r.ledger)), seed.flatMap((r) => r.ledger));
+  await pool.query(insertValues('hubspot_events', HUBSPOT, seed.map((r) => r.details)), seed.flatMap((r) => r.details));
   let count = SEED_ROWS;
   while (count < rows) {
     const take = Math.min(count, rows - count);
-    await pool.query(`INSERT INTO events (${COLUMNS.join(', ')}) SELECT ${copyExpressions(count)} FROM events ORDER BY id LIMIT ${take}`);
+    await pool.query(`INSERT INTO events (${LEDGER.join(', ')}) SELECT ${copyExpressions(LEDGER, count)} FROM events ORDER BY id LIMIT ${take}`);
+    await pool.query(`INSERT INTO hubspot_events (${HUBSPOT.join(', ')}) SELECT ${copyExpressions(HUBSPOT, count)} FROM hubspot_events ORDER BY id LIMIT ${take}`);
     count += take;
   }
   return { rows: count, seconds: round((Date.now() - started) / 1000, 1) };
@@ -88,7 +93,10 @@ async function sqlLatencies(pool: Pool, queries: ReadonlyArray<{ sql: string; pa
   return { p50: round(percentile(samples, 50), 2), p99: round(percentile(samples, 99), 2), n: samples.length };
 }
 
-const KEYSET = 'occurred_at >= ? AND (occurred_at > ? OR (occurred_at = ? AND id > ?))';
+const KEYSET = 'e.occurred_at >= ? AND (e.occurred_at > ? OR (e.occurred_at = ? AND e.id > ?))';
+/** The page events-api reads: the HubSpot ledger rows in order, each joined with HubSpot's row. */
+const PAGE = 'SELECT e.*, h.* FROM events e FORCE INDEX';
+const JOIN = 'JOIN hubspot_events h ON h.id = e.id';
 
 export async function runEventsApiSection(env: BenchEnv, profile: Profile): Promise<Figure[]> {
   const db = await env.newDatabase('api');
@@ -96,7 +104,7 @@ export async function runEventsApiSection(env: BenchEnv, profile: Profile): Prom
   try {
     env.progress(`events-api: loading ${profile.eventsApiRows} rows`);
     const load = await bulkLoad(pool, profile.eventsApiRows);
-    await pool.query('ANALYZE TABLE events');
+    await pool.query('ANALYZE TABLE events, hubspot_events');
     env.progress(`events-api: ${load.rows} rows in ${load.seconds} s; measuring pages`);
 
     // Deep positions: 50 % … 99 % of the table in (occurred_at, id) order, overall and in one portal.
@@ -104,8 +112,8 @@ export async function runEventsApiSection(env: BenchEnv, profile: Profile): Prom
     const positions: Array<{ t: number; i: number }> = [];
     const portalPositions: Array<{ t: number; i: number }> = [];
     for (const d of depths) {
-      const [r] = await pool.query<RowDataPacket[]>(`SELECT occurred_at AS t, id AS i FROM events FORCE INDEX (ix_events_occurred) ORDER BY occurred_at, id LIMIT 1 OFFSET ${Math.floor(load.rows * d)}`);
-      const [p] = await pool.query<RowDataPacket[]>(`SELECT occurred_at AS t, id AS i FROM events FORCE INDEX (ix_events_portal_occurred) WHERE portal_id = ? ORDER BY occurred_at, id LIMIT 1 OFFSET ${Math.floor((load.rows / PORTALS.length) * d)}`, [PORTALS[1]]);
+      const [r] = await pool.query<RowDataPacket[]>(`SELECT occurred_at AS t, id AS i FROM events FORCE INDEX (ix_events_provider_occurred) WHERE provider = 'hubspot' ORDER BY occurred_at, id LIMIT 1 OFFSET ${Math.floor(load.rows * d)}`);
+      const [p] = await pool.query<RowDataPacket[]>(`SELECT occurred_at AS t, id AS i FROM events FORCE INDEX (ix_events_tenant_occurred) WHERE provider = 'hubspot' AND tenant = ? ORDER BY occurred_at, id LIMIT 1 OFFSET ${Math.floor((load.rows / PORTALS.length) * d)}`, [String(PORTALS[1])]);
       if (r[0]) positions.push({ t: Number(r[0].t), i: Number(r[0].i) });
       if (p[0]) portalPositions.push({ t: Number(p[0].t), i: Number(p[0].i) });
     }
@@ -140,9 +148,9 @@ export async function runEventsApiSection(env: BenchEnv, profile: Profile): Prom
     const { connections, durationSec } = profile.eventsApi;
     const sqlSeconds = Math.max(3, Math.round(durationSec / 2));
     // One query at a time: the page's own cost in the database, without queueing.
-    const sqlFirst = await sqlLatencies(pool, [{ sql: 'SELECT * FROM events FORCE INDEX (ix_events_occurred) ORDER BY occurred_at, id LIMIT 101', params: [] }], 1, sqlSeconds);
-    const sqlDeep = await sqlLatencies(pool, positions.map((p) => ({ sql: `SELECT * FROM events FORCE INDEX (ix_events_occurred) WHERE ${KEYSET} ORDER BY occurred_at, id LIMIT 101`, params: [p.t, p.t, p.t, p.i] })), 1, sqlSeconds);
-    const sqlPortal = await sqlLatencies(pool, portalPositions.map((p) => ({ sql: `SELECT * FROM events FORCE INDEX (ix_events_portal_occurred) WHERE portal_id = ? AND ${KEYSET} ORDER BY occurred_at, id LIMIT 101`, params: [PORTALS[1], p.t, p.t, p.t, p.i] })), 1, sqlSeconds);
+    const sqlFirst = await sqlLatencies(pool, [{ sql: `${PAGE} (ix_events_provider_occurred) ${JOIN} WHERE e.provider = 'hubspot' ORDER BY e.occurred_at, e.id LIMIT 101`, params: [] }], 1, sqlSeconds);
+    const sqlDeep = await sqlLatencies(pool, positions.map((p) => ({ sql: `${PAGE} (ix_events_provider_occurred) ${JOIN} WHERE e.provider = 'hubspot' AND ${KEYSET} ORDER BY e.occurred_at, e.id LIMIT 101`, params: [p.t, p.t, p.t, p.i] })), 1, sqlSeconds);
+    const sqlPortal = await sqlLatencies(pool, portalPositions.map((p) => ({ sql: `${PAGE} (ix_events_tenant_occurred) ${JOIN} WHERE e.provider = 'hubspot' AND e.tenant = ? AND ${KEYSET} ORDER BY e.occurred_at, e.id LIMIT 101`, params: [String(PORTALS[1]), p.t, p.t, p.t, p.i] })), 1, sqlSeconds);
 
     const details = (r: LoadResult, sql: { p50: number; p99: number; n: number }) => ({ http: { p50: r.p50, p99: r.p99, perSec: Math.round(r.okPerSec), ok: r.ok }, sql, rows: load.rows, loadSeconds: load.seconds, connections });
     const note = `${load.rows} rows (loaded in ${load.seconds} s), ${connections} concurrent clients, 100 events a page; ceiling = the same page's SQL straight from mysql2, one query at a time`;

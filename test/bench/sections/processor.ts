@@ -30,12 +30,27 @@ export interface DrainResult {
   brokerCpuUsPerEvent: number;
 }
 
-const COLUMNS = [
-  'provider', 'portal_id', 'app_id', 'subscription_id', 'event_id', 'subscription_type', 'object_type', 'object_type_id',
-  'object_id', 'occurred_at', 'received_at', 'processed_at', 'attempt_number', 'change_source', 'change_flag',
-  'property_name', 'property_value', 'request_id', 'raw', 'enrichment', 'enrichment_state', 'enrichment_attempts',
-  'enrichment_error', 'enrichment_next_at', 'enriched_at',
+/**
+ * What the processor writes per HubSpot event: a ledger row and HubSpot's row of the same id.
+ * The ceiling inserts both, ids included, so it needs no id lookup between them.
+ */
+const TABLES = [
+  {
+    table: 'events',
+    columns: ['id', 'provider', 'source', 'tenant', 'type', 'subject', 'event_id', 'idempotency_key', 'occurred_at', 'received_at', 'processed_at', 'request_id', 'raw'],
+  },
+  {
+    table: 'hubspot_events',
+    columns: [
+      'id', 'portal_id', 'app_id', 'subscription_id', 'event_id', 'object_type', 'object_type_id', 'object_id', 'attempt_number',
+      'change_source', 'change_flag', 'property_name', 'property_value', 'enrichment', 'enrichment_state', 'enrichment_attempts',
+      'enrichment_error', 'enrichment_next_at', 'enriched_at',
+    ],
+  },
 ] as const;
+
+/** One stored event: its row of each table, in TABLES order. */
+type StoredRows = Array<[ledger: unknown[], details: unknown[]]>;
 
 /** Produces `n` import-like envelopes (seed-distinct) onto `topic` as fast as kafkajs allows. */
 async function prefill(env: BenchEnv, topic: string, n: number, seed: number): Promise<void> {
@@ -114,7 +129,7 @@ export async function drain(env: BenchEnv, profile: Profile, replicas: number, s
       return c >= n;
     }, 600_000, 50);
     const pool = createPool({ uri: db.url, connectionLimit: 1 });
-    const [rows] = await pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n, SUM(enrichment_state = 'enriched') AS enriched FROM events");
+    const [rows] = await pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n, SUM(enrichment_state = 'enriched') AS enriched FROM hubspot_events");
     await pool.end();
     const calls = env.fake.calls.slice(callsBefore);
     const cpuMs = procs.reduce((sum, p) => sum + p.cpuMs(), 0);
@@ -140,15 +155,18 @@ export async function drain(env: BenchEnv, profile: Profile, replicas: number, s
 
 /**
  * The database ceiling: the rows the processor stored, read back and inserted again into a
- * fresh events table with raw mysql2 multi-row INSERTs (same statement and chunking as the
- * writer, no transaction, no locks, no object state) over `connections` connections.
+ * fresh database with raw mysql2 multi-row INSERTs (the writer's chunking; per chunk the ledger
+ * rows, then HubSpot's rows) over `connections` connections: no transaction, no locks, no
+ * object state.
  */
-async function rawInsert(env: BenchEnv, rows: unknown[][], connections: number): Promise<{ rowsPerSec: number; databaseCpuUsPerRow: number; clientCpuUsPerRow: number }> {
+async function rawInsert(env: BenchEnv, rows: StoredRows, connections: number): Promise<{ rowsPerSec: number; databaseCpuUsPerRow: number; clientCpuUsPerRow: number }> {
   const db = await env.newDatabase(`raw${connections}`);
   const pool: Pool = createPool({ uri: db.url, connectionLimit: connections, flags: ['-FOUND_ROWS'] });
   try {
-    const queue = [...chunkRows(rows, 500, 4 * 1024 * 1024)];
-    const rowSql = `(${COLUMNS.map(() => '?').join(', ')})`;
+    // Chunked on both rows of each event together, so the byte limit sees the ledger's raw JSON too.
+    const width = TABLES[0].columns.length;
+    const queue = [...chunkRows(rows.map(([l, d]) => [...l, ...d]), 500, 4 * 1024 * 1024)].map((c) => c.map((r) => [r.slice(0, width), r.slice(width)] as const));
+    const insertSql = (t: (typeof TABLES)[number], n: number) => `INSERT INTO ${t.table} (${t.columns.join(', ')}) VALUES ${Array.from({ length: n }, () => `(${t.columns.map(() => '?').join(', ')})`).join(', ')}`;
     const started = process.hrtime.bigint();
     const db0 = env.infraCpuMs().database;
     const client0 = process.cpuUsage();
@@ -156,7 +174,8 @@ async function rawInsert(env: BenchEnv, rows: unknown[][], connections: number):
     await Promise.all(
       Array.from({ length: connections }, async () => {
         for (let c = queue.shift(); c; c = queue.shift()) {
-          const [res] = await pool.query(`INSERT INTO events (${COLUMNS.join(', ')}) VALUES ${c.map(() => rowSql).join(', ')} ON DUPLICATE KEY UPDATE id = id`, c.flat());
+          const [res] = await pool.query(`${insertSql(TABLES[0], c.length)} ON DUPLICATE KEY UPDATE id = id`, c.flatMap((r) => r[0]));
+          await pool.query(insertSql(TABLES[1], c.length), c.flatMap((r) => r[1]));
           inserted += (res as { affectedRows: number }).affectedRows;
         }
       }),
@@ -175,12 +194,17 @@ async function rawInsert(env: BenchEnv, rows: unknown[][], connections: number):
   }
 }
 
-async function storedRows(url: string): Promise<unknown[][]> {
+async function storedRows(url: string): Promise<StoredRows> {
   const pool = createPool({ uri: url, connectionLimit: 1 });
   try {
-    const [rows] = await pool.query<RowDataPacket[]>(`SELECT ${COLUMNS.join(', ')} FROM events ORDER BY id`);
     // MySQL 8 hands JSON columns back parsed; MariaDB as text. Insert them as text either way.
-    return rows.map((r) => COLUMNS.map((c) => (r[c] !== null && typeof r[c] === 'object' ? JSON.stringify(r[c]) : r[c])));
+    const read = async (t: (typeof TABLES)[number]) => {
+      const [rows] = await pool.query<RowDataPacket[]>(`SELECT ${t.columns.join(', ')} FROM ${t.table} ORDER BY id`);
+      return rows.map((r) => t.columns.map((c) => (r[c] !== null && typeof r[c] === 'object' ? JSON.stringify(r[c]) : r[c])));
+    };
+    const [ledger, details] = [await read(TABLES[0]), await read(TABLES[1])];
+    if (ledger.length !== details.length) throw new Error(`${ledger.length} ledger rows but ${details.length} HubSpot rows`);
+    return ledger.map((l, i) => [l, details[i] as unknown[]]);
   } finally {
     await pool.end();
   }

@@ -28,9 +28,9 @@ describe('migrations (real database)', () => {
     expect(await runMigrations(a)).toEqual([]);
 
     const tables = (await a.query("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'")) as Array<{ t: string }>;
-    expect(tables.map((r) => r.t).sort()).toEqual(['event_sequence', 'events', 'hubspot_portal_tokens', 'migrations', 'object_associations', 'object_state']);
+    expect(tables.map((r) => r.t).sort()).toEqual(['event_sequence', 'events', 'hubspot_events', 'hubspot_portal_tokens', 'migrations', 'object_associations', 'object_state']);
     const views = (await a.query('SELECT table_name AS t FROM information_schema.views WHERE table_schema = DATABASE()')) as Array<{ t: string }>;
-    expect(views.map((r) => r.t)).toEqual(['contacts']);
+    expect(views.map((r) => r.t).sort()).toEqual(['contacts', 'hubspot_event_rows']);
     expect(await a.query('SELECT id FROM event_sequence')).toEqual([{ id: 1 }]);
 
     const idx = (await a.query(
@@ -39,13 +39,15 @@ describe('migrations (real database)', () => {
     )) as Array<{ name: string; cols: string; nu: number | string }>;
     expect(Object.fromEntries(idx.map((r) => [r.name, `${r.cols}${Number(r.nu) === 0 ? ' unique' : ''}`]))).toEqual({
       PRIMARY: 'id unique',
-      uq_events_delivery: 'portal_id,subscription_id,event_id,occurred_at,object_id unique',
+      uq_events_idempotency: 'provider,source,idempotency_key unique',
       ix_events_occurred: 'occurred_at,id',
-      ix_events_object_timeline: 'portal_id,object_type,object_id,occurred_at,id',
-      ix_events_portal_occurred: 'portal_id,occurred_at,id',
-      ix_events_portal_changes: 'portal_id,id',
-      ix_events_type_occurred: 'subscription_type,occurred_at,id',
-      ix_events_enrichment_due: 'enrichment_state,enrichment_next_at',
+      ix_events_provider_occurred: 'provider,occurred_at,id',
+      ix_events_source_occurred: 'provider,source,occurred_at,id',
+      ix_events_tenant_occurred: 'provider,tenant,occurred_at,id',
+      ix_events_subject_timeline: 'provider,tenant,subject,occurred_at,id',
+      ix_events_type_occurred: 'type,occurred_at,id',
+      ix_events_provider_changes: 'provider,id',
+      ix_events_tenant_changes: 'provider,tenant,id',
     });
   });
 
@@ -66,7 +68,7 @@ describe('migrations (real database)', () => {
   it('reverts and re-applies cleanly', async () => {
     for (let i = 0; i < ALL.length; i++) await a.undoLastMigration({ transaction: 'each' });
     const left = (await a.query(
-      "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('events','object_state','event_sequence','object_associations','contacts')",
+      "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('events','hubspot_events','object_state','event_sequence','object_associations','contacts','hubspot_event_rows')",
     )) as Array<{ n: number | string }>;
     expect(Number(left[0]?.n)).toBe(0);
     expect(await runMigrations(a)).toEqual(ALL);

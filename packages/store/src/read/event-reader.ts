@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { StoreValidationError, classifyError } from '../errors.js';
+import { classifyError } from '../errors.js';
+import { checkLimit } from '../ledger/read.js';
 import { num, STATE_COLUMNS, stateFromRow } from '../rows.js';
 import { eventFromRow } from './map.js';
 import {
@@ -13,9 +14,6 @@ import {
 import { buildChangesQuery, buildListQuery, buildTimelineQuery, type Sql } from './sql.js';
 import type { ObjectRef, ObjectState } from '../types.js';
 import type { EventReader } from './types.js';
-
-/** Upper bound on one page; the API allows 1000 (+1 to detect a further page). */
-const MAX_LIMIT = 10_000;
 
 export function createEventReader(ds: DataSource): EventReader {
   const run = async (what: string, { sql, params }: Sql): Promise<Array<Record<string, unknown>>> => {
@@ -64,10 +62,4 @@ export function createEventReader(ds: DataSource): EventReader {
       return rows.map((r) => ({ subscriptionType: String(r.subscription_type), events: num(r.n), firstOccurredAt: num(r.first_at), lastOccurredAt: num(r.last_at) }));
     },
   };
-}
-
-function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-    throw new StoreValidationError(`limit must be an integer between 1 and ${MAX_LIMIT}`);
-  }
 }

@@ -1,4 +1,5 @@
 import { ASSOCIATION_COLUMNS, associationFromRow, num, strOrNull } from '../rows.js';
+import { HUBSPOT_OBJECT_WHERE, hubspotObjectParams, hubspotTenant } from '../hubspot-ledger.js';
 import type { ObjectRef } from '../types.js';
 import type { Sql } from './sql.js';
 import type { AssociationQuery, LifecycleEntry, SubscriptionTypeQuery } from './types.js';
@@ -35,24 +36,25 @@ export const LIFECYCLE_MAX_ROWS = 5000;
 
 export function buildLifecycleChangesQuery(ref: ObjectRef): Sql {
   return {
-    sql: `SELECT id, event_id, subscription_type, occurred_at, property_value FROM events FORCE INDEX (ix_events_object_timeline)
-          WHERE portal_id = ? AND object_type = ? AND object_id = ? AND property_name = 'lifecyclestage'
-          ORDER BY occurred_at, id LIMIT ?`,
-    params: [ref.portalId, ref.objectType, ref.objectId, LIFECYCLE_MAX_ROWS],
+    sql: `SELECT e.id, h.event_id, e.type AS subscription_type, e.occurred_at, h.property_value
+          FROM events e FORCE INDEX (ix_events_subject_timeline) JOIN hubspot_events h ON h.id = e.id
+          WHERE ${HUBSPOT_OBJECT_WHERE} AND h.property_name = 'lifecyclestage'
+          ORDER BY e.occurred_at, e.id LIMIT ?`,
+    params: [...hubspotObjectParams(ref), LIFECYCLE_MAX_ROWS],
   };
 }
 
 /** lifecyclestage and updatedAt of each stored snapshot, extracted in SQL (same functions on both servers). */
 export function buildLifecycleSnapshotsQuery(ref: ObjectRef): Sql {
-  const stage = "JSON_EXTRACT(enrichment, '$.properties.lifecyclestage')";
+  const stage = "JSON_EXTRACT(h.enrichment, '$.properties.lifecyclestage')";
   return {
-    sql: `SELECT id, event_id, subscription_type, occurred_at,
+    sql: `SELECT e.id, h.event_id, e.type AS subscription_type, e.occurred_at,
             CASE JSON_TYPE(${stage}) WHEN 'STRING' THEN JSON_UNQUOTE(${stage}) END AS stage,
-            JSON_UNQUOTE(JSON_EXTRACT(enrichment, '$.updatedAt')) AS updated_at
-          FROM events FORCE INDEX (ix_events_object_timeline)
-          WHERE portal_id = ? AND object_type = ? AND object_id = ? AND enrichment_state = 'enriched'
-          ORDER BY occurred_at, id LIMIT ?`,
-    params: [ref.portalId, ref.objectType, ref.objectId, LIFECYCLE_MAX_ROWS],
+            JSON_UNQUOTE(JSON_EXTRACT(h.enrichment, '$.updatedAt')) AS updated_at
+          FROM events e FORCE INDEX (ix_events_subject_timeline) JOIN hubspot_events h ON h.id = e.id
+          WHERE ${HUBSPOT_OBJECT_WHERE} AND h.enrichment_state = 'enriched'
+          ORDER BY e.occurred_at, e.id LIMIT ?`,
+    params: [...hubspotObjectParams(ref), LIFECYCLE_MAX_ROWS],
   };
 }
 
@@ -98,11 +100,11 @@ export function lifecycleHistory(changes: Array<Record<string, unknown>>, snapsh
 }
 
 export function buildSubscriptionTypeStatsQuery(q: SubscriptionTypeQuery): Sql {
-  const where: string[] = [];
+  const where: string[] = ["provider = 'hubspot'"];
   const params: unknown[] = [];
   if (q.portalId !== undefined) {
-    where.push('portal_id = ?');
-    params.push(q.portalId);
+    where.push('tenant = ?');
+    params.push(hubspotTenant(q.portalId));
   }
   if (q.from !== undefined) {
     where.push('occurred_at >= ?');
@@ -113,8 +115,8 @@ export function buildSubscriptionTypeStatsQuery(q: SubscriptionTypeQuery): Sql {
     params.push(q.to);
   }
   return {
-    sql: `SELECT subscription_type, COUNT(*) AS n, MIN(occurred_at) AS first_at, MAX(occurred_at) AS last_at FROM events
-          ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY subscription_type ORDER BY subscription_type`,
+    sql: `SELECT type AS subscription_type, COUNT(*) AS n, MIN(occurred_at) AS first_at, MAX(occurred_at) AS last_at FROM events
+          WHERE ${where.join(' AND ')} GROUP BY type ORDER BY type`,
     params,
   };
 }

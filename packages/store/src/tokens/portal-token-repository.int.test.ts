@@ -62,7 +62,7 @@ describe('portal token repository (real database)', () => {
       now: 1,
     });
     expect(await makePortalEnrichmentDue(store.ds, 1, 5_000)).toBe(2);
-    const rows = (await store.ds.query('SELECT event_id, enrichment_next_at AS n FROM events ORDER BY event_id')) as Array<{ event_id: number; n: number | null }>;
+    const rows = (await store.ds.query('SELECT event_id, enrichment_next_at AS n FROM hubspot_event_rows ORDER BY event_id')) as Array<{ event_id: number; n: number | null }>;
     expect(rows.map((r) => [Number(r.event_id), r.n === null ? null : Number(r.n)])).toEqual([[1, 5_000], [2, 5_000], [3, 9_000_000], [4, null]]);
     const claimed = await writer.claimDue({ now: 5_000, limit: 10, leaseMs: 1_000 });
     expect(claimed.map((c) => c.portalId)).toEqual([1, 1]);

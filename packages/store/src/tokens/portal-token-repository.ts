@@ -86,7 +86,7 @@ export function createPortalTokenRepository(ds: DataSource): PortalTokenReposito
 export async function makePortalEnrichmentDue(ds: DataSource, portalId: number, now: number): Promise<number> {
   try {
     const res = (await ds.query(
-      `UPDATE events SET enrichment_next_at = ?
+      `UPDATE hubspot_events SET enrichment_next_at = ?
        WHERE enrichment_state = 'pending' AND enrichment_next_at > ? AND portal_id = ? AND enrichment_claim IS NULL`,
       [now, now, portalId],
     )) as { affectedRows?: number };

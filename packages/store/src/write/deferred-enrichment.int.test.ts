@@ -38,7 +38,7 @@ describe('completing deferred enrichment (real database)', () => {
       state: [{ ref: { portalId: 62515, objectType: 'contact', objectId: 10 }, updates: [{ kind: 'snapshot', properties: snapshot.properties, at: 1_500 }] }],
     });
     expect(n).toBe(3);
-    const rows = (await store.ds.query('SELECT event_id, enrichment_state AS s, enrichment_error AS e, enrichment_next_at AS n, enriched_at AS at FROM events ORDER BY event_id')) as Array<Record<string, unknown>>;
+    const rows = (await store.ds.query('SELECT event_id, enrichment_state AS s, enrichment_error AS e, enrichment_next_at AS n, enriched_at AS at FROM hubspot_event_rows ORDER BY event_id')) as Array<Record<string, unknown>>;
     expect(rows.map((r) => [Number(r.event_id), r.s, r.e, r.n === null ? null : Number(r.n), r.at === null ? null : Number(r.at)])).toEqual([
       [1, 'enriched', null, null, 5_000],
       [2, 'enriched', null, null, 5_000],

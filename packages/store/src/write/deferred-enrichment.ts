@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { HUBSPOT_OBJECT_WHERE, hubspotObjectParams } from '../hubspot-ledger.js';
 import type { EnrichmentState, ObjectRef, StateChange } from '../types.js';
 import { compareRefs, groupChanges, mergeState } from './state-merge.js';
 import { inTransaction } from './tx.js';
@@ -25,7 +26,7 @@ export interface CompleteDeferredInput {
 /**
  * Completes events that were stored `pending` while their object's read was still queued behind
  * a burst (see the processor's snapshot loader): one UPDATE per object, through the timeline
- * index. Rows claimed by a sweeper, or already completed, are left alone; so is the snapshot of
+ * index (the ledger's). Rows claimed by a sweeper, or already completed, are left alone; so is the snapshot of
  * an object privacy-deleted meanwhile. Returns the number of event rows completed.
  */
 export async function completeDeferredEnrichment(ds: DataSource, input: CompleteDeferredInput): Promise<number> {
@@ -38,22 +39,21 @@ export async function completeDeferredEnrichment(ds: DataSource, input: Complete
     for (const r of results) {
       const pending = r.state === 'pending';
       const res = (await qr.query(
-        `UPDATE events SET enrichment_state = ?,
-           enrichment = CASE WHEN EXISTS (SELECT 1 FROM object_state s WHERE s.portal_id = events.portal_id
-             AND s.object_type = events.object_type AND s.object_id = events.object_id AND s.privacy_deleted_at IS NOT NULL)
+        `UPDATE hubspot_events h JOIN events e ON e.id = h.id
+         SET h.enrichment_state = ?,
+           h.enrichment = CASE WHEN EXISTS (SELECT 1 FROM object_state s WHERE s.portal_id = h.portal_id
+             AND s.object_type = h.object_type AND s.object_id = h.object_id AND s.privacy_deleted_at IS NOT NULL)
              THEN NULL ELSE ? END,
-           enrichment_error = ?, enrichment_next_at = ?, enriched_at = ?
-         WHERE portal_id = ? AND object_type = ? AND object_id = ?
-           AND enrichment_state = 'pending' AND enrichment_claim IS NULL AND enrichment_error = ?`,
+           h.enrichment_error = ?, h.enrichment_next_at = ?, h.enriched_at = ?
+         WHERE ${HUBSPOT_OBJECT_WHERE}
+           AND h.enrichment_state = 'pending' AND h.enrichment_claim IS NULL AND h.enrichment_error = ?`,
         [
           r.state,
           r.enrichment === null || r.enrichment === undefined ? null : JSON.stringify(r.enrichment),
           clipError(r.error),
           pending ? (r.nextAt ?? input.now) : null,
           pending ? null : input.now,
-          r.ref.portalId,
-          r.ref.objectType,
-          r.ref.objectId,
+          ...hubspotObjectParams(r.ref),
           input.marker,
         ],
       )) as { affectedRows?: number };

@@ -30,6 +30,7 @@ describe('event writer (real database)', () => {
   });
   beforeEach(async () => {
     await ds.query('DELETE FROM events');
+    await ds.query('DELETE FROM hubspot_events');
     await ds.query('DELETE FROM object_state');
   });
 
@@ -51,7 +52,7 @@ describe('event writer (real database)', () => {
 
     // eventId alone is not the identity: the same eventId for another object is a distinct delivery.
     expect(await writer.persist({ events: [makeEvent({ eventId: 5000, objectId: 999 })], state: [], now: 1 })).toEqual({ inserted: 1, duplicates: 0 });
-    const [row] = (await ds.query('SELECT attempt_number, processed_at, raw FROM events WHERE event_id = 5000 AND object_id = 10')) as Array<Record<string, unknown>>;
+    const [row] = (await ds.query('SELECT attempt_number, processed_at, raw FROM hubspot_event_rows WHERE event_id = 5000 AND object_id = 10')) as Array<Record<string, unknown>>;
     expect(row?.attempt_number).toBe(0);
     expect(row?.processed_at).toBe(2_000_000);
   });
@@ -61,7 +62,7 @@ describe('event writer (real database)', () => {
     const big = Array.from({ length: 12 }, (_, i) => makeEvent({ eventId: 70_000 + i, propertyValue: `${i}`.padEnd(3000, 'x'), raw: { blob: 'y'.repeat(1000), i } }));
     expect(await writer.persist({ events: big, state: [], now: 1 })).toEqual({ inserted: 12, duplicates: 0 });
     expect(await writer.persist({ events: [...big].reverse(), state: [], now: 1 })).toEqual({ inserted: 0, duplicates: 12 });
-    const rows = (await ds.query('SELECT property_value, raw FROM events WHERE event_id = 70011')) as Array<{ property_value: string; raw: unknown }>;
+    const rows = (await ds.query('SELECT property_value, raw FROM hubspot_event_rows WHERE event_id = 70011')) as Array<{ property_value: string; raw: unknown }>;
     expect(rows[0]?.property_value).toHaveLength(3000);
     const raw = typeof rows[0]?.raw === 'string' ? (JSON.parse(rows[0].raw) as { i: number }) : (rows[0]?.raw as { i: number });
     expect(raw.i).toBe(11);
@@ -122,7 +123,7 @@ describe('event writer (real database)', () => {
     // Long error messages are clipped, not rejected.
     const clipped = makeEvent({ eventId: 3, enrichmentState: 'pending', enrichmentError: 'e'.repeat(900) });
     await writer.persist({ events: [clipped], state: [], now: 1 });
-    const [row] = (await ds.query('SELECT CHAR_LENGTH(enrichment_error) AS n, enrichment_next_at FROM events')) as Array<Record<string, unknown>>;
+    const [row] = (await ds.query('SELECT CHAR_LENGTH(enrichment_error) AS n, enrichment_next_at FROM hubspot_event_rows')) as Array<Record<string, unknown>>;
     expect(row).toEqual({ n: 500, enrichment_next_at: 1 });
   });
 
@@ -223,7 +224,7 @@ describe('event writer (real database)', () => {
     expect(byId.get(a!.id)?.enrichment).toEqual({ state: 'enriched', attempts: 1, error: null, nextAttemptAt: null, enrichedAt: 75_000, snapshot: { properties: { email: 'snap@x.io' } } });
     expect(byId.get(b!.id)?.enrichment).toMatchObject({ state: 'pending', error: 'HTTP 429', nextAttemptAt: 80_000, enrichedAt: null });
     expect(byId.get(c!.id)?.enrichment).toMatchObject({ state: 'not_found', enrichedAt: 75_000, snapshot: null });
-    const claims = (await ds.query('SELECT COUNT(*) AS n FROM events WHERE enrichment_claim IS NOT NULL AND id IN (?, ?, ?)', [a!.id, b!.id, c!.id])) as Array<{ n: unknown }>;
+    const claims = (await ds.query('SELECT COUNT(*) AS n FROM hubspot_event_rows WHERE enrichment_claim IS NOT NULL AND id IN (?, ?, ?)', [a!.id, b!.id, c!.id])) as Array<{ n: unknown }>;
     expect(Number(claims[0]?.n)).toBe(0);
     expect((await reader.objectState({ portalId: 62515, objectType: 'contact', objectId: 50 }))?.snapshotAt).toBe(75_000);
     // The retry is due at its nextAt, not before.

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource, QueryRunner } from 'typeorm';
-import { StoreError } from '../errors.js';
+import type { DataSource } from 'typeorm';
+import { hubspotLedgerEvent } from '../hubspot-ledger.js';
+import { chunkRows, openLedgerInsert, prepareLedgerRow, type LedgerChunking, type PreparedLedgerRow } from '../ledger/write.js';
 import { num } from '../rows.js';
 import { writeAssociations } from './associations.js';
 import { cascadeTombstones, redactEvent, redactStoredEvents } from './privacy.js';
@@ -9,17 +10,22 @@ import { inTransaction, type TxOptions } from './tx.js';
 import type { ClaimedEvent, EventWriter, EventWriterOptions, NewEvent, PersistResult } from './types.js';
 import { clipError, validateEvents } from './validate.js';
 
-const EVENT_COLUMNS = [
-  'provider', 'portal_id', 'app_id', 'subscription_id', 'event_id', 'subscription_type', 'object_type', 'object_type_id',
-  'object_id', 'occurred_at', 'received_at', 'processed_at', 'attempt_number', 'change_source', 'change_flag',
-  'property_name', 'property_value', 'request_id', 'raw', 'enrichment', 'enrichment_state', 'enrichment_attempts',
+/** hubspot_events columns after `id`, in the order hubspotValues() lists them. */
+const HUBSPOT_COLUMNS = [
+  'id', 'portal_id', 'app_id', 'subscription_id', 'event_id', 'object_type', 'object_type_id', 'object_id', 'attempt_number',
+  'change_source', 'change_flag', 'property_name', 'property_value', 'enrichment', 'enrichment_state', 'enrichment_attempts',
   'enrichment_error', 'enrichment_next_at', 'enriched_at',
 ] as const;
-const EVENT_ROW = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
+const HUBSPOT_ROW = `(${HUBSPOT_COLUMNS.map(() => '?').join(', ')})`;
+
+interface PreparedEvent {
+  ledger: PreparedLedgerRow;
+  /** hubspot_events values after the id. */
+  details: unknown[];
+}
 
 export function createEventWriter(ds: DataSource, opts: EventWriterOptions = {}): EventWriter {
-  const chunkSize = opts.chunkSize ?? 500;
-  const chunkBytes = opts.chunkBytes ?? 4 * 1024 * 1024;
+  const chunking: LedgerChunking = { chunkSize: opts.chunkSize ?? 500, chunkBytes: opts.chunkBytes ?? 4 * 1024 * 1024 };
   const tx: TxOptions = { lockWaitTimeoutSec: opts.lockWaitTimeoutSec ?? 10, ...(opts.sleep ? { sleep: opts.sleep } : {}) };
 
   return {
@@ -31,7 +37,7 @@ export function createEventWriter(ds: DataSource, opts: EventWriterOptions = {})
       const changes = groupChanges([...input.state, ...input.events.map((e) => ({ ref: { portalId: e.portalId, objectType: e.objectType, objectId: e.objectId }, updates: [] }))]);
       if (input.events.length === 0 && changes.length === 0 && associations.length === 0) return { inserted: 0, duplicates: 0 };
       // Serialised once, outside the transaction, so retries and lock hold times stay short.
-      const plain = input.events.map((e) => eventValues(e, input.now));
+      const plain = input.events.map((e) => prepareEvent(e, input.now));
       return inTransaction(ds, 'persist', tx, async (qr): Promise<PersistResult> => {
         // Lock order everywhere: object_state rows (PK order) → object_associations rows (PK
         // order) → event_sequence → events.
@@ -39,25 +45,20 @@ export function createEventWriter(ds: DataSource, opts: EventWriterOptions = {})
         const newlyTombstoned = await cascadeTombstones(qr, states, input.now);
         await writeAssociations(qr, associations, input.now);
         if (input.events.length === 0 && newlyTombstoned.length === 0) return { inserted: 0, duplicates: 0 };
-        await lockSequence(qr);
+        const ledger = await openLedgerInsert(qr, chunking);
         for (const ref of newlyTombstoned) await redactStoredEvents(qr, ref);
         // Events of a privacy-deleted object are stored redacted, however late they arrive.
         const rows = input.events.map((e, i) =>
           states.get(refKey({ portalId: e.portalId, objectType: e.objectType, objectId: e.objectId }))?.after?.privacyDeletedAt != null
-            ? eventValues(redactEvent(e), input.now)
-            : (plain[i] as unknown[]),
+            ? prepareEvent(redactEvent(e), input.now)
+            : (plain[i] as PreparedEvent),
         );
-        let inserted = 0;
-        for (const chunk of chunkRows(rows, chunkSize, chunkBytes)) {
-          const params = chunk.flat();
-          const res = (await qr.query(
-            `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${chunk.map(() => EVENT_ROW).join(', ')}
-             ON DUPLICATE KEY UPDATE id = id`,
-            params,
-          )) as { affectedRows: number };
-          // Without FOUND_ROWS (see createDataSource): 1 per new row, 0 per no-op duplicate.
-          inserted += res.affectedRows;
+        const ids = await ledger.insert(rows.map((r) => r.ledger));
+        const details = ids.flatMap((id, i) => (id === null ? [] : [[id, ...(rows[i] as PreparedEvent).details]]));
+        for (const chunk of chunkRows(details, chunking.chunkSize, chunking.chunkBytes)) {
+          await qr.query(`INSERT INTO hubspot_events (${HUBSPOT_COLUMNS.join(', ')}) VALUES ${chunk.map(() => HUBSPOT_ROW).join(', ')}`, chunk.flat());
         }
+        const inserted = details.length;
         return { inserted, duplicates: input.events.length - inserted };
       });
     },
@@ -71,14 +72,14 @@ export function createEventWriter(ds: DataSource, opts: EventWriterOptions = {})
         // MariaDB). Moving next_at past the lease hides the rows from other sweepers; if this
         // replica dies, they become due again when the lease runs out.
         await qr.query(
-          `UPDATE events SET enrichment_claim = ?, enrichment_next_at = ?
+          `UPDATE hubspot_events SET enrichment_claim = ?, enrichment_next_at = ?
            WHERE enrichment_state = 'pending' AND enrichment_next_at <= ?
            ORDER BY enrichment_next_at, id LIMIT ?`,
           [token, until, now, limit],
         );
-        // Equality on (state, next_at) reads the claimed rows through ix_events_enrichment_due.
+        // Equality on (state, next_at) reads the claimed rows through ix_hubspot_events_enrichment_due.
         const rows = (await qr.query(
-          `SELECT id, portal_id, object_type, object_id, enrichment_attempts FROM events
+          `SELECT id, portal_id, object_type, object_id, enrichment_attempts FROM hubspot_events
            WHERE enrichment_state = 'pending' AND enrichment_next_at = ? AND enrichment_claim = ?
            ORDER BY id`,
           [until, token],
@@ -106,9 +107,9 @@ export function createEventWriter(ds: DataSource, opts: EventWriterOptions = {})
           // A snapshot read for an object that has since been privacy-deleted is not stored (its
           // object_state row is locked above whenever a snapshot is part of this call).
           await qr.query(
-            `UPDATE events SET enrichment_state = ?,
-               enrichment = CASE WHEN EXISTS (SELECT 1 FROM object_state s WHERE s.portal_id = events.portal_id
-                 AND s.object_type = events.object_type AND s.object_id = events.object_id AND s.privacy_deleted_at IS NOT NULL)
+            `UPDATE hubspot_events SET enrichment_state = ?,
+               enrichment = CASE WHEN EXISTS (SELECT 1 FROM object_state s WHERE s.portal_id = hubspot_events.portal_id
+                 AND s.object_type = hubspot_events.object_type AND s.object_id = hubspot_events.object_id AND s.privacy_deleted_at IS NOT NULL)
                  THEN NULL ELSE ? END,
                enrichment_error = ?, enrichment_next_at = ?, enrichment_attempts = ?, enriched_at = ?, enrichment_claim = NULL
              WHERE id = ?`,
@@ -128,47 +129,17 @@ export function createEventWriter(ds: DataSource, opts: EventWriterOptions = {})
   };
 }
 
-/**
- * Serialises event inserts across all writers. InnoDB hands out AUTO_INCREMENT ids at insert
- * time, not at commit: without this lock, writer A could take id 10, writer B id 11, B commit
- * first, and a changes-feed reader that already read past 11 would never see 10. Holding this
- * row lock from the first event insert to commit makes id order equal commit order.
- */
-async function lockSequence(qr: QueryRunner): Promise<void> {
-  const rows = (await qr.query('SELECT id FROM event_sequence WHERE id = 1 FOR UPDATE')) as unknown[];
-  if (rows.length !== 1) throw new StoreError('STORE_SCHEMA', 'event_sequence row 1 is missing; run the migrations');
-}
-
-function eventValues(e: NewEvent, now: number): unknown[] {
+function prepareEvent(e: NewEvent, now: number): PreparedEvent {
   const pending = e.enrichmentState === 'pending';
-  return [
-    e.provider, e.portalId, e.appId, e.subscriptionId, e.eventId, e.subscriptionType, e.objectType, e.objectTypeId,
-    e.objectId, e.occurredAt, e.receivedAt, now, e.attemptNumber, e.changeSource, e.changeFlag,
-    e.propertyName, e.propertyValue, e.requestId, JSON.stringify(e.raw),
-    e.enrichment === null || e.enrichment === undefined ? null : JSON.stringify(e.enrichment),
-    e.enrichmentState, e.enrichmentAttempts, clipError(e.enrichmentError),
-    pending ? (e.enrichmentNextAt ?? now) : null,
-    pending ? null : now,
-  ];
-}
-
-/**
- * Splits rows by count and by approximate byte size (raw JSON and property values dominate).
- * Exported so the benchmark's raw-insert ceiling chunks exactly like the writer.
- */
-export function* chunkRows(rows: readonly unknown[][], maxRows: number, maxBytes: number): Generator<unknown[][]> {
-  let current: unknown[][] = [];
-  let bytes = 0;
-  for (const row of rows) {
-    let size = 64;
-    for (const v of row) if (typeof v === 'string') size += v.length * 3;
-    if (current.length > 0 && (current.length >= maxRows || bytes + size > maxBytes)) {
-      yield current;
-      current = [];
-      bytes = 0;
-    }
-    current.push(row);
-    bytes += size;
-  }
-  if (current.length > 0) yield current;
+  return {
+    ledger: prepareLedgerRow(hubspotLedgerEvent(e), now),
+    details: [
+      e.portalId, e.appId, e.subscriptionId, e.eventId, e.objectType, e.objectTypeId, e.objectId, e.attemptNumber,
+      e.changeSource, e.changeFlag, e.propertyName, e.propertyValue,
+      e.enrichment === null || e.enrichment === undefined ? null : JSON.stringify(e.enrichment),
+      e.enrichmentState, e.enrichmentAttempts, clipError(e.enrichmentError),
+      pending ? (e.enrichmentNextAt ?? now) : null,
+      pending ? null : now,
+    ],
+  };
 }

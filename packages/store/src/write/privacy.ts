@@ -1,4 +1,5 @@
 import type { QueryRunner } from 'typeorm';
+import { HUBSPOT_OBJECT_WHERE, hubspotObjectParams } from '../hubspot-ledger.js';
 import { num, parseJson } from '../rows.js';
 import type { ObjectRef, StateUpdate } from '../types.js';
 import { groupChanges, mergeState, refKey, type MergedState } from './state-merge.js';
@@ -46,19 +47,21 @@ export function redactEvent(e: NewEvent): NewEvent {
 /** Redacts an object's already-stored events (those not yet redacted). Returns how many changed. */
 export async function redactStoredEvents(qr: QueryRunner, ref: ObjectRef): Promise<number> {
   const rows = (await qr.query(
-    `SELECT id, raw FROM events FORCE INDEX (ix_events_object_timeline)
-     WHERE portal_id = ? AND object_type = ? AND object_id = ? ORDER BY occurred_at, id FOR UPDATE`,
-    [ref.portalId, ref.objectType, ref.objectId],
+    `SELECT e.id, e.raw FROM events e FORCE INDEX (ix_events_subject_timeline)
+     WHERE ${HUBSPOT_OBJECT_WHERE} ORDER BY e.occurred_at, e.id FOR UPDATE`,
+    hubspotObjectParams(ref),
   )) as Array<{ id: unknown; raw: unknown }>;
   let changed = 0;
   for (const r of rows) {
     const raw = parseJson(r.raw) as Record<string, unknown> | null;
     if (raw && raw[REDACTED_MARKER] !== undefined) continue;
+    // The ledger row keeps ids, types and times; HubSpot's row loses the value and the snapshot.
     await qr.query(
-      `UPDATE events SET property_value = NULL, raw = ?, enrichment = NULL, enrichment_error = ?, enrichment_claim = NULL,
-         enrichment_state = CASE WHEN enrichment_state = 'pending' THEN 'skipped' ELSE enrichment_state END,
-         enrichment_next_at = NULL
-       WHERE id = ?`,
+      `UPDATE events e JOIN hubspot_events h ON h.id = e.id
+       SET e.raw = ?, h.property_value = NULL, h.enrichment = NULL, h.enrichment_error = ?, h.enrichment_claim = NULL,
+         h.enrichment_state = CASE WHEN h.enrichment_state = 'pending' THEN 'skipped' ELSE h.enrichment_state END,
+         h.enrichment_next_at = NULL
+       WHERE e.id = ?`,
       [JSON.stringify(redactRaw(raw)), REDACTION_NOTE, num(r.id)],
     );
     changed++;

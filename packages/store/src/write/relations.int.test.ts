@@ -47,7 +47,7 @@ describe('relations and privacy (real database)', () => {
     }));
   const assocRows = async () => ((await ds.query('SELECT * FROM object_associations ORDER BY 1, 2, 3, 4, 5, 6, 7')) as Array<Record<string, unknown>>).map(({ updated_at: _u, ...r }) => r);
   const eventsOf = async (objectId: number) =>
-    (await ds.query('SELECT event_id, subscription_type, property_value, enrichment, enrichment_state, raw FROM events WHERE object_id = ? ORDER BY event_id', [objectId])) as Array<Record<string, unknown>>;
+    (await ds.query('SELECT event_id, subscription_type, property_value, enrichment, enrichment_state, raw FROM hubspot_event_rows WHERE object_id = ? ORDER BY event_id', [objectId])) as Array<Record<string, unknown>>;
 
   it('association adds and removes converge whatever the order, duplicates and batching', async () => {
     const a = (toObjectId: number, isPrimary: boolean, removed: boolean, at: number): AssociationUpdate => ({
@@ -148,7 +148,7 @@ describe('relations and privacy (real database)', () => {
       await writer.persist(step(pending, []));
       const s = steps();
       await writer.persist(s.privacy as PersistInput);
-      const [row] = (await ds.query('SELECT id, enrichment_state FROM events WHERE event_id = 10')) as Array<{ id: number; enrichment_state: string }>;
+      const [row] = (await ds.query('SELECT id, enrichment_state FROM hubspot_event_rows WHERE event_id = 10')) as Array<{ id: number; enrichment_state: string }>;
       expect(row?.enrichment_state).toBe('skipped');
       const snapshot = { id: '500', properties: { email: 'swept@x.io' }, updatedAt: '2026-02-01T00:00:00Z' };
       await writer.completeEnrichment({
