@@ -1,40 +1,50 @@
 /**
  * `npm test`: runs every vitest project (unit + integration; the integration project
  * provisions Kafka and the database itself) and ends with one plain line counted from
- * vitest's own JSON results: "N passed, N failed, N skipped". Extra arguments go to vitest.
+ * vitest's own JSON results: "N passed, N failed, N skipped". Failures that are not test
+ * cases (a file that fails to load, a hook that throws, an unhandled error) count as failed
+ * too, each listed on stderr first; see scripts/test-summary.ts. Extra arguments go to vitest.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exitCodeFor, formatFailure, formatSummary, summarise, type JsonReport, type RunErrors } from './test-summary.js';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const resultsDir = join(root, '.test-results');
 const resultsFile = join(resultsDir, 'vitest.json');
+const errorsFile = join(resultsDir, 'vitest-errors.json');
 mkdirSync(resultsDir, { recursive: true });
+// A previous run's files must never stand in for this run's.
 rmSync(resultsFile, { force: true });
+rmSync(errorsFile, { force: true });
 
-interface JsonReport {
-  numPassedTests: number;
-  numFailedTests: number;
-  numPendingTests: number;
-  numTodoTests: number;
-  success: boolean;
+function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
 }
 
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
-const args = [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`, ...process.argv.slice(2)];
+const args = [
+  vitest,
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${resultsFile}`,
+  `--reporter=${join(root, 'scripts', 'test-errors-reporter.ts')}`,
+  `--outputFile.errors=${errorsFile}`,
+  ...process.argv.slice(2),
+];
 const child = spawn(process.execPath, args, { stdio: 'inherit', cwd: root, env: process.env });
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
-child.on('exit', (code) => {
-  let report: JsonReport | undefined;
-  try {
-    report = JSON.parse(readFileSync(resultsFile, 'utf8')) as JsonReport;
-  } catch {
-    process.stderr.write(`test: vitest wrote no results to ${resultsFile} (exit code ${code})\n`);
-    process.exit(code || 1);
-  }
-  const skipped = report.numPendingTests + report.numTodoTests;
-  process.stdout.write(`\n${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped\n`);
-  process.exit(code ?? (report.success ? 0 : 1));
+child.on('exit', (exitCode, signal) => {
+  const summary = summarise({ report: readJson<JsonReport>(resultsFile), errors: readJson<RunErrors>(errorsFile), exitCode, signal });
+  process.stdout.write('\n');
+  for (const f of summary.nonTestFailures) process.stderr.write(`${formatFailure(f, root)}\n`);
+  process.stdout.write(`${formatSummary(summary)}\n`);
+  process.exit(exitCodeFor(summary, exitCode));
 });

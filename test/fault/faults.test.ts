@@ -18,6 +18,7 @@ import {
   testDatabase,
   type FakeHubSpot,
   type FaultFigures,
+  type FaultRecord,
   type LocalKafkaHandle,
   type TcpProxy,
   type TestDatabase,
@@ -39,6 +40,8 @@ const TOKEN = 'fault-hubspot-token';
 const profile = faultProfile();
 const seed = Number(process.env.FAULT_SEED ?? Date.now() % 1_000_000);
 const say = (line: string) => process.stdout.write(`[faults ${profile.name}] ${line}\n`);
+/** The broker fault's record name, as scenario.ts's brokerOutage gives it. */
+const BROKER_FAULT = 'Kafka broker killed and restarted';
 
 /**
  * Issue #4 item 2: the real fleet (edge and processor replicas as separate processes, a real
@@ -63,6 +66,8 @@ describe(`fault injection (${profile.name} profile)`, () => {
   let probe: KafkaProbe | undefined;
   let fleet: ProcessFleet | undefined;
   let generator: TrafficGenerator | undefined;
+  /** What the fault run injected, for the broker test below; unset if it stopped early. */
+  let faultRecords: FaultRecord[] | undefined;
 
   beforeAll(async () => {
     let brokers: string;
@@ -121,6 +126,7 @@ describe(`fault injection (${profile.name} profile)`, () => {
     const trafficStart = Date.now();
     gen.start();
     const faults = await runFaults({ profile, fleet: f, probe: k, proxy, fake, broker, brokerSkip, ds, say });
+    faultRecords = faults;
     await gen.stop();
     const trafficMs = Date.now() - trafficStart;
     const left = await gen.drainRetries(120_000);
@@ -198,4 +204,16 @@ describe(`fault injection (${profile.name} profile)`, () => {
     expect(writerMismatches.slice(0, 5)).toEqual([]);
     expect(actual.size).toBeGreaterThan(0);
   }, profile.testTimeoutMs);
+
+  // The broker crash is one step of the run above (traffic and the other faults go on around
+  // it, so it cannot be a run of its own), and that step is left out when the broker is not
+  // this suite's to kill. Its verdict is this test, so that a run without it counts a skipped
+  // test, with the reason, instead of passing as if the broker had been crashed.
+  it('recovers from the Kafka broker being killed and restarted', (ctx) => {
+    if (brokerSkip !== undefined) ctx.skip(brokerSkip);
+    const record = faultRecords?.find((r) => r.fault === BROKER_FAULT);
+    if (!record) throw new Error(`the fault run stopped before "${BROKER_FAULT}" (see its failure above)`);
+    expect(record.skipped).toBeUndefined();
+    expect(record.recoveryMs).toEqual(expect.any(Number));
+  });
 });
