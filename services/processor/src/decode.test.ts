@@ -15,7 +15,7 @@ describe('decodeMessage', () => {
   it('decodes a valid envelope with its object and delivery key', () => {
     const r = decodeMessage(message(valid));
     expect(r.ok && r.value.ref).toEqual({ portalId: 62515, objectType: 'contact', objectId: 10 });
-    expect(r.ok && r.value.deliveryKey).toBe('62515:2:1:1769000000000:10');
+    expect(r.ok && r.value.dedupeKey).toBe('62515:2:1:1769000000000:10');
   });
 
   it('refuses, for the dead-letter topic, an event the database could never store', () => {

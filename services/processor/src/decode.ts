@@ -1,17 +1,18 @@
 import { objectTypeOf, parseWebhookBatch, type HubSpotEvent } from '@hookstream/hubspot';
 import { decodeEnvelope, EnvelopeError, type ConsumedMessage, type Envelope } from '@hookstream/kafka';
-import type { ObjectRef } from '@hookstream/store';
+import type { DecodeOutcome } from '@hookstream/pipeline';
+import { hubspotIdempotencyKey, type ObjectRef } from '@hookstream/store';
 
 export interface DecodedEvent {
   offset: string;
   envelope: Envelope<HubSpotEvent>;
   event: HubSpotEvent;
   ref: ObjectRef;
-  /** Same fields as the events table's unique key: equal keys are the same HubSpot event. */
-  deliveryKey: string;
+  /** The ledger's idempotency key: equal keys are the same HubSpot event. */
+  dedupeKey: string;
 }
 
-export type DecodeResult = { ok: true; value: DecodedEvent } | { ok: false; error: EnvelopeError };
+export type DecodeResult = DecodeOutcome<DecodedEvent>;
 
 /** Frame + provider validation. A message that fails here can never succeed: it is dead-lettered. */
 export function decodeMessage(message: ConsumedMessage): DecodeResult {
@@ -23,8 +24,8 @@ export function decodeMessage(message: ConsumedMessage): DecodeResult {
     const event = parsed.events[0];
     if (!event) throw new EnvelopeError('invalid HubSpot event: empty');
     const ref: ObjectRef = { portalId: event.portalId, objectType: objectTypeOf(event), objectId: event.objectId };
-    const deliveryKey = `${event.portalId}:${event.subscriptionId ?? 0}:${event.eventId}:${event.occurredAt}:${event.objectId}`;
-    return { ok: true, value: { offset: message.offset, envelope: { ...envelope, event }, event, ref, deliveryKey } };
+    const dedupeKey = hubspotIdempotencyKey({ ...event, subscriptionId: event.subscriptionId ?? 0 });
+    return { ok: true, value: { offset: message.offset, envelope: { ...envelope, event }, event, ref, dedupeKey } };
   } catch (err) {
     if (err instanceof EnvelopeError) return { ok: false, error: err };
     throw err;

@@ -8,7 +8,7 @@ import {
 } from '@hookstream/hubspot';
 import type { Logger } from '@hookstream/observability';
 import type { EnrichmentState, ObjectRef } from '@hookstream/store';
-import { backoffMs } from './backoff.js';
+import { backoffMs } from '@hookstream/pipeline';
 import { refKey } from './decode.js';
 import type { ReadResult } from './snapshot-cache.js';
 import { createSnapshotLoader, type LoadOutcome, type SnapshotLoader } from './snapshot-loader.js';

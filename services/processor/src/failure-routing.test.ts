@@ -4,7 +4,7 @@ import { createLogger, createRegistry } from '@hookstream/observability';
 import { StoreValidationError, type EventWriter, type PersistInput } from '@hookstream/store';
 import { createBatchHandler } from './batch-handler.js';
 import type { Enricher } from './enrich.js';
-import { duePrefix, retryDelayMs, routeFailure } from './failure-routing.js';
+import { duePrefix, retryDelayMs, routeFailure } from '@hookstream/pipeline';
 import { createProcessorMetrics } from './metrics.js';
 
 const NOW = 1_769_000_000_000;

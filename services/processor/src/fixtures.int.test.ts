@@ -69,7 +69,7 @@ describe('every HubSpot fixture: validation → processing → storage (real dat
     await store?.close();
   });
   beforeEach(async () => {
-    for (const t of ['events', 'object_state', 'object_associations']) await ds.query(`DELETE FROM ${t}`);
+    for (const t of ['events', 'hubspot_events', 'object_state', 'object_associations']) await ds.query(`DELETE FROM ${t}`);
     registry = createRegistry('processor-test');
     handle = createBatchHandler({
       writer: createEventWriter(ds),
@@ -184,7 +184,7 @@ describe('every HubSpot fixture: validation → processing → storage (real dat
     const first = await snapshot();
     expect(first.events).toBe(all.length);
 
-    for (const t of ['events', 'object_state', 'object_associations']) await ds.query(`DELETE FROM ${t}`);
+    for (const t of ['events', 'hubspot_events', 'object_state', 'object_associations']) await ds.query(`DELETE FROM ${t}`);
     const reversed = [...all].reverse();
     const withDupes = [...reversed.slice(0, 30), ...all.filter((_, i) => i % 4 === 0).map((e) => ({ ...e, attemptNumber: 1 })), ...reversed.slice(30)];
     for (let i = 0; i < withDupes.length; i += 7) await run(withDupes.slice(i, i + 7));

@@ -1,0 +1,146 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import type { BatchHandler, Kafka, OutboundMessage } from '@hookstream/kafka';
+import type { Logger, Registry } from '@hookstream/observability';
+import type { DataSource, LedgerReader, LedgerRecord } from '@hookstream/store';
+
+/**
+ * A provider is one value that says everything provider-specific; the edge, the processor and
+ * events-api host any number of them and know none by name. Each part is optional: a provider
+ * with no read routes has no `api`, one that only stores has nothing but the ledger step.
+ *
+ * Settings: every part factory reads its own settings from `env` with its own schema (see
+ * `parseEnv` in @hookstream/config) and throws a ConfigError naming the setting, so a provider's
+ * settings are required only where that provider runs.
+ */
+export interface Provider {
+  /** 'hubspot', 'sources', …: the ledger's `provider` column and the PROVIDERS setting's names. */
+  readonly id: string;
+  /** Credential headers (lower-case) and log paths to censor in every service that hosts it. */
+  redact?(env: ProviderEnv): Redaction;
+  edge?(ctx: HostContext): EdgePart | Promise<EdgePart>;
+  processor?(ctx: ProcessorContext): ProcessorPart | Promise<ProcessorPart>;
+  api?(ctx: ApiContext): ApiPart | Promise<ApiPart>;
+}
+
+export type ProviderEnv = Readonly<Record<string, string | undefined>>;
+
+export interface Redaction {
+  headers?: readonly string[];
+  paths?: readonly string[];
+}
+
+export interface HostContext {
+  env: ProviderEnv;
+  log: Logger;
+  now: () => number;
+  registry: Registry;
+}
+
+// ---- edge -------------------------------------------------------------------------------
+
+/** The request as it arrived: authentication runs on these exact bytes. */
+export interface IngressRequest {
+  method: string;
+  /** Path and query as received. */
+  url: string;
+  headers: IncomingHttpHeaders;
+  /** Route parameters (`:source`). */
+  params: Readonly<Record<string, string>>;
+  rawBody: Buffer;
+  protocol: string;
+  host: string;
+  requestId: string;
+  /** Epoch ms the edge received the request. */
+  receivedAt: number;
+}
+
+/** What a route accepted: the messages to make durable and what to answer once they are. */
+export interface Accepted {
+  topic: string;
+  messages: OutboundMessage[];
+  /** The 2xx body; default `{ accepted: n, requestId }`. */
+  answer?: Record<string, unknown>;
+  /** Extra fields of the one 'delivery accepted' log line (never credentials or payloads). */
+  logFields?: Record<string, unknown>;
+}
+
+export interface IngressRoute {
+  /** Fastify path, e.g. '/webhooks/hubspot' or '/webhooks/sources/:source'. */
+  url: string;
+  bodyLimitBytes: number;
+  /**
+   * Authenticates (constant time) and validates. Refusals throw an AppError (401, 404, 400,
+   * 422…); nothing of a refused request is produced. A thrown error that is not an AppError is
+   * a bug and answers 500.
+   */
+  accept(req: IngressRequest): Accepted | Promise<Accepted>;
+}
+
+export interface EdgePart {
+  routes: readonly IngressRoute[];
+  /** Other routes (e.g. an OAuth install flow), registered in their own encapsulated scope. */
+  plugins?: ReadonlyArray<(app: FastifyInstance) => Promise<void>>;
+  /** Topics the edge must create before it takes requests. */
+  topics: readonly string[];
+  /** Lines to print at start-up, e.g. where to point the sender. */
+  describe?(publicUrl: string | undefined): Record<string, unknown>;
+  close?(): Promise<void>;
+}
+
+// ---- processor --------------------------------------------------------------------------
+
+export interface ProcessorContext extends HostContext {
+  kafka: Kafka;
+  dataSource: DataSource;
+}
+
+/** Topics of one consumer group: the provider's events, and where failures go. */
+export interface ProcessorTopics {
+  events: string;
+  retry: string;
+  dlq: string;
+}
+
+export interface ProcessorPart {
+  groupId: string;
+  topics: ProcessorTopics;
+  /** The batch handler; build it with createBatchRuntime and the provider's step. */
+  handler: BatchHandler;
+  /** Background work (a sweeper…), started after the consumer and stopped before it. */
+  start?(): Promise<void> | void;
+  /** Stop background work and flush what the provider holds; the pool closes after this. */
+  stop?(): Promise<void>;
+  ready?(): boolean;
+  /** Facts for the 'processor running' line. */
+  describe?(): Record<string, unknown>;
+}
+
+// ---- events-api -------------------------------------------------------------------------
+
+export interface ApiContext extends HostContext {
+  dataSource: DataSource;
+  ledger: LedgerReader;
+}
+
+/** How one provider's ledger rows are answered by the cross-provider reads. */
+export type Presenter = (rows: readonly LedgerRecord[]) => Promise<Array<Record<string, unknown>>>;
+
+export interface ApiPart {
+  /** Read routes of the provider (`/portals/…`, `/deals/…`), registered behind the bearer check. */
+  routes?(app: FastifyInstance): void | Promise<void>;
+  /** JSON of this provider's rows in GET /events and /events/changes; default: the ledger fields. */
+  present?: Presenter;
+  /**
+   * Query parameters of GET /events that belong to this provider (HubSpot: portalId,
+   * objectType, …), mapped onto ledger filters. A request using one reads only this provider.
+   */
+  listParams?: ListParams;
+}
+
+export interface ListParams {
+  /** Parameter name → parser (throws AppError 400 naming the parameter). */
+  parsers: Readonly<Record<string, (name: string, raw: unknown) => unknown>>;
+  /** Parsed values (only those given) → ledger filters; `provider` is set by the host. */
+  toFilter(values: Readonly<Record<string, unknown>>): { tenant?: string; type?: string; subject?: import('@hookstream/store').SubjectMatch; source?: string };
+}
