@@ -4,7 +4,6 @@ import type { CompiledSource, DeliveryPlan } from './compile.js';
 import { decodeBody } from './decode-body.js';
 import { ErrorSink } from './error-sink.js';
 import { validationFailed } from './errors.js';
-import { eventIdOf } from './event-id.js';
 import { buildKey } from './idempotency.js';
 import { readBody, readHeaderValue, type Field } from './locator.js';
 import { MAX_REPORTED_ERRORS, MAX_SUBJECT_LENGTH, MAX_TENANT_LENGTH } from './limits.js';
@@ -60,7 +59,7 @@ function parseEvent(source: CompiledSource, item: unknown, index: number | null,
   const tenant = plan.tenant ? readLabel(plan.tenant, item, pointer, req.headers, MAX_TENANT_LENGTH, 'tenant', errors) : null;
   const subject = plan.subject ? readLabel(plan.subject, item, pointer, req.headers, MAX_SUBJECT_LENGTH, 'subject', errors) : null;
   if (errors.list.length > before || errors.truncated || type === null || idempotencyKey === null || occurredAt === null) return null;
-  return { type, eventId: eventIdOf(source.name, idempotencyKey), idempotencyKey, occurredAt, tenant: tenant ?? null, subject: subject ?? null, data: item };
+  return { type, eventId: idempotencyKey, idempotencyKey, occurredAt, tenant: tenant ?? null, subject: subject ?? null, data: item };
 }
 
 type Read = { ok: true; value: unknown } | { ok: false };

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { HeaderMap } from '@hookstream/pipeline';
 import type { ErrorSink } from './error-sink.js';
 import { bodyField, readBody, readHeaderValue, type Field } from './locator.js';
@@ -32,7 +32,7 @@ export function buildKey(plan: KeyPlan, input: KeyInput, errors: ErrorSink): str
   if (plan.kind === 'content') {
     // The parsed event's JSON text: the same event redelivered hashes the same; whitespace
     // and escapes in the raw bytes do not matter.
-    return createHash('sha256').update(JSON.stringify(input.event)).digest('hex');
+    return hash('sha256', JSON.stringify(input.event), 'hex');
   }
   let key = '';
   let ok = true;

@@ -4,5 +4,4 @@ export { compileSource, compileSources, PROVIDER, type CompiledSource, type Deli
 export { parseDelivery, type DeliveryRequest } from './delivery.js';
 export type { SourceEvent } from './source-event.js';
 export { parseOccurredAt } from './occurred-at.js';
-export { eventIdOf } from './event-id.js';
 export * from './limits.js';

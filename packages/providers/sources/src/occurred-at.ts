@@ -52,6 +52,9 @@ function parseIso(s: string): number | null {
   return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMin * 60_000;
 }
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) return 29;
+  return DAYS[month - 1] as number;
 }
