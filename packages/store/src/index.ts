@@ -2,7 +2,9 @@
 export type { DataSource } from 'typeorm';
 export { createDataSource, runMigrations, MIGRATIONS, type DataSourceOptions } from './data-source.js';
 export { ENTITIES, EventEntity, HubSpotEventEntity, ObjectStateEntity, EventSequenceEntity, ObjectAssociationEntity, type LedgerRow, type HubSpotEventRow, type ObjectStateRow, type ObjectAssociationRow } from './entities.js';
-export { StoreError, StoreUnavailableError, StoreValidationError } from './errors.js';
+export { StoreError, StoreUnavailableError, StoreValidationError, classifyError } from './errors.js';
+export { num, numOrNull, strOrNull, parseJson } from './rows.js';
+export { inTransaction, type TxOptions } from './write/tx.js';
 export { applyUpdates } from './state/reduce.js';
 export { applyAssociationUpdates, associationWins } from './state/associations.js';
 export { redactRaw } from './write/privacy.js';
@@ -40,6 +42,5 @@ export type {
   StoredEvent,
   TimelineQuery,
 } from './read/types.js';
-export { createPortalTokenRepository, makePortalEnrichmentDue } from './tokens/portal-token-repository.js';
 export { PortalTokenEntity, type PortalTokenRow } from './tokens/entity.js';
 export { completeDeferredEnrichment, type CompleteDeferredInput, type DeferredEnrichmentResult } from './write/deferred-enrichment.js';

@@ -1,5 +1,5 @@
 import type { EdgeConfig } from '@hookstream/config';
-import { createOAuthClient, createStateSigner, createTokenCipher, type InstallDeps } from '@hookstream/hubspot';
+import { createOAuthClient, createPortalTokenRepository, createStateSigner, createTokenCipher, makePortalEnrichmentDue, type InstallDeps } from '@hookstream/hubspot';
 import type { Logger } from '@hookstream/observability';
 import type { OAuthRouteOptions } from './routes/oauth.js';
 
@@ -46,11 +46,11 @@ export function createEdgeOAuth(config: EdgeConfig, log: Logger, now: () => numb
       signer: createStateSigner({ secret: config.HUBSPOT_CLIENT_SECRET, now }),
       async installDeps(): Promise<InstallDeps> {
         const { store, ds } = await open();
-        return { client, repository: store.createPortalTokenRepository(ds), cipher, now, log: oauthLog };
+        return { client, repository: createPortalTokenRepository(ds), cipher, now, log: oauthLog };
       },
       async onInstalled(portal) {
         const { store, ds } = await open();
-        return store.makePortalEnrichmentDue(ds, portal.portalId, now());
+        return makePortalEnrichmentDue(ds, portal.portalId, now());
       },
       log: oauthLog,
     },

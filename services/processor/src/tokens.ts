@@ -1,7 +1,7 @@
 import type { ProcessorConfig } from '@hookstream/config';
-import { createOAuthClient, createTokenCipher, createTokenProvider, type TokenProvider } from '@hookstream/hubspot';
+import { createOAuthClient, createPortalTokenRepository, createTokenCipher, createTokenProvider, type TokenProvider } from '@hookstream/hubspot';
 import type { Logger } from '@hookstream/observability';
-import { createPortalTokenRepository, type DataSource } from '@hookstream/store';
+import type { DataSource } from '@hookstream/store';
 
 /**
  * The processor's access tokens per portal: OAuth installs from the database (when

@@ -68,3 +68,4 @@ export {
   type SubscriptionInput,
 } from './webhooks-api/client.js';
 export { setupSubscriptions, parseSubscriptionSpec, formatSubscriptionSpec, type SetupInput, type SetupReport, type SubscriptionAction } from './webhooks-api/setup.js';
+export { createPortalTokenRepository, makePortalEnrichmentDue } from './store/portal-token-repository.js';

@@ -1,7 +1,5 @@
-import type { PortalTokenRecord, PortalTokenRepository, PortalTokenStatus } from '@hookstream/hubspot';
-import type { DataSource } from 'typeorm';
-import { classifyError } from '../errors.js';
-import { num, numOrNull, strOrNull } from '../rows.js';
+import { classifyError, num, numOrNull, strOrNull, type DataSource } from '@hookstream/store';
+import type { PortalTokenRecord, PortalTokenRepository, PortalTokenStatus } from '../oauth/types.js';
 
 const COLUMNS =
   'portal_id, hub_domain, refresh_token_ciphertext, access_token_ciphertext, access_expires_at, encryption_key_id, ' +

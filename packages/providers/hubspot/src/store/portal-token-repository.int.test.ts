@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase } from '@hookstream/testkit';
-import type { PortalTokenRecord } from '@hookstream/hubspot';
-import { createEventWriter } from '../write/event-writer.js';
-import { makeEvent } from '../testing/fixtures.js';
-import { openMigratedStore, type MigratedStore } from '../testing/migrated-store.js';
+import { createEventWriter } from '@hookstream/store';
+import { makeEvent, openMigratedStore, type MigratedStore } from '@hookstream/store/testing';
+import type { PortalTokenRecord } from '../oauth/types.js';
 import { createPortalTokenRepository, makePortalEnrichmentDue } from './portal-token-repository.js';
 
 let store: MigratedStore;
