@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEdgeConfig } from '@hookstream/config';
-import { buildEdgeApp, createEdgeOAuth, type EventPublisher } from '@hookstream/edge';
+import { buildEdgeApp, type EventPublisher } from '@hookstream/edge';
+import { hubspotEdgePart, requireHubSpotEdge } from '@hookstream/hubspot';
 import { PORTAL, hsEvent, startTestFleet, type TestFleet } from './support/fleet.js';
 import { waitUntil } from './support/wait.js';
 
@@ -40,11 +41,11 @@ describe('an app installed in many portals', () => {
       HUBSPOT_API_BASE_URL: fleet.fake.url,
       LOG_LEVEL: 'silent',
     });
-    const oauth = createEdgeOAuth(config, fleet.log);
-    if (!oauth) throw new Error('OAuth wiring expected');
-    closeOAuth = () => oauth.close();
+    const part = hubspotEdgePart(requireHubSpotEdge(config), fleet.log);
+    if (part.plugins?.length !== 1) throw new Error('OAuth routes expected');
+    closeOAuth = async () => part.close?.();
     const publisher: EventPublisher = { publish: async () => undefined, ready: () => true };
-    const edge = await buildEdgeApp({ config, publisher, log: fleet.log, oauth: oauth.routes });
+    const edge = await buildEdgeApp({ config, publisher, log: fleet.log, parts: [part] });
     install = async (portalId) => {
       const start = await edge.inject({ method: 'GET', url: '/oauth/install' });
       const location = new URL(String(start.headers.location));

@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadEdgeConfig, loadProcessorConfig } from '@hookstream/config';
 import { buildEdgeApp, createKafkaPublisher } from '@hookstream/edge';
-import { signedHeaders, type HubSpotEvent } from '@hookstream/hubspot';
+import { createHubSpotProcessorPart, hubspotEdgePart, requireHubSpotEdge, signedHeaders, type HubSpotEvent, type HubSpotProcessorPart } from '@hookstream/hubspot';
 import { createKafka, createProducer, ensureTopics } from '@hookstream/kafka';
 import { createLogger, type Logger } from '@hookstream/observability';
 import { createProcessor, type Processor } from '@hookstream/processor';
@@ -102,6 +102,9 @@ export function burstEvents(contacts: number, changes: number, disorder: number,
   return out.sort((a, b) => a.pos - b.pos).map((x) => x.e);
 }
 
+/** A replica's HubSpot read statistics (its HubSpot part is its only part). */
+const readsOf = (p: Processor) => (p.parts[0] as HubSpotProcessorPart).hubspotReads;
+
 function sum(records: ReadonlyArray<Record<string, number>>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const r of records) for (const [k, v] of Object.entries(r)) if (v > 0) out[k] = (out[k] ?? 0) + v;
@@ -160,7 +163,7 @@ export async function runEnrichmentBurst(opts: EnrichmentBurstOptions): Promise<
     const producer = createProducer(kafka, log);
     await producer.connect();
     cleanup.push(() => producer.disconnect());
-    const edge = await buildEdgeApp({ config: edgeConfig, publisher: createKafkaPublisher(producer, topic, edgeConfig.EDGE_PRODUCE_TIMEOUT_MS), log });
+    const edge = await buildEdgeApp({ config: edgeConfig, publisher: createKafkaPublisher(producer, edgeConfig.EDGE_PRODUCE_TIMEOUT_MS), log, parts: [hubspotEdgePart(requireHubSpotEdge(edgeConfig), log)] });
     await edge.listen({ port: 0, host: '127.0.0.1' });
     cleanup.push(() => edge.close());
     const url = `http://127.0.0.1:${(edge.server.address() as AddressInfo).port}/webhooks/hubspot`;
@@ -183,7 +186,7 @@ export async function runEnrichmentBurst(opts: EnrichmentBurstOptions): Promise<
       for (let i = 0; i < replicas; i++) {
         const pds = createDataSource({ url: dbUrl, log, poolSize: 4 });
         await pds.initialize();
-        const p = createProcessor({ config: processorConfig, kafka: createKafka({ brokers: [...opts.brokers], clientId: `burst-${suffix}-p${i}`, log }), dataSource: pds, log });
+        const p = createProcessor({ config: processorConfig, kafka: createKafka({ brokers: [...opts.brokers], clientId: `burst-${suffix}-p${i}`, log }), dataSource: pds, log, parts: (ctx) => [createHubSpotProcessorPart(processorConfig, ctx)] });
         await p.start();
         processors.push(p);
         cleanup.unshift(async () => {
@@ -246,9 +249,9 @@ export async function runEnrichmentBurst(opts: EnrichmentBurstOptions): Promise<
       callsPer1000Events: Math.round((calls / events.length) * 1000 * 100) / 100,
       minCalls: Math.ceil(objectIds.length / 100),
       partialCalls: fake.calls.filter((c) => c.ids.length < 100).length,
-      partialBy: sum(processors.map((p) => p.hubspotReads.partialBy)),
-      sharedReads: processors.reduce((n, p) => n + p.hubspotReads.hits + p.hubspotReads.coalesced, 0),
-      deferredObjects: processors.reduce((n, p) => n + p.hubspotReads.deferred, 0),
+      partialBy: sum(processors.map((p) => readsOf(p).partialBy)),
+      sharedReads: processors.reduce((n, p) => n + readsOf(p).hits + readsOf(p).coalesced, 0),
+      deferredObjects: processors.reduce((n, p) => n + readsOf(p).deferred, 0),
       enriched: rows,
       seconds: Math.round(seconds * 10) / 10,
       redeliveries,

@@ -1,5 +1,5 @@
 import type { CrmObject, HubSpotEvent } from '@hookstream/hubspot';
-import { snapshotUpdate, stateUpdatesFor } from '@hookstream/processor';
+import { snapshotUpdate, stateUpdatesFor } from '@hookstream/hubspot';
 import { applyUpdates, createDataSource, createEventReader, createEventWriter, runMigrations, type DataSource, type ObjectState, type StateChange } from '@hookstream/store';
 import { createRandom, testDatabase } from '@hookstream/testkit';
 

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { createEventsClient } from '@hookstream/client';
 import { loadEdgeConfig, loadProcessorConfig } from '@hookstream/config';
 import { buildEdgeApp, createKafkaPublisher } from '@hookstream/edge';
+import { createHubSpotProcessorPart, hubspotEdgePart, requireHubSpotEdge } from '@hookstream/hubspot';
 import { buildApp as buildEventsApi, loadEventsApiConfig } from '@hookstream/events-api';
 import { signedHeaders, type HubSpotEvent, type SignatureVersion } from '@hookstream/hubspot';
 import { createKafka, createProducer, ensureTopics, type EventProducer, type Kafka } from '@hookstream/kafka';
@@ -81,7 +82,7 @@ export async function startTestFleet(opts: { processors?: number; processorEnv?:
   const edgeConfig = loadEdgeConfig({ KAFKA_BROKERS: brokers, HUBSPOT_CLIENT_SECRET: SECRET, KAFKA_TOPIC: topic, LOG_LEVEL: 'silent' });
   const producer: EventProducer = createProducer(kafka, log);
   await producer.connect();
-  const edge = await buildEdgeApp({ config: edgeConfig, publisher: createKafkaPublisher(producer, topic, edgeConfig.EDGE_PRODUCE_TIMEOUT_MS), log });
+  const edge = await buildEdgeApp({ config: edgeConfig, publisher: createKafkaPublisher(producer, edgeConfig.EDGE_PRODUCE_TIMEOUT_MS), log, parts: [hubspotEdgePart(requireHubSpotEdge(edgeConfig), log)] });
   const edgeUrl = await listen(edge);
 
   const apiConfig = loadEventsApiConfig({ DATABASE_URL: db.url, EVENTS_API_TOKENS: API_TOKEN, LOG_LEVEL: 'silent' });
@@ -111,7 +112,7 @@ export async function startTestFleet(opts: { processors?: number; processorEnv?:
     const pkafka = createKafka({ brokers: brokers.split(','), clientId: `e2e-processor-${n}`, log });
     const pds = createDataSource({ url: db.url, log, poolSize: 4 });
     await pds.initialize();
-    const processor = createProcessor({ config: processorConfig, kafka: pkafka, dataSource: pds, log: log.child({ replica: n }) });
+    const processor = createProcessor({ config: processorConfig, kafka: pkafka, dataSource: pds, log: log.child({ replica: n }), parts: (ctx) => [createHubSpotProcessorPart(processorConfig, ctx)] });
     await processor.start();
     let stopped = false;
     const replica: ProcessorReplica = {

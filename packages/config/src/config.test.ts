@@ -14,8 +14,12 @@ describe('config', () => {
   });
 
   it('names the missing setting in one line', () => {
-    expect(() => loadEdgeConfig({ KAFKA_BROKERS: 'localhost:9092' })).toThrowError(/^HUBSPOT_CLIENT_SECRET: required/);
+    expect(() => loadEdgeConfig({ HUBSPOT_CLIENT_SECRET: 'x' })).toThrowError(/^KAFKA_BROKERS: required/);
     expect(() => loadEdgeConfig({ HUBSPOT_CLIENT_SECRET: 'x' })).toThrowError(ConfigError);
+    // HubSpot's secret is HubSpot's setting: the edge alone does not need it.
+    expect(loadEdgeConfig({ KAFKA_BROKERS: 'localhost:9092', PROVIDERS: 'sources' }).PROVIDERS).toEqual(['sources']);
+    expect(loadEdgeConfig({ KAFKA_BROKERS: 'localhost:9092' }).PROVIDERS).toEqual(['hubspot']);
+    expect(() => loadEdgeConfig({ KAFKA_BROKERS: 'localhost:9092', PROVIDERS: 'Hub Spot' })).toThrowError(/^PROVIDERS\.0: each provider/);
   });
 
   it('rejects malformed values with the setting name', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boolFlag, httpUrl, kafkaBrokers, logLevel, mysqlUrl, port, positiveInt, topicName } from './fields.js';
+import { boolFlag, httpUrl, kafkaBrokers, logLevel, mysqlUrl, port, positiveInt, providerList, topicName } from './fields.js';
 import { parseEnv } from './parse.js';
 import { DEFAULT_OAUTH_SCOPES, requireForOAuth, scopeList, tokenEncryptionKey } from './oauth.js';
 
@@ -14,7 +14,12 @@ export const EdgeSchema = z.object({
   KAFKA_TOPIC_PARTITIONS: positiveInt(12),
   /** Unset: min(3, brokers in the cluster). */
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().positive().optional(),
-  HUBSPOT_CLIENT_SECRET: z.string({ error: 'required (the app client secret that signs HubSpot webhooks)' }).min(1),
+  /** Required by the HubSpot provider (it signs HubSpot's webhooks); see its settings. */
+  HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Providers the edge hosts (comma-separated); unset: hubspot, as before there were others. */
+  PROVIDERS: providerList,
+  /** Where generic, CRM and location sources are declared (YAML or JSON). */
+  SOURCES_FILE: z.string().min(1).optional(),
   /** The URL HubSpot calls (e.g. an ngrok URL); needed for v2/v3 signatures. */
   PUBLIC_URL: httpUrl.optional(),
   /** Rebuild the public URL from X-Forwarded-Proto/Host (only behind a proxy you control). */

@@ -61,3 +61,10 @@ export const httpUrl = z.string().refine(
 
 export const topicName = (dflt: string) =>
   z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, { error: 'must be a valid Kafka topic name' }).default(dflt);
+
+/** PROVIDERS: which providers a service hosts. Unset means HubSpot alone, as before there were others. */
+export const providerList = z
+  .string()
+  .default('hubspot')
+  .transform((s) => [...new Set(s.split(',').map((p) => p.trim()).filter(Boolean))])
+  .pipe(z.array(z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, { error: 'each provider must be a lower-case name like hubspot or sources' })).min(1, { error: 'name at least one provider' }));

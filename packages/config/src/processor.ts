@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boolFlag, httpUrl, kafkaBrokers, logLevel, mysqlUrl, port, positiveInt, topicName } from './fields.js';
+import { boolFlag, httpUrl, kafkaBrokers, logLevel, mysqlUrl, port, positiveInt, providerList, topicName } from './fields.js';
 import { parseEnv } from './parse.js';
 import { previousEncryptionKeys, requireForOAuth, tokenEncryptionKey } from './oauth.js';
 
@@ -33,6 +33,8 @@ const enrichProperties = z
 
 export const ProcessorSchema = z.object({
   LOG_LEVEL: logLevel,
+  /** Providers the processor hosts (comma-separated); unset: hubspot. */
+  PROVIDERS: providerList,
   /** Health and metrics HTTP port; 0 disables it. */
   PORT: port(9100),
   HOST: z.string().default('0.0.0.0'),

@@ -20,7 +20,7 @@ export class EnvelopeError extends Error {
   }
 }
 
-export function encodeEnvelope(e: Envelope): Buffer {
+export function encodeEnvelope(e: Envelope | LedgerEnvelope): Buffer {
   return Buffer.from(JSON.stringify(e));
 }
 
@@ -42,4 +42,72 @@ export function decodeEnvelope(value: Buffer | null): Envelope<unknown> {
   if (typeof o.signatureVersion !== 'string') throw new EnvelopeError('envelope.signatureVersion missing');
   if (typeof o.event !== 'object' || o.event === null) throw new EnvelopeError('envelope.event missing');
   return { v: 1, provider: o.provider, receivedAt: o.receivedAt, requestId: o.requestId, signatureVersion: o.signatureVersion, event: o.event };
+}
+
+/**
+ * Envelope v2, for providers whose ledger fields are known at the edge (a generic source's
+ * idempotency key can come from a header): everything the ledger row needs travels with the
+ * event, so the processor stores it without re-deriving anything. HubSpot keeps v1.
+ */
+export interface LedgerEnvelope<E = unknown> {
+  v: 2;
+  provider: string;
+  source: string;
+  receivedAt: number;
+  requestId: string;
+  /** How the request was authenticated (api_key, hmac, …), never a credential. */
+  auth: string;
+  type: string;
+  eventId: string;
+  idempotencyKey: string;
+  occurredAt: number;
+  tenant: string | null;
+  subject: string | null;
+  event: E;
+}
+
+const str = (o: Record<string, unknown>, k: string): string => {
+  const v = o[k];
+  if (typeof v !== 'string' || v === '') throw new EnvelopeError(`envelope.${k} missing`);
+  return v;
+};
+const strOrNull = (o: Record<string, unknown>, k: string): string | null => {
+  const v = o[k];
+  if (v === null) return null;
+  if (typeof v !== 'string') throw new EnvelopeError(`envelope.${k} must be a string or null`);
+  return v;
+};
+const epochMs = (o: Record<string, unknown>, k: string): number => {
+  const v = o[k];
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new EnvelopeError(`envelope.${k} missing`);
+  return v;
+};
+
+/** Parses a v2 envelope; throws EnvelopeError (dead-lettered at once: it can never succeed). */
+export function decodeLedgerEnvelope(value: Buffer | null): LedgerEnvelope {
+  if (!value || value.length === 0) throw new EnvelopeError('empty message value');
+  let o: Record<string, unknown>;
+  try {
+    o = JSON.parse(value.toString('utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new EnvelopeError(`value is not JSON: ${(err as Error).message}`);
+  }
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new EnvelopeError('value is not a JSON object');
+  if (o.v !== 2) throw new EnvelopeError(`unsupported envelope version ${JSON.stringify(o.v)} (expected 2)`);
+  if (!('event' in o)) throw new EnvelopeError('envelope.event missing');
+  return {
+    v: 2,
+    provider: str(o, 'provider'),
+    source: str(o, 'source'),
+    receivedAt: epochMs(o, 'receivedAt'),
+    requestId: str(o, 'requestId'),
+    auth: str(o, 'auth'),
+    type: str(o, 'type'),
+    eventId: str(o, 'eventId'),
+    idempotencyKey: str(o, 'idempotencyKey'),
+    occurredAt: epochMs(o, 'occurredAt'),
+    tenant: strOrNull(o, 'tenant'),
+    subject: strOrNull(o, 'subject'),
+    event: o.event,
+  };
 }

@@ -34,6 +34,13 @@ export interface LoggerSettings {
   level?: string;
   /** Where lines go; stdout by default. Tests pass a stream to read what was logged. */
   destination?: DestinationStream;
+  /** More request headers (lower-case names) that carry credentials: each provider's own. */
+  redactHeaders?: readonly string[];
+}
+
+/** The log paths under which a header can appear: Fastify's request object and plain header maps. */
+export function headerRedactPaths(names: readonly string[]): string[] {
+  return names.flatMap((n) => [`req.headers["${n}"]`, `headers["${n}"]`]);
 }
 
 /** One JSON logger per process; children carry per-component bindings. */
@@ -41,7 +48,7 @@ export function createLogger(settings: LoggerSettings): Logger {
   const options: LoggerOptions = {
     name: settings.name,
     level: settings.level ?? 'info',
-    redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
+    redact: { paths: [...new Set([...REDACT_PATHS, ...headerRedactPaths(settings.redactHeaders ?? [])])], censor: '[redacted]' },
     // Plain epoch-ms "time" keeps lines cheap to produce and easy to sort.
     base: { pid: process.pid, service: settings.name },
   };

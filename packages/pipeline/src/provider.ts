@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import type { BatchHandler, Kafka, OutboundMessage } from '@hookstream/kafka';
+import type { BatchHandler, EventProducer, Kafka, OutboundMessage } from '@hookstream/kafka';
 import type { Logger, Registry } from '@hookstream/observability';
 import type { DataSource, LedgerReader, LedgerRecord } from '@hookstream/store';
 
@@ -93,6 +93,8 @@ export interface EdgePart {
 export interface ProcessorContext extends HostContext {
   kafka: Kafka;
   dataSource: DataSource;
+  /** The replica's producer (retry topic, DLQ); connected by the host before consumers start. */
+  producer: EventProducer;
 }
 
 /** Topics of one consumer group: the provider's events, and where failures go. */
@@ -109,8 +111,10 @@ export interface ProcessorPart {
   handler: BatchHandler;
   /** Background work (a sweeper…), started after the consumer and stopped before it. */
   start?(): Promise<void> | void;
-  /** Stop background work and flush what the provider holds; the pool closes after this. */
+  /** Stops the background work; the consumer stops after this. */
   stop?(): Promise<void>;
+  /** After the consumer stopped: flush what the provider still holds; the pool closes after this. */
+  drain?(): Promise<void>;
   ready?(): boolean;
   /** Facts for the 'processor running' line. */
   describe?(): Record<string, unknown>;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadEdgeConfig } from '@hookstream/config';
 import { signedHeaders } from '@hookstream/hubspot';
 import { decodeEnvelope, ProduceTimeoutError, type OutboundMessage } from '@hookstream/kafka';
+import { hubspotEdgePart, requireHubSpotEdge } from '@hookstream/hubspot';
 import { createLogger } from '@hookstream/observability';
 import { buildEdgeApp } from './app.js';
 import type { EventPublisher } from './publisher.js';
@@ -19,7 +20,7 @@ function event(i: number, extra: Record<string, unknown> = {}) {
 class RecordingPublisher implements EventPublisher {
   batches: OutboundMessage[][] = [];
   failWith: Error | undefined;
-  async publish(messages: readonly OutboundMessage[]) {
+  async publish(_topic: string, messages: readonly OutboundMessage[]) {
     if (this.failWith) throw this.failWith;
     this.batches.push([...messages]);
   }
@@ -33,7 +34,8 @@ async function setup(env: Record<string, string> = {}) {
   const destination = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
   const config = loadEdgeConfig({ KAFKA_BROKERS: 'localhost:9092', HUBSPOT_CLIENT_SECRET: SECRET, PUBLIC_URL: PUBLIC, ...env });
   const publisher = new RecordingPublisher();
-  const app = await buildEdgeApp({ config, publisher, log: createLogger({ name: 'edge-test', level: 'debug', destination }), now: () => NOW });
+  const log = createLogger({ name: 'edge-test', level: 'debug', destination });
+  const app = await buildEdgeApp({ config, publisher, log, now: () => NOW, parts: [hubspotEdgePart(requireHubSpotEdge(config), log, () => NOW)] });
   return { app, publisher, lines };
 }
 

@@ -4,10 +4,10 @@ import type { EdgeConfig } from '@hookstream/config';
 import { Counter, Gauge, Histogram, createRegistry, type Logger, type Registry } from '@hookstream/observability';
 import { createClientErrorHandler, errorHandler } from './errors.js';
 import { createInflightGate } from './inflight.js';
+import type { EdgePart } from '@hookstream/pipeline';
 import type { EventPublisher } from './publisher.js';
 import { healthRoutes } from './routes/health.js';
-import { hubspotWebhookRoutes } from './routes/webhooks.js';
-import { oauthRoutes, type OAuthRouteOptions } from './routes/oauth.js';
+import { ingestRoutes } from './routes/ingest.js';
 
 export interface EdgeDeps {
   config: EdgeConfig;
@@ -15,8 +15,8 @@ export interface EdgeDeps {
   log: Logger;
   now?: () => number;
   registry?: Registry;
-  /** HubSpot OAuth install routes (/oauth/install, /oauth/callback); absent = not served. */
-  oauth?: OAuthRouteOptions;
+  /** The providers' edge parts: their webhook routes and other routes (e.g. HubSpot's OAuth install). */
+  parts: readonly EdgePart[];
 }
 
 /** Builds the edge without listening (tests use inject() or listen on port 0). */
@@ -76,13 +76,8 @@ export async function buildEdgeApp(deps: EdgeDeps): Promise<FastifyInstance> {
     if (closing) reply.header('connection', 'close');
   });
   await app.register(healthRoutes, { ready: () => !closing && deps.publisher.ready(), registry });
-  if (deps.oauth) await app.register(oauthRoutes, deps.oauth);
-  await app.register(hubspotWebhookRoutes, {
-    config: deps.config,
-    publisher: deps.publisher,
-    gate,
-    now: deps.now ?? Date.now,
-    metrics: { accepted, produceSeconds },
-  });
+  for (const part of deps.parts) for (const plugin of part.plugins ?? []) await app.register(plugin);
+  const routes = deps.parts.flatMap((p) => p.routes);
+  if (routes.length > 0) await app.register(ingestRoutes, { routes, publisher: deps.publisher, gate, now: deps.now ?? Date.now, metrics: { accepted, produceSeconds } });
   return app;
 }

@@ -1,39 +1,27 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '@hookstream/core';
 import type { Logger } from '@hookstream/observability';
 
-/** Every error the edge answers with; the status tells HubSpot whether to retry (it retries all 4xx/5xx). */
-export abstract class EdgeError extends Error {
-  abstract readonly code: string;
-  abstract readonly httpStatus: number;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
+/** Errors of the edge host itself; providers' refusals are AppErrors too (see errorHandler). */
+abstract class EdgeError extends AppError {
+  constructor(code: string, httpStatus: number, message: string, options?: { cause?: unknown; retryAfterSec?: number }) {
+    super(code, httpStatus, message, options);
   }
 }
 
-export class InvalidSignatureError extends EdgeError {
-  readonly code = 'INVALID_SIGNATURE';
-  readonly httpStatus = 401;
-}
-
-export class BadRequestError extends EdgeError {
-  readonly code = 'BAD_REQUEST';
-  readonly httpStatus = 400;
-}
-
 export class BrokerUnavailableError extends EdgeError {
-  readonly code = 'BROKER_UNAVAILABLE';
-  readonly httpStatus = 503;
-  readonly retryAfterSec = 5;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('BROKER_UNAVAILABLE', 503, message, { ...options, retryAfterSec: 5 });
+  }
 }
 
 /** Over EDGE_MAX_INFLIGHT_BYTES: refused before the body is read, so memory stays bounded. */
 export class OverloadedError extends EdgeError {
-  readonly code = 'OVERLOADED';
-  readonly httpStatus = 503;
-  readonly retryAfterSec = 1;
+  constructor(message: string) {
+    super('OVERLOADED', 503, message, { retryAfterSec: 1 });
+  }
 }
 
 /** Fastify's own errors (content-type parser, body limit) mapped to our codes. */
@@ -46,11 +34,12 @@ const FASTIFY_CODES: Record<string, { code: string; status: number }> = {
 };
 
 export function errorHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): FastifyReply {
-  if (err instanceof EdgeError) {
+  // Every refusal, the host's own and the providers': the status tells the sender whether to retry.
+  if (err instanceof AppError) {
     const level = err.httpStatus >= 500 ? 'error' : 'warn';
     req.log[level]({ code: err.code, reason: err.message, cause: err.cause }, 'webhook rejected');
-    if ('retryAfterSec' in err && typeof err.retryAfterSec === 'number') reply.header('retry-after', String(err.retryAfterSec));
-    return reply.code(err.httpStatus).send({ code: err.code, message: err.message });
+    if (err.retryAfterSec !== undefined) reply.header('retry-after', String(err.retryAfterSec));
+    return reply.code(err.httpStatus).send(err.toJSON());
   }
   const fst = 'code' in err && typeof err.code === 'string' ? FASTIFY_CODES[err.code] : undefined;
   if (fst) {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadEdgeConfig } from '@hookstream/config';
-import { createOAuthClient, createStateSigner, createTokenCipher, tokenContext, type InstalledPortal } from '@hookstream/hubspot';
+import type { FastifyInstance } from 'fastify';
+import { createOAuthClient, createStateSigner, createTokenCipher, hubspotEdgePart, oauthRoutes, requireHubSpotEdge, tokenContext, type InstalledPortal, type OAuthRouteOptions } from '@hookstream/hubspot';
 import { createLogger } from '@hookstream/observability';
 import { createMemoryTokenRepository, startFakeHubSpot, type FakeHubSpot } from '@hookstream/testkit';
 import { buildEdgeApp } from './app.js';
@@ -24,11 +25,7 @@ async function setup() {
   const cipher = createTokenCipher({ key: randomBytes(32).toString('base64') });
   const repository = createMemoryTokenRepository();
   const installed: InstalledPortal[] = [];
-  const app = await buildEdgeApp({
-    config,
-    publisher,
-    log,
-    oauth: {
+  const oauth: OAuthRouteOptions = {
       clientId: 'cid-1',
       redirectUri: REDIRECT,
       scopes: ['oauth', 'crm.objects.contacts.read'],
@@ -41,8 +38,10 @@ async function setup() {
         return 3;
       },
       log,
-    },
-  });
+  };
+  // HubSpot's part with OAuth routes built by hand, so the test controls the repository and clock.
+  const part = { ...hubspotEdgePart(requireHubSpotEdge(config), log), plugins: [async (a: FastifyInstance) => void (await a.register(oauthRoutes, oauth))] };
+  const app = await buildEdgeApp({ config, publisher, log, parts: [part] });
   /** /oauth/install, then what HubSpot does after the user approves. */
   async function startInstall(portalId: number) {
     const res = await app.inject({ method: 'GET', url: '/oauth/install' });
@@ -114,7 +113,7 @@ describe('edge OAuth install flow', () => {
 
   it('is not served when OAuth is not configured', async () => {
     const config = loadEdgeConfig({ KAFKA_BROKERS: 'localhost:9092', HUBSPOT_CLIENT_SECRET: SECRET });
-    const app = await buildEdgeApp({ config, publisher, log });
+    const app = await buildEdgeApp({ config, publisher, log, parts: [hubspotEdgePart(requireHubSpotEdge(config), log)] });
     expect((await app.inject({ method: 'GET', url: '/oauth/install' })).statusCode).toBe(404);
   });
 });

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadEdgeConfig } from '@hookstream/config';
 import { signedHeaders } from '@hookstream/hubspot';
 import { ProduceTimeoutError, type OutboundMessage } from '@hookstream/kafka';
+import { hubspotEdgePart, requireHubSpotEdge } from '@hookstream/hubspot';
 import { createLogger } from '@hookstream/observability';
 import { buildEdgeApp } from './app.js';
 import type { EventPublisher } from './publisher.js';
@@ -21,7 +22,7 @@ const event = (i: number, extra: Record<string, unknown> = {}) => ({ eventId: i,
 class ManualPublisher implements EventPublisher {
   pending: Array<{ messages: readonly OutboundMessage[]; resolve: () => void; reject: (e: Error) => void; onSettled: (() => void) | undefined }> = [];
   published = 0;
-  publish(messages: readonly OutboundMessage[], opts?: { onSettled?: () => void }) {
+  publish(_topic: string, messages: readonly OutboundMessage[], opts?: { onSettled?: () => void }) {
     return new Promise<void>((resolve, reject) => {
       this.pending.push({
         messages,
@@ -47,7 +48,8 @@ afterEach(async () => {
 async function setup(env: Record<string, string> = {}) {
   const config = loadEdgeConfig({ KAFKA_BROKERS: 'localhost:9092', HUBSPOT_CLIENT_SECRET: SECRET, PUBLIC_URL: PUBLIC, ...env });
   const publisher = new ManualPublisher();
-  const app = await buildEdgeApp({ config, publisher, log: createLogger({ name: 'edge-pressure', level: 'silent' }), now: () => NOW });
+  const log = createLogger({ name: 'edge-pressure', level: 'silent' });
+  const app = await buildEdgeApp({ config, publisher, log, now: () => NOW, parts: [hubspotEdgePart(requireHubSpotEdge(config), log, () => NOW)] });
   apps.push(app);
   // inject() is lazy until awaited; wrapping it starts the request now, so several can be in flight.
   const post = (body: string) => Promise.resolve(app.inject({ method: 'POST', url: '/webhooks/hubspot', payload: body, headers: signedHeaders({ secret: SECRET, version: 'v3', url: URL_, body, timestamp: NOW }) }));

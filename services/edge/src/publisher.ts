@@ -7,13 +7,13 @@ export interface EventPublisher {
    * that rejects with a timeout (code KAFKA_TIMEOUT) while the write goes on must call
    * `onSettled` when it ends: the in-flight budget holds the messages' bytes until then.
    */
-  publish(messages: readonly OutboundMessage[], opts?: { onSettled?: () => void }): Promise<void>;
+  publish(topic: string, messages: readonly OutboundMessage[], opts?: { onSettled?: () => void }): Promise<void>;
   ready(): boolean;
 }
 
-export function createKafkaPublisher(producer: EventProducer, topic: string, timeoutMs: number): EventPublisher {
+export function createKafkaPublisher(producer: EventProducer, timeoutMs: number): EventPublisher {
   return {
-    publish: (messages, opts) => producer.send(topic, messages, timeoutMs, opts),
+    publish: (topic, messages, opts) => producer.send(topic, messages, timeoutMs, opts),
     ready: () => producer.isConnected(),
   };
 }

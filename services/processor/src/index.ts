@@ -1,5 +1,2 @@
-/** @module processor: consumer-group replica that enriches and persists HubSpot events. */
+/** @module processor: a consumer-group replica hosting each provider's processing step. */
 export { createProcessor, type Processor, type ProcessorDeps } from './processor.js';
-export { createBatchHandler } from './batch-handler.js';
-export { createEnricher, type Enricher, type EnrichmentOutcome } from './enrich.js';
-export { stateUpdatesFor, snapshotUpdate, actionOf } from './state-updates.js';

@@ -1,18 +1,26 @@
 import { loadProcessorConfig } from '@hookstream/config';
 import { createKafka } from '@hookstream/kafka';
 import { createLogger, installShutdown, redactUrl, runService } from '@hookstream/observability';
+import { selectProviders } from '@hookstream/providers';
 import { createDataSource } from '@hookstream/store';
 import { buildHealthServer } from './health-server.js';
 import { createProcessor } from './processor.js';
 
 await runService('processor', async () => {
   const config = loadProcessorConfig(process.env);
-  const log = createLogger({ name: 'processor', level: config.LOG_LEVEL });
+  const providers = selectProviders(config.PROVIDERS);
+  const log = createLogger({ name: 'processor', level: config.LOG_LEVEL, redactHeaders: providers.flatMap((p) => p.redact?.(process.env).headers ?? []) });
   const dataSource = createDataSource({ url: config.DATABASE_URL, log, poolSize: config.DATABASE_POOL_SIZE });
   await dataSource.initialize();
   log.info({ database: redactUrl(config.DATABASE_URL) }, 'database connected');
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, log });
-  const processor = createProcessor({ config, kafka, dataSource, log });
+  const processor = createProcessor({
+    config,
+    kafka,
+    dataSource,
+    log,
+    parts: (ctx) => Promise.all(providers.flatMap((p) => (p.processor ? [p.processor(ctx)] : []))),
+  });
   const health = config.PORT > 0 ? await buildHealthServer({ log, ready: processor.ready, registry: processor.registry }) : undefined;
   installShutdown(log, [
     { name: 'processor', close: () => processor.stop() },
@@ -21,5 +29,6 @@ await runService('processor', async () => {
   ], { timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
   await processor.start();
   if (health) await health.listen({ port: config.PORT, host: config.HOST });
-  log.info({ groupId: config.KAFKA_GROUP_ID, topic: config.KAFKA_TOPIC, enrichment: config.HUBSPOT_ENRICH && Boolean(config.HUBSPOT_ACCESS_TOKEN || config.HUBSPOT_CLIENT_ID), oauth: Boolean(config.HUBSPOT_CLIENT_ID) }, 'processor running');
+  const parts = Object.fromEntries(processor.parts.map((p) => [p.groupId, { topic: p.topics.events, ...p.describe?.() }]));
+  log.info({ groupId: config.KAFKA_GROUP_ID, topic: config.KAFKA_TOPIC, providers: config.PROVIDERS, groups: parts }, 'processor running');
 });

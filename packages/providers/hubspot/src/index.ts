@@ -69,3 +69,12 @@ export {
 } from './webhooks-api/client.js';
 export { setupSubscriptions, parseSubscriptionSpec, formatSubscriptionSpec, type SetupInput, type SetupReport, type SubscriptionAction } from './webhooks-api/setup.js';
 export { createPortalTokenRepository, makePortalEnrichmentDue } from './store/portal-token-repository.js';
+export { hubspotProvider } from './provider.js';
+export { hubspotEdgePart, requireHubSpotEdge } from './edge/part.js';
+export { hubspotIngress, WEBHOOK_PATH } from './edge/ingress.js';
+export { createEdgeOAuth, type EdgeOAuth, type HubSpotEdgeConfig } from './edge/oauth-wiring.js';
+export { oauthRoutes, type OAuthRouteOptions } from './edge/oauth-routes.js';
+export { createHubSpotProcessorPart, type HubSpotProcessorPart } from './processor/part.js';
+export { createBatchHandler, createHubSpotStep } from './processor/batch-handler.js';
+export { createEnricher, type Enricher, type EnrichmentOutcome } from './processor/enrich.js';
+export { stateUpdatesFor, snapshotUpdate, actionOf } from './processor/state-updates.js';

@@ -5,3 +5,6 @@ export { parseDelivery, type DeliveryRequest } from './delivery.js';
 export type { SourceEvent } from './source-event.js';
 export { parseOccurredAt } from './occurred-at.js';
 export * from './limits.js';
+export { sourcesProvider } from './provider.js';
+export { sourcesEdgePart, sourcesIngress, SOURCES_PATH } from './edge.js';
+export { loadSourcesSettings, SourcesSettingsSchema, type SourcesSettings } from './settings.js';

@@ -1,11 +1,6 @@
-import {
-  HubSpotApiError,
-  HubSpotAuthError,
-  HubSpotNoTokenError,
-  crmApiObjectType,
-  type BatchReadClient,
-  type CrmObject,
-} from '@hookstream/hubspot';
+import { HubSpotApiError, HubSpotAuthError, HubSpotNoTokenError } from '../batch-read/errors.js';
+import { crmApiObjectType } from '../object-types.js';
+import { type BatchReadClient, type CrmObject } from '../batch-read/types.js';
 import type { Logger } from '@hookstream/observability';
 import type { EnrichmentState, ObjectRef } from '@hookstream/store';
 import { backoffMs } from '@hookstream/pipeline';

@@ -1,4 +1,7 @@
-import { associationFactsOf, classifySubscriptionType, mergeFactOf, type CrmObject, type HubSpotEvent } from '@hookstream/hubspot';
+import { associationFactsOf, mergeFactOf } from '../event-details.js';
+import { classifySubscriptionType } from '../subscription-types.js';
+import { type CrmObject } from '../batch-read/types.js';
+import { type HubSpotEvent } from '../events.js';
 import type { AssociationUpdate, ObjectRef, StateUpdate } from '@hookstream/store';
 
 /** The action part of a subscription type: "contact.propertyChange" and "object.propertyChange" → "propertyChange". */

@@ -1,4 +1,5 @@
-import { MAX_IDS_PER_CALL, type BatchReadClient } from '@hookstream/hubspot';
+import { MAX_IDS_PER_CALL } from '../batch-read/client.js';
+import { type BatchReadClient } from '../batch-read/types.js';
 import type { Logger } from '@hookstream/observability';
 import { createSnapshotCache, type ReadResult } from './snapshot-cache.js';
 

@@ -1,4 +1,4 @@
-import { classifySubscriptionType } from '@hookstream/hubspot';
+import { classifySubscriptionType } from '../subscription-types.js';
 import type { Counter, Logger } from '@hookstream/observability';
 import type { DecodedEvent } from './decode.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HubSpotEvent } from '@hookstream/hubspot';
+import type { HubSpotEvent } from '../events.js';
 import { actionOf, associationUpdatesFor, snapshotUpdate, stateUpdatesFor } from './state-updates.js';
 
 const base: HubSpotEvent = { eventId: 1, subscriptionId: 2, portalId: 3, occurredAt: 1_700_000_000_000, subscriptionType: 'contact.creation', attemptNumber: 0, objectId: 10 };

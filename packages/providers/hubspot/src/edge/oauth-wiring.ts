@@ -1,7 +1,15 @@
 import type { EdgeConfig } from '@hookstream/config';
-import { createOAuthClient, createPortalTokenRepository, createStateSigner, createTokenCipher, makePortalEnrichmentDue, type InstallDeps } from '@hookstream/hubspot';
+
+/** The edge's settings with the secret HubSpot signs with (required wherever HubSpot runs). */
+export type HubSpotEdgeConfig = EdgeConfig & { HUBSPOT_CLIENT_SECRET: string };
+import { createDataSource, type DataSource } from '@hookstream/store';
+import { createOAuthClient } from '../oauth/client.js';
+import { createTokenCipher } from '../oauth/cipher.js';
+import type { InstallDeps } from '../oauth/install.js';
+import { createStateSigner } from '../oauth/authorize.js';
+import { createPortalTokenRepository, makePortalEnrichmentDue } from '../store/portal-token-repository.js';
 import type { Logger } from '@hookstream/observability';
-import type { OAuthRouteOptions } from './routes/oauth.js';
+import type { OAuthRouteOptions } from './oauth-routes.js';
 
 export interface EdgeOAuth {
   routes: OAuthRouteOptions;
@@ -10,25 +18,23 @@ export interface EdgeOAuth {
 }
 
 /**
- * OAuth install wiring for the edge, or undefined when HUBSPOT_CLIENT_ID is unset. The store
- * (TypeORM, mysql2) is imported and connected on the first callback only: an edge that never
+ * OAuth install wiring for the edge, or undefined when HUBSPOT_CLIENT_ID is unset. The database
+ * is connected on the first callback only: an edge that never
  * sees an install never opens a database connection, and a database outage cannot stop it
  * from starting or from taking webhooks.
  */
-export function createEdgeOAuth(config: EdgeConfig, log: Logger, now: () => number = Date.now): EdgeOAuth | undefined {
+export function createEdgeOAuth(config: HubSpotEdgeConfig, log: Logger, now: () => number = Date.now): EdgeOAuth | undefined {
   const { HUBSPOT_CLIENT_ID: clientId, DATABASE_URL: url, TOKEN_ENCRYPTION_KEY: key } = config;
   if (!clientId || !url || !key) return undefined;
   const redirectUri = config.HUBSPOT_OAUTH_REDIRECT_URL ?? `${(config.PUBLIC_URL ?? '').replace(/\/+$/, '')}/oauth/callback`;
   const cipher = createTokenCipher({ key });
   const client = createOAuthClient({ baseUrl: config.HUBSPOT_API_BASE_URL, clientId, clientSecret: config.HUBSPOT_CLIENT_SECRET });
-  type Store = typeof import('@hookstream/store');
-  let opened: Promise<{ store: Store; ds: import('@hookstream/store').DataSource }> | undefined;
+  let opened: Promise<{ ds: DataSource }> | undefined;
   const open = () => {
     opened ??= (async () => {
-      const store = await import('@hookstream/store');
-      const ds = store.createDataSource({ url, log, poolSize: config.DATABASE_POOL_SIZE });
+      const ds = createDataSource({ url, log, poolSize: config.DATABASE_POOL_SIZE });
       await ds.initialize();
-      return { store, ds };
+      return { ds };
     })().catch((err: unknown) => {
       opened = undefined;
       throw err;
@@ -45,11 +51,11 @@ export function createEdgeOAuth(config: EdgeConfig, log: Logger, now: () => numb
       authorizeUrl: config.HUBSPOT_OAUTH_AUTHORIZE_URL,
       signer: createStateSigner({ secret: config.HUBSPOT_CLIENT_SECRET, now }),
       async installDeps(): Promise<InstallDeps> {
-        const { store, ds } = await open();
+        const { ds } = await open();
         return { client, repository: createPortalTokenRepository(ds), cipher, now, log: oauthLog };
       },
       async onInstalled(portal) {
-        const { store, ds } = await open();
+        const { ds } = await open();
         return makePortalEnrichmentDue(ds, portal.portalId, now());
       },
       log: oauthLog,

@@ -1,4 +1,4 @@
-import type { CrmObject } from '@hookstream/hubspot';
+import type { CrmObject } from '../batch-read/types.js';
 
 /** What one batch read said about one object. Errors are not cached. */
 export type ReadResult = { kind: 'found'; obj: CrmObject } | { kind: 'notFound' } | { kind: 'error'; error: unknown };

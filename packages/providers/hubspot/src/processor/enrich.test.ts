@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBatchReadClient } from '@hookstream/hubspot';
+import { createBatchReadClient } from '../batch-read/client.js';
 import { createLogger } from '@hookstream/observability';
 import { startFakeHubSpot, type FakeHubSpot } from '@hookstream/testkit';
 import { createEnricher } from './enrich.js';

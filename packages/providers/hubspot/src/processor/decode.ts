@@ -1,4 +1,5 @@
-import { objectTypeOf, parseWebhookBatch, type HubSpotEvent } from '@hookstream/hubspot';
+import { objectTypeOf } from '../object-types.js';
+import { parseWebhookBatch, type HubSpotEvent } from '../events.js';
 import { decodeEnvelope, EnvelopeError, type ConsumedMessage, type Envelope } from '@hookstream/kafka';
 import type { DecodeOutcome } from '@hookstream/pipeline';
 import { hubspotIdempotencyKey, type ObjectRef } from '@hookstream/store';

@@ -1,21 +1,16 @@
 import { Counter, type Registry } from '@hookstream/observability';
+import { createRuntimeMetrics, type RuntimeMetrics } from '@hookstream/pipeline';
 
-export interface ProcessorMetrics {
-  stored: Counter<string>;
-  duplicates: Counter<string>;
-  deadLettered: Counter<string>;
-  retried: Counter<string>;
+export interface ProcessorMetrics extends RuntimeMetrics {
   enrichment: Counter<string>;
   /** Stored events by subscription type; every undocumented type shares the label `unknown`. */
   subscriptionTypes: Counter<string>;
 }
 
+/** The batch runtime's counters (label provider="hubspot") plus HubSpot's own. */
 export function createProcessorMetrics(registry: Registry): ProcessorMetrics {
   return {
-    stored: new Counter({ name: 'hookstream_processor_events_stored_total', help: 'New event rows committed', registers: [registry] }),
-    duplicates: new Counter({ name: 'hookstream_processor_duplicates_total', help: 'Redelivered or repeated events that added no row', registers: [registry] }),
-    deadLettered: new Counter({ name: 'hookstream_processor_dead_lettered_total', help: 'Messages sent to the dead-letter topic', registers: [registry] }),
-    retried: new Counter({ name: 'hookstream_processor_retried_total', help: 'Messages sent to the retry topic to be processed again later', registers: [registry] }),
+    ...createRuntimeMetrics(registry)('hubspot'),
     enrichment: new Counter({ name: 'hookstream_processor_enrichment_total', help: 'Enrichment outcomes per object', labelNames: ['state'], registers: [registry] }),
     subscriptionTypes: new Counter({
       name: 'hookstream_processor_subscription_type_events_total',

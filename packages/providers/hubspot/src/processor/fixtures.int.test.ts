@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { classifySubscriptionType, eventKey, parseWebhookBatch, type HubSpotEvent } from '@hookstream/hubspot';
+import { classifySubscriptionType } from '../subscription-types.js';
+import { eventKey } from '../object-types.js';
+import { parseWebhookBatch, type HubSpotEvent } from '../events.js';
 import { encodeEnvelope, type BatchContext, type ConsumedMessage, type EventProducer } from '@hookstream/kafka';
 import { createLogger, createRegistry, type Registry } from '@hookstream/observability';
 import { createEventWriter, type DataSource, type ObjectRef } from '@hookstream/store';

@@ -1,13 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import {
-  HubSpotOAuthError,
-  OAuthStateError,
-  buildAuthorizeUrl,
-  completeInstall,
-  type InstallDeps,
-  type InstalledPortal,
-  type StateSigner,
-} from '@hookstream/hubspot';
+import { buildAuthorizeUrl, type StateSigner } from '../oauth/authorize.js';
+import { HubSpotOAuthError, OAuthStateError } from '../oauth/errors.js';
+import { completeInstall, type InstallDeps, type InstalledPortal } from '../oauth/install.js';
 import type { Logger } from '@hookstream/observability';
 
 export interface OAuthRouteOptions {

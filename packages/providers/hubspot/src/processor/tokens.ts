@@ -1,5 +1,8 @@
 import type { ProcessorConfig } from '@hookstream/config';
-import { createOAuthClient, createPortalTokenRepository, createTokenCipher, createTokenProvider, type TokenProvider } from '@hookstream/hubspot';
+import { createOAuthClient } from '../oauth/client.js';
+import { createPortalTokenRepository } from '../store/portal-token-repository.js';
+import { createTokenCipher } from '../oauth/cipher.js';
+import { createTokenProvider, type TokenProvider } from '../oauth/token-provider.js';
 import type { Logger } from '@hookstream/observability';
 import type { DataSource } from '@hookstream/store';
 
