@@ -46,6 +46,9 @@ const common: NodeJS.ProcessEnv = {
   DATABASE_URL: databaseUrl,
   HUBSPOT_CLIENT_SECRET: env.HUBSPOT_CLIENT_SECRET ?? LOCAL.clientSecret,
   EVENTS_API_TOKENS: env.EVENTS_API_TOKENS ?? LOCAL.eventsApiToken,
+  // Every provider with local defaults: HubSpot, and the sample generic sources.
+  PROVIDERS: env.PROVIDERS ?? LOCAL.providers,
+  SOURCES_FILE: env.SOURCES_FILE ?? join(root, LOCAL.sourcesFile),
   ...(fake ? { HUBSPOT_API_BASE_URL: fake.url, HUBSPOT_ACCESS_TOKEN: LOCAL.fakeHubSpotToken } : {}),
 };
 
@@ -126,7 +129,7 @@ process.stdout.write(
   [
     '',
     'Hookstream is running.',
-    `  edge         http://localhost:${LOCAL.edgePort}/webhooks/hubspot`,
+    `  edge         http://localhost:${LOCAL.edgePort}/webhooks/hubspot and /webhooks/sources/<name> (${common.PROVIDERS}; sources from ${common.SOURCES_FILE})`,
     `  events-api   http://localhost:${LOCAL.eventsApiPort}/events  (Authorization: Bearer ${token})`,
     `  processors   ${processors} replicas in one consumer group (health: ${Array.from({ length: processors }, (_, i) => `:${LOCAL.firstProcessorHealthPort + i}`).join(' ')})`,
     `  kafka        ${kafka.brokers.join(',')} (${kafka.source})    database ${redactUrl(databaseUrl)}`,

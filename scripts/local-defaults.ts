@@ -12,4 +12,9 @@ export const LOCAL = {
   firstProcessorHealthPort: 9101,
   databaseName: 'hookstream',
   samplePortalId: 62515,
+  providers: 'hubspot,sources',
+  /** Relative to the repository root. */
+  sourcesFile: 'packages/providers/sources/examples/sources.yaml',
+  /** The sample file's `notifications` source key. */
+  sampleSourceKey: 'dev-notifications-key-0001',
 } as const;

@@ -1,6 +1,7 @@
 /**
  * `npm run sample`: posts one signed HubSpot delivery (v3 signature, like HubSpot) to the
- * local edge, then reads the events back from events-api until they are stored and enriched.
+ * local edge, then reads the events back from events-api until they are stored and enriched;
+ * then posts a notification to the sample generic source and reads it back from the ledger.
  * Uses the same defaults as `npm start`; override with EDGE_URL, EVENTS_API_URL,
  * HUBSPOT_CLIENT_SECRET, EVENTS_API_TOKENS and PUBLIC_URL.
  */
@@ -50,6 +51,27 @@ for (;;) {
   }
   if (Date.now() > deadline) {
     out(`events not readable after 30 s (seen ${mine.length} of ${wanted.size}); check the processor logs`);
+    process.exit(1);
+  }
+  await new Promise((r) => setTimeout(r, 300));
+}
+
+// The generic source of the sample sources file: the reference system's notification payload.
+const notification = { event_id: base + 4, timestamp: new Date(now - 500).toISOString(), event_type: 'notification', description: 'Sample notification from npm run sample' };
+const sourceUrl = `${edge}/webhooks/sources/notifications`;
+const posted = await fetch(sourceUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': env.SAMPLE_SOURCE_KEY ?? LOCAL.sampleSourceKey }, body: JSON.stringify(notification) });
+out(`\nPOST ${sourceUrl} → ${posted.status} ${await posted.text()}`);
+if (!posted.ok) process.exit(1);
+for (const until = Date.now() + 30_000; ; ) {
+  const res = await fetch(`${eventsApi}/events?provider=sources&source=notifications&from=${now - 10_000}&limit=100`, { headers: { authorization: `Bearer ${token}` } });
+  const page = (await res.json()) as { events: Array<{ eventId: string; type: string; occurredAt: number }> };
+  const stored = page.events?.find((e) => e.eventId === String(notification.event_id));
+  if (stored) {
+    out(`\nGET ${eventsApi}/events?provider=sources&source=notifications:\n  ${new Date(stored.occurredAt).toISOString()}  ${stored.type}  eventId ${stored.eventId}`);
+    break;
+  }
+  if (Date.now() > until) {
+    out('the notification is not readable after 30 s; check the processor logs');
     process.exit(1);
   }
   await new Promise((r) => setTimeout(r, 300));

@@ -5,13 +5,13 @@ import type { FastifyInstance } from 'fastify';
 import { createEventsClient } from '@hookstream/client';
 import { loadEdgeConfig, loadProcessorConfig } from '@hookstream/config';
 import { buildEdgeApp, createKafkaPublisher } from '@hookstream/edge';
-import { createHubSpotProcessorPart, hubspotEdgePart, requireHubSpotEdge } from '@hookstream/hubspot';
+import { createHubSpotProcessorPart, hubspotApiPart, hubspotEdgePart, requireHubSpotEdge } from '@hookstream/hubspot';
 import { buildApp as buildEventsApi, loadEventsApiConfig } from '@hookstream/events-api';
 import { signedHeaders, type HubSpotEvent, type SignatureVersion } from '@hookstream/hubspot';
 import { createKafka, createProducer, ensureTopics, type EventProducer, type Kafka } from '@hookstream/kafka';
 import { createLogger, type Logger } from '@hookstream/observability';
 import { createProcessor, type Processor } from '@hookstream/processor';
-import { createDataSource, createEventReader, runMigrations, type DataSource } from '@hookstream/store';
+import { createDataSource, createEventReader, createLedgerReader, runMigrations, type DataSource } from '@hookstream/store';
 import { startFakeHubSpot, testDatabase, type FakeHubSpot, type TestDatabase } from '@hookstream/testkit';
 import { waitUntil } from './wait.js';
 
@@ -86,7 +86,7 @@ export async function startTestFleet(opts: { processors?: number; processorEnv?:
   const edgeUrl = await listen(edge);
 
   const apiConfig = loadEventsApiConfig({ DATABASE_URL: db.url, EVENTS_API_TOKENS: API_TOKEN, LOG_LEVEL: 'silent' });
-  const eventsApi = await buildEventsApi({ config: apiConfig, reader: createEventReader(ds), log, ready: async () => true });
+  const eventsApi = await buildEventsApi({ config: apiConfig, ledger: createLedgerReader(ds), parts: [{ provider: 'hubspot', part: hubspotApiPart(createEventReader(ds)) }], log, ready: async () => true });
   const eventsApiUrl = await listen(eventsApi);
 
   const processorConfig = loadProcessorConfig({

@@ -26,3 +26,9 @@ export { createBatchRuntime, type DecodedMessage, type DecodeOutcome, type Persi
 export { createRuntimeMetrics, type RuntimeMetrics, type Increment } from './processor/metrics.js';
 export { backoffMs, sleepWhile } from './processor/backoff.js';
 export { duePrefix, retryDelayMs, routeFailure, isPermanent, type Failure, type RetryPolicy, type Route } from './processor/failure-routing.js';
+export * as params from './api/params.js';
+export type { Parser } from './api/params.js';
+export { readParams, DEFAULT_LIMIT, MAX_LIMIT } from './api/params.js';
+export { HttpError, badRequest, notFound, forbidden } from './api/errors.js';
+export { decodeChangesCursor, decodePositionCursor, encodeChangesCursor, encodePositionCursor, type CursorKind } from './api/cursor.js';
+export { page, type Page } from './api/page.js';

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { BatchHandler, EventProducer, Kafka, OutboundMessage } from '@hookstream/kafka';
 import type { Logger, Registry } from '@hookstream/observability';
-import type { DataSource, LedgerReader, LedgerRecord } from '@hookstream/store';
+import type { DataSource, LedgerReader, LedgerRecord, SubjectMatch } from '@hookstream/store';
 
 /**
  * A provider is one value that says everything provider-specific; the edge, the processor and
@@ -140,11 +140,21 @@ export interface ApiPart {
    * objectType, …), mapped onto ledger filters. A request using one reads only this provider.
    */
   listParams?: ListParams;
+  /** The same for GET /events/changes (only filters the changes feed has an index for). */
+  changesParams?: ListParams;
 }
 
 export interface ListParams {
   /** Parameter name → parser (throws AppError 400 naming the parameter). */
-  parsers: Readonly<Record<string, (name: string, raw: unknown) => unknown>>;
+  parsers: Readonly<Record<string, (name: string, raw: string) => unknown>>;
   /** Parsed values (only those given) → ledger filters; `provider` is set by the host. */
-  toFilter(values: Readonly<Record<string, unknown>>): { tenant?: string; type?: string; subject?: import('@hookstream/store').SubjectMatch; source?: string };
+  toFilter(values: Readonly<Record<string, unknown>>): LedgerFilter;
+}
+
+/** The ledger filters a provider's parameters may set. */
+export interface LedgerFilter {
+  source?: string;
+  tenant?: string;
+  type?: string;
+  subject?: SubjectMatch;
 }

@@ -13,7 +13,7 @@ export { chunkRows, openLedgerInsert, prepareLedgerRow, type LedgerInsert, type 
 export { createLedgerReader, ledgerFromRow, type LedgerReader, type LedgerRowWith } from './ledger/read.js';
 export { buildLedgerListQuery, buildLedgerChangesQuery, type Sql, type SqlExtension } from './ledger/sql.js';
 export type { LedgerEvent, LedgerRecord, LedgerQuery, LedgerChangesQuery, SubjectMatch } from './ledger/types.js';
-export { HUBSPOT, hubspotLedgerEvent, hubspotIdempotencyKey, hubspotSubject, hubspotTenant } from './hubspot-ledger.js';
+export { HUBSPOT, hubspotLedgerEvent, hubspotIdempotencyKey, hubspotSubject, hubspotSubjectMatch, hubspotTenant } from './hubspot-ledger.js';
 export { createEventReader } from './read/event-reader.js';
 export { ENRICHMENT_STATES } from './types.js';
 export type { Association, AssociationKey, AssociationUpdate, EnrichmentState, EventFields, ObjectRef, ObjectState, StateChange, StateUpdate } from './types.js';

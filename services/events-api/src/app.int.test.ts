@@ -1,5 +1,6 @@
 import { createLogger } from '@hookstream/observability';
-import { createEventReader, createEventWriter, type NewEvent, type StoredEvent } from '@hookstream/store';
+import { hubspotApiPart } from '@hookstream/hubspot';
+import { createEventReader, createEventWriter, createLedgerReader, type NewEvent, type StoredEvent } from '@hookstream/store';
 import { makeEvent, openMigratedStore, type MigratedStore } from '@hookstream/store/testing';
 import { testDatabase } from '@hookstream/testkit';
 import type { FastifyInstance } from 'fastify';
@@ -29,7 +30,8 @@ describe('events-api on the real database', () => {
     }
     app = await buildApp({
       config: { EVENTS_API_TOKENS: [TOKEN] },
-      reader: createEventReader(store.ds),
+      ledger: createLedgerReader(store.ds),
+      parts: [{ provider: 'hubspot', part: hubspotApiPart(createEventReader(store.ds)) }],
       log: createLogger({ name: 'events-api-int', level: 'silent' }),
       ready: async () => {
         await store.ds.query('SELECT 1');

@@ -4,7 +4,9 @@ import { StoreUnavailableError, type EventReader, type StoredEvent } from '@hook
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
-import { createFakeReader, storedEvent } from './testing/fake-reader.js';
+import { createFakeReader, fakeHubSpotApi, storedEvent, type FakeReader } from './testing/fake-reader.js';
+
+let lastLedger: ReturnType<typeof fakeHubSpotApi>['ledger'] | undefined;
 
 const TOKEN = 'tok_aaaaaaaaaaaaaaaa';
 const OTHER = 'tok_bbbbbbbbbbbbbbbb';
@@ -40,9 +42,11 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function build(reader: EventReader = createFakeReader(dataset()), ready: () => Promise<boolean> = async () => true) {
+async function build(reader: FakeReader = createFakeReader(dataset()), ready: () => Promise<boolean> = async () => true) {
   const log = capture();
-  app = await buildApp({ config: { EVENTS_API_TOKENS: [TOKEN, OTHER] }, reader, log: createLogger({ name: 'test', level: 'info', destination: log.stream }), ready });
+  const api = fakeHubSpotApi(reader);
+  lastLedger = api.ledger;
+  app = await buildApp({ config: { EVENTS_API_TOKENS: [TOKEN, OTHER] }, ...api, log: createLogger({ name: 'test', level: 'info', destination: log.stream }), ready });
   return { app, log };
 }
 
@@ -110,9 +114,13 @@ describe('GET /events', () => {
     const { app } = await build(reader);
     const r = await get(app, '/events?portalId=101&objectType=contact&objectId=2&subscriptionType=contact.creation&from=2023-11-14T22:13:21%2B00:00&to=1700000005000&order=desc&limit=3');
     expect(r.status).toBe(200);
-    expect(reader.calls.at(-1)).toEqual({ portalId: 101, objectType: 'contact', objectId: 2, subscriptionType: 'contact.creation', from: 1_700_000_001_000, to: 1_700_000_005_000, order: 'desc', limit: 4 });
+    // HubSpot's parameters become ledger filters of provider hubspot: portal → tenant, object → subject.
+    expect(lastLedger?.calls.at(-1)).toEqual({ provider: 'hubspot', tenant: '101', subject: { eq: 'contact:2' }, type: 'contact.creation', from: 1_700_000_001_000, to: 1_700_000_005_000, order: 'desc', limit: 4 });
     await get(app, '/events?from=2023-11-15');
-    expect(reader.calls.at(-1)).toMatchObject({ from: Date.UTC(2023, 10, 15), order: 'asc', limit: 101 });
+    expect(lastLedger?.calls.at(-1)).toEqual({ from: Date.UTC(2023, 10, 15), order: 'asc', limit: 101 });
+    await get(app, '/events?objectType=deal');
+    expect(lastLedger?.calls.at(-1)).toMatchObject({ provider: 'hubspot', subject: { prefix: 'deal:' } });
+    expect(await get(app, '/events?provider=sources&portalId=1')).toMatchObject({ status: 400, body: { message: 'portalId: is a hubspot parameter; it cannot be combined with provider=sources' } });
   });
 
   for (const order of ['asc', 'desc'] as const) {
@@ -209,14 +217,14 @@ describe('objects', () => {
 
 describe('failures', () => {
   it('answers 503 when the store is unavailable and a generic, logged 500 otherwise', async () => {
-    const reader = createFakeReader([]);
-    reader.list = async () => {
+    const { app, log } = await build(createFakeReader([]));
+    const ledger = lastLedger as NonNullable<typeof lastLedger>;
+    ledger.list = async () => {
       throw new StoreUnavailableError('list events: database unavailable (ECONNREFUSED)');
     };
-    reader.changes = async () => {
+    ledger.changes = async () => {
       throw new Error('secret internal detail');
     };
-    const { app, log } = await build(reader);
     expect(await get(app, '/events')).toMatchObject({ status: 503, body: { code: 'UNAVAILABLE' } });
     const r = await get(app, '/events/changes');
     expect(r).toMatchObject({ status: 500, body: { code: 'INTERNAL', message: 'internal error' } });

@@ -1,17 +1,19 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from '@hookstream/observability';
-import { StoreUnavailableError, StoreValidationError, type EventReader } from '@hookstream/store';
+import { AppError } from '@hookstream/core';
+import { StoreUnavailableError, StoreValidationError, type LedgerReader } from '@hookstream/store';
 import { createBearerCheck } from './auth.js';
 import type { EventsApiConfig } from './config.js';
-import { HttpError } from './errors.js';
+import type { HostedApi } from './hosted.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
-import { objectRoutes } from './routes/objects.js';
-import { relationRoutes } from './routes/relations.js';
 
 export interface EventsApiDeps {
   config: Pick<EventsApiConfig, 'EVENTS_API_TOKENS'>;
-  reader: EventReader;
+  /** The cross-provider ledger (GET /events, /events/changes). */
+  ledger: LedgerReader;
+  /** The providers' parts: their routes, parameters and JSON. */
+  parts: readonly HostedApi[];
   log: Logger;
   /** Readiness probe, e.g. a `SELECT 1`. */
   ready: () => Promise<boolean>;
@@ -24,7 +26,7 @@ export async function buildApp(deps: EventsApiDeps): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, bodyLimit: 16 * 1024 }) as unknown as FastifyInstance;
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err instanceof HttpError) return reply.code(err.statusCode).send({ code: err.code, message: err.message });
+    if (err instanceof AppError) return reply.code(err.httpStatus).send(err.toJSON());
     if (err instanceof StoreUnavailableError) {
       req.log.warn({ err }, 'store unavailable');
       return reply.code(503).header('retry-after', '5').send({ code: 'UNAVAILABLE', message: 'database unavailable, retry later' });
@@ -47,9 +49,8 @@ export async function buildApp(deps: EventsApiDeps): Promise<FastifyInstance> {
       if (authorized(req.headers.authorization)) return;
       return reply.code(401).header('www-authenticate', 'Bearer').send({ code: 'UNAUTHORIZED', message: 'missing or invalid bearer token' });
     });
-    eventRoutes(api, deps.reader);
-    objectRoutes(api, deps.reader);
-    relationRoutes(api, deps.reader);
+    eventRoutes(api, deps.ledger, deps.parts);
+    for (const { part } of deps.parts) await part.routes?.(api);
   });
 
   return app;

@@ -4,7 +4,7 @@ import { createLogger } from '@hookstream/observability';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
-import { createFakeReader, storedEvent } from './testing/fake-reader.js';
+import { createFakeReader, fakeHubSpotApi, storedEvent } from './testing/fake-reader.js';
 
 /**
  * @hookstream/client against the real events-api app over loopback HTTP (fake reader). It lives
@@ -24,7 +24,7 @@ describe('@hookstream/client against events-api', () => {
       lifecycle: new Map([['7:contact:1', [{ stage: 'lead', at: 5, eventId: 3, subscriptionType: 'contact.propertyChange', source: 'propertyChange' as const }]]]),
       stats: [{ subscriptionType: 'event.completed', events: 2, firstOccurredAt: 1, lastOccurredAt: 2 }],
     };
-    app = await buildApp({ config: { EVENTS_API_TOKENS: [TOKEN] }, reader: createFakeReader(events, [state], relations), log: createLogger({ name: 'client-test', level: 'silent' }), ready: async () => true });
+    app = await buildApp({ config: { EVENTS_API_TOKENS: [TOKEN] }, ...fakeHubSpotApi(createFakeReader(events, [state], relations)), log: createLogger({ name: 'client-test', level: 'silent' }), ready: async () => true });
     await app.listen({ port: 0, host: '127.0.0.1' });
     baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   });

@@ -18,6 +18,12 @@ const Schema = z.object({
   DATABASE_URL: z
     .string({ error: 'required (mysql://user:pass@host:port/db)' })
     .refine(isMysqlUrl, 'must be a mysql://user:pass@host:port/db URL'),
+  /** Providers whose read routes and JSON events-api serves (comma-separated); unset: hubspot. */
+  PROVIDERS: z
+    .string()
+    .default('hubspot')
+    .transform((s) => [...new Set(s.split(',').map((p) => p.trim()).filter(Boolean))])
+    .pipe(z.array(z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'each provider must be a lower-case name like hubspot or sources')).min(1, 'name at least one provider')),
   EVENTS_API_TOKENS: z
     .string({ error: 'required (comma-separated bearer tokens)' })
     .transform((s) => s.split(',').map((t) => t.trim()).filter((t) => t.length > 0))

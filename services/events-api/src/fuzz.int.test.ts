@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@hookstream/observability';
-import { createEventReader, createEventWriter, type NewEvent } from '@hookstream/store';
+import { hubspotApiPart } from '@hookstream/hubspot';
+import { createEventReader, createEventWriter, createLedgerReader, type NewEvent } from '@hookstream/store';
 import { makeEvent, openMigratedStore, type MigratedStore } from '@hookstream/store/testing';
 import { testDatabase } from '@hookstream/testkit';
 import { buildApp } from './app.js';
@@ -89,7 +90,7 @@ describe('events-api fuzz on the real database', () => {
       state: events.map((e) => ({ ref: { portalId: e.portalId, objectType: e.objectType, objectId: e.objectId }, updates: [{ kind: 'seen' as const, at: e.occurredAt }, { kind: 'property' as const, name: 'email', value: e.propertyValue, at: e.occurredAt }] })),
       now: 1_800_000_000_000,
     });
-    app = await buildApp({ config: { EVENTS_API_TOKENS: [TOKEN] }, reader: createEventReader(store.ds), log: createLogger({ name: 'events-api-fuzz', level: 'silent' }), ready: async () => true });
+    app = await buildApp({ config: { EVENTS_API_TOKENS: [TOKEN] }, ledger: createLedgerReader(store.ds), parts: [{ provider: 'hubspot', part: hubspotApiPart(createEventReader(store.ds)) }], log: createLogger({ name: 'events-api-fuzz', level: 'silent' }), ready: async () => true });
     // Real cursors of every kind, to be replayed on the wrong endpoint, order or parameter.
     for (const url of ['/events?limit=5', '/events?limit=5&order=desc', '/events/changes?limit=5', '/portals/500/objects/contact/1/timeline?limit=2']) {
       const res = await app.inject({ url, headers: { authorization: `Bearer ${TOKEN}` } });

@@ -1,6 +1,7 @@
 /** events-api process: config → DataSource → app → listen; graceful shutdown on SIGTERM/SIGINT. */
-import { createLogger, installShutdown, redactUrl, runService } from '@hookstream/observability';
-import { createDataSource, createEventReader } from '@hookstream/store';
+import { createLogger, createRegistry, installShutdown, redactUrl, runService } from '@hookstream/observability';
+import { selectProviders } from '@hookstream/providers';
+import { createDataSource, createLedgerReader } from '@hookstream/store';
 import { buildApp } from './app.js';
 import { loadEventsApiConfig } from './config.js';
 
@@ -11,9 +12,14 @@ await runService('events-api', async () => {
   const ds = createDataSource({ url: config.DATABASE_URL, log });
   await ds.initialize();
   log.info({ database: redactUrl(config.DATABASE_URL) }, 'database connected');
+  const ledger = createLedgerReader(ds);
+  const ctx = { env: process.env, log, now: Date.now, registry: createRegistry('events-api'), dataSource: ds, ledger };
+  const providers = selectProviders(config.PROVIDERS);
+  const parts = await Promise.all(providers.flatMap((p) => (p.api ? [(async () => ({ provider: p.id, part: await p.api!(ctx) }))()] : [])));
   const app = await buildApp({
     config,
-    reader: createEventReader(ds),
+    ledger,
+    parts,
     log,
     ready: async () => {
       await ds.query('SELECT 1');

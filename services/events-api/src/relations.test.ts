@@ -3,7 +3,7 @@ import type { Association, EventReader } from '@hookstream/store';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
-import { createFakeReader, type FakeRelations } from './testing/fake-reader.js';
+import { createFakeReader, fakeHubSpotApi, type FakeReader, type FakeRelations } from './testing/fake-reader.js';
 
 const TOKEN = 'tok_aaaaaaaaaaaaaaaa';
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -14,8 +14,8 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function build(reader: EventReader): Promise<FastifyInstance> {
-  app = await buildApp({ config: { EVENTS_API_TOKENS: [TOKEN] }, reader, log: createLogger({ name: 'test', level: 'silent' }), ready: async () => true });
+async function build(reader: FakeReader): Promise<FastifyInstance> {
+  app = await buildApp({ config: { EVENTS_API_TOKENS: [TOKEN] }, ...fakeHubSpotApi(reader), log: createLogger({ name: 'test', level: 'silent' }), ready: async () => true });
   return app;
 }
 

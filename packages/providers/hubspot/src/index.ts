@@ -78,3 +78,4 @@ export { createHubSpotProcessorPart, type HubSpotProcessorPart } from './process
 export { createBatchHandler, createHubSpotStep } from './processor/batch-handler.js';
 export { createEnricher, type Enricher, type EnrichmentOutcome } from './processor/enrich.js';
 export { stateUpdatesFor, snapshotUpdate, actionOf } from './processor/state-updates.js';
+export { hubspotApiPart, hubspotPresenter } from './api/part.js';

@@ -11,7 +11,7 @@ import {
   buildSubscriptionTypeStatsQuery,
   lifecycleHistory,
 } from './relations.js';
-import { buildChangesQuery, buildListQuery, buildTimelineQuery, type Sql } from './sql.js';
+import { buildByIdsQuery, buildChangesQuery, buildListQuery, buildTimelineQuery, type Sql } from './sql.js';
 import type { ObjectRef, ObjectState } from '../types.js';
 import type { EventReader } from './types.js';
 
@@ -40,6 +40,10 @@ export function createEventReader(ds: DataSource): EventReader {
     async changes(q) {
       checkLimit(q.limit);
       return (await run('read changes', buildChangesQuery(q))).map(eventFromRow);
+    },
+    async byIds(ids) {
+      if (ids.length === 0) return [];
+      return (await run('read events', buildByIdsQuery(ids))).map(eventFromRow);
     },
     objectState,
     async timeline(ref, q) {

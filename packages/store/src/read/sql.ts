@@ -1,5 +1,5 @@
 import { HUBSPOT, hubspotSubjectMatch, hubspotTenant, hubspotObjectParams, hubspotSubject } from '../hubspot-ledger.js';
-import { buildLedgerChangesQuery, buildLedgerListQuery, type Sql } from '../ledger/sql.js';
+import { buildLedgerChangesQuery, buildLedgerListQuery, LEDGER_SELECT, type Sql } from '../ledger/sql.js';
 import type { LedgerQuery } from '../ledger/types.js';
 import type { ObjectRef } from '../types.js';
 import { HUBSPOT_EXTENSION } from './map.js';
@@ -40,4 +40,12 @@ export function buildChangesQuery(q: ChangesQuery): Sql {
     { afterId: q.afterId, limit: q.limit, provider: HUBSPOT, ...(q.portalId !== undefined ? { tenant: hubspotTenant(q.portalId) } : {}) },
     HUBSPOT_EXTENSION,
   );
+}
+
+/** HubSpot's view of given ledger rows: one primary-key lookup each. */
+export function buildByIdsQuery(ids: readonly number[]): Sql {
+  return {
+    sql: `SELECT ${LEDGER_SELECT}, ${HUBSPOT_EXTENSION.extraSelect} FROM events e ${HUBSPOT_EXTENSION.join} WHERE e.id IN (${ids.map(() => '?').join(', ')})`,
+    params: [...ids],
+  };
 }

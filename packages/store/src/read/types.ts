@@ -55,6 +55,8 @@ export interface EventReader {
   list(q: EventQuery): Promise<StoredEvent[]>;
   /** Events in ingestion (id) order after `afterId`. */
   changes(q: ChangesQuery): Promise<StoredEvent[]>;
+  /** These HubSpot events (ids of ledger rows), in no particular order; unknown ids are left out. */
+  byIds(ids: readonly number[]): Promise<StoredEvent[]>;
   objectState(ref: ObjectRef): Promise<ObjectState | undefined>;
   /** One object's events in (occurred_at, id) order. */
   timeline(ref: ObjectRef, q: TimelineQuery): Promise<StoredEvent[]>;

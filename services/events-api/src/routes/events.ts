@@ -1,64 +1,109 @@
 import type { FastifyInstance } from 'fastify';
-import type { EventReader, StoredEvent } from '@hookstream/store';
-import { decodeChangesCursor, decodePositionCursor, encodeChangesCursor, encodePositionCursor } from '../cursor.js';
-import { badRequest } from '../errors.js';
-import * as p from '../params.js';
+import {
+  badRequest,
+  decodeChangesCursor,
+  decodePositionCursor,
+  encodeChangesCursor,
+  encodePositionCursor,
+  page,
+  params as p,
+  readParams,
+  DEFAULT_LIMIT,
+  type LedgerFilter,
+  type ListParams,
+  type Page,
+  type Parser,
+} from '@hookstream/pipeline';
+import type { LedgerReader } from '@hookstream/store';
+import type { HostedApi } from '../hosted.js';
+import { presentAll } from '../present.js';
 
-export interface EventsPage {
-  events: StoredEvent[];
-  nextCursor: string | null;
-}
+export type EventJson = Record<string, unknown> & { id: number; occurredAt: number };
+export type EventsPage = Page<EventJson>;
 
 export interface ChangesPage {
-  events: StoredEvent[];
+  events: EventJson[];
   nextCursor: string;
 }
 
-export function eventRoutes(app: FastifyInstance, reader: EventReader): void {
+/** Parameters every provider's rows have (the ledger's own columns). */
+const LIST = { provider: p.name(32), source: p.name(64), tenant: p.text(128), type: p.text(128), subject: p.text(255), from: p.time, to: p.time, order: p.order, limit: p.limit, cursor: p.cursor };
+const CHANGES = { provider: p.name(32), source: p.name(64), tenant: p.text(128), after: p.cursor, limit: p.limit };
+
+/**
+ * GET /events and /events/changes across providers, in the ledger's order. A provider's own
+ * parameters (HubSpot: portalId, objectType, …) are accepted too and narrow the read to that
+ * provider; each page's rows are answered in their provider's JSON (see ApiPart.present).
+ */
+export function eventRoutes(app: FastifyInstance, ledger: LedgerReader, hosted: readonly HostedApi[]): void {
+  const listSpec = specWith(LIST, hosted, (h) => h.part.listParams);
+  const changesSpec = specWith(CHANGES, hosted, (h) => h.part.changesParams);
+
   app.get('/events', async (req): Promise<EventsPage> => {
-    const q = p.readParams(req.query, {
-      portalId: p.positiveInt,
-      objectType: p.objectType,
-      objectId: p.positiveInt,
-      subscriptionType: p.subscriptionType,
-      from: p.time,
-      to: p.time,
-      order: p.order,
-      limit: p.limit,
-      cursor: p.cursor,
-    });
-    if (q.from !== undefined && q.to !== undefined && q.to < q.from) throw badRequest('to', 'must not be before from');
-    const order = q.order ?? 'asc';
-    const limit = q.limit ?? p.DEFAULT_LIMIT;
-    const after = q.cursor === undefined ? undefined : decodePositionCursor('cursor', q.cursor, 'events', order);
+    const q = readParams(req.query, listSpec) as Record<string, unknown>;
+    const from = q.from as number | undefined;
+    const to = q.to as number | undefined;
+    if (from !== undefined && to !== undefined && to < from) throw badRequest('to', 'must not be before from');
+    const order = (q.order as 'asc' | 'desc' | undefined) ?? 'asc';
+    const limit = (q.limit as number | undefined) ?? DEFAULT_LIMIT;
+    const after = q.cursor === undefined ? undefined : decodePositionCursor('cursor', q.cursor as string, 'events', order);
+    const filter = ledgerFilter(q, hosted, (h) => h.part.listParams);
     // One extra row tells whether another page exists, so the last full page ends the iteration.
-    const rows = await reader.list({
-      ...pick(q, ['portalId', 'objectType', 'objectId', 'subscriptionType', 'from', 'to']),
-      order,
-      limit: limit + 1,
-      ...(after ? { after } : {}),
-    });
-    return page(rows, limit, (last) => encodePositionCursor('events', order, last));
+    const rows = await ledger.list({ ...filter, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), order, limit: limit + 1, ...(after ? { after } : {}) });
+    const events = await presentAll(rows.map((r) => r.record), hosted);
+    return page(events, limit, (last) => encodePositionCursor('events', order, last));
   });
 
   app.get('/events/changes', async (req): Promise<ChangesPage> => {
-    const q = p.readParams(req.query, { after: p.cursor, limit: p.limit, portalId: p.positiveInt });
-    const afterId = q.after === undefined ? 0 : decodeChangesCursor('after', q.after);
-    const events = await reader.changes({ afterId, limit: q.limit ?? p.DEFAULT_LIMIT, ...(q.portalId ? { portalId: q.portalId } : {}) });
-    const last = events[events.length - 1];
+    const q = readParams(req.query, changesSpec) as Record<string, unknown>;
+    const afterId = q.after === undefined ? 0 : decodeChangesCursor('after', q.after as string);
+    const filter = ledgerFilter(q, hosted, (h) => h.part.changesParams);
+    const rows = await ledger.changes({ afterId, limit: (q.limit as number | undefined) ?? DEFAULT_LIMIT, ...pickChanges(filter) });
+    const events = await presentAll(rows.map((r) => r.record), hosted);
+    const last = rows[rows.length - 1];
     // Always a cursor: pollers keep asking with it and pick up whatever was ingested since.
-    return { events, nextCursor: encodeChangesCursor(last ? last.id : afterId) };
+    return { events, nextCursor: encodeChangesCursor(last ? last.record.id : afterId) };
   });
 }
 
-export function page(rows: StoredEvent[], limit: number, cursorFor: (last: { occurredAt: number; id: number }) => string): EventsPage {
-  const events = rows.slice(0, limit);
-  const last = events[events.length - 1];
-  return { events, nextCursor: rows.length > limit && last ? cursorFor(last) : null };
+type Spec = Record<string, Parser<unknown>>;
+
+function specWith(base: Spec, hosted: readonly HostedApi[], params: (h: HostedApi) => ListParams | undefined): Spec {
+  const spec: Spec = { ...base };
+  for (const h of hosted) for (const [name, parse] of Object.entries(params(h)?.parsers ?? {})) spec[name] = parse;
+  return spec;
 }
 
-function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pick<T, K>> {
-  const out: Partial<Pick<T, K>> = {};
-  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
-  return out;
+/**
+ * The ledger filter of a request: the common parameters, plus those of at most one provider,
+ * which imply `provider` (giving another provider, or two providers' parameters, is a 400).
+ */
+function ledgerFilter(q: Record<string, unknown>, hosted: readonly HostedApi[], params: (h: HostedApi) => ListParams | undefined): LedgerFilter & { provider?: string } {
+  let provider = q.provider as string | undefined;
+  let own: LedgerFilter = {};
+  for (const h of hosted) {
+    const spec = params(h);
+    if (!spec) continue;
+    const given = Object.fromEntries(Object.keys(spec.parsers).filter((k) => q[k] !== undefined).map((k) => [k, q[k]]));
+    const names = Object.keys(given);
+    if (names.length === 0) continue;
+    if (provider !== undefined && provider !== h.provider) throw badRequest(names[0] as string, `is a ${h.provider} parameter; it cannot be combined with provider=${provider}`);
+    provider = h.provider;
+    own = spec.toFilter(given);
+  }
+  const common: LedgerFilter = {
+    ...(q.source !== undefined ? { source: q.source as string } : {}),
+    ...(q.tenant !== undefined ? { tenant: q.tenant as string } : {}),
+    ...(q.type !== undefined ? { type: q.type as string } : {}),
+    ...(q.subject !== undefined ? { subject: { eq: q.subject as string } } : {}),
+  };
+  for (const k of Object.keys(own) as Array<keyof LedgerFilter>) if (common[k] !== undefined) throw badRequest(k, `conflicts with ${provider}'s own parameters`);
+  return { ...common, ...own, ...(provider !== undefined ? { provider } : {}) };
 }
+
+const pickChanges = (f: LedgerFilter & { provider?: string }) => ({
+  ...(f.provider !== undefined ? { provider: f.provider } : {}),
+  ...(f.source !== undefined ? { source: f.source } : {}),
+  ...(f.tenant !== undefined ? { tenant: f.tenant } : {}),
+});
+

@@ -1,5 +1,5 @@
 import type { AssociationPosition } from '@hookstream/store';
-import { badRequest } from './errors.js';
+import { badRequest } from '@hookstream/pipeline';
 
 /**
  * Opaque cursor of the associations route: base64url JSON of the last row's key, bound to the

@@ -1,12 +1,13 @@
+import { AppError } from '@hookstream/core';
+
 /** An error with an HTTP status that is safe to show to the caller as `{ code, message }`. */
-export class HttpError extends Error {
-  readonly statusCode: number;
-  readonly code: string;
+export class HttpError extends AppError {
   constructor(statusCode: number, code: string, message: string) {
-    super(message);
-    this.name = 'HttpError';
-    this.statusCode = statusCode;
-    this.code = code;
+    super(code, statusCode, message, { retryable: false });
+  }
+
+  get statusCode(): number {
+    return this.httpStatus;
   }
 }
 
@@ -17,4 +18,8 @@ export function badRequest(param: string, why: string): HttpError {
 
 export function notFound(message: string): HttpError {
   return new HttpError(404, 'NOT_FOUND', message);
+}
+
+export function forbidden(message: string): HttpError {
+  return new HttpError(403, 'FORBIDDEN', message);
 }

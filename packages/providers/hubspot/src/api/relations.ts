@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { classifySubscriptionType } from '@hookstream/hubspot';
+import { classifySubscriptionType } from '../subscription-types.js';
 import type { Association, EventReader, LifecycleEntry, ObjectRef } from '@hookstream/store';
-import { decodeAssociationCursor, encodeAssociationCursor } from '../association-cursor.js';
-import { badRequest, notFound } from '../errors.js';
-import * as p from '../params.js';
+import { badRequest, notFound, params as shared, readParams, DEFAULT_LIMIT, type Parser } from '@hookstream/pipeline';
+import { decodeAssociationCursor, encodeAssociationCursor } from './association-cursor.js';
+import * as hp from './params.js';
+
+const p = { ...shared, ...hp, readParams, DEFAULT_LIMIT };
 
 export interface AssociationsPage {
   associations: Association[];
@@ -24,7 +26,7 @@ export interface SubscriptionTypeStats {
   unknown: { types: number; events: number };
 }
 
-const bool: p.Parser<boolean> = (name, raw) => {
+const bool: Parser<boolean> = (name, raw) => {
   if (raw !== 'true' && raw !== 'false') throw badRequest(name, 'must be true or false');
   return raw === 'true';
 };

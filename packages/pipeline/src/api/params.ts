@@ -30,16 +30,15 @@ export const positiveInt: Parser<number> = (name, raw) => {
   return Number(raw);
 };
 
-/** Canonical names (contact, line_item, …) or custom object type ids (2-1234567). */
-export const objectType: Parser<string> = (name, raw) => {
-  if (!/^(?:[a-z][a-z_]{0,63}|[0-9]{1,10}-[0-9]{1,20})$/.test(raw)) {
-    throw badRequest(name, 'must be an object type such as contact, deal or 2-1234567');
-  }
+/** A provider, source or tenant name as the ledger stores it. */
+export const name = (max: number): Parser<string> => (param, raw) => {
+  if (raw.length === 0 || raw.length > max || !/^[\x21-\x7e]+$/.test(raw)) throw badRequest(param, `must be 1-${max} printable characters`);
   return raw;
 };
 
-export const subscriptionType: Parser<string> = (name, raw) => {
-  if (!/^[A-Za-z0-9_.-]{1,100}$/.test(raw)) throw badRequest(name, 'must be a subscription type such as contact.propertyChange');
+/** An event type or subject: any text the provider used, within the column's length. */
+export const text = (max: number): Parser<string> => (param, raw) => {
+  if (raw.length === 0 || raw.length > max) throw badRequest(param, `must be 1-${max} characters`);
   return raw;
 };
 

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { EventReader, ObjectRef, ObjectState } from '@hookstream/store';
-import { decodePositionCursor, encodePositionCursor } from '../cursor.js';
-import { notFound } from '../errors.js';
-import * as p from '../params.js';
-import { page, type EventsPage } from './events.js';
+import { decodePositionCursor, encodePositionCursor, notFound, page, params as shared, readParams, DEFAULT_LIMIT, type Page } from '@hookstream/pipeline';
+import type { StoredEvent } from '@hookstream/store';
+import * as hp from './params.js';
+
+const p = { ...shared, ...hp, readParams, DEFAULT_LIMIT };
+type EventsPage = Page<StoredEvent>;
 
 const pathSpec = { portalId: p.positiveInt, objectType: p.objectType, objectId: p.positiveInt };
 
