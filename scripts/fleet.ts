@@ -11,6 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, redactUrl } from '@hookstream/observability';
+import { providerMigrations, PROVIDERS } from '@hookstream/providers';
 import { createDataSource, runMigrations } from '@hookstream/store';
 import { createDatabase, startDatabaseServer, startFakeHubSpot, startKafka, type FakeHubSpot } from '@hookstream/testkit';
 import { LOCAL } from './local-defaults.js';
@@ -28,7 +29,7 @@ if (!Number.isInteger(processors) || processors < 1 || processors > 12) {
 const kafka = await startKafka({ log, port: LOCAL.kafkaPort, reuseIfRunning: true });
 const dbServer = env.DATABASE_URL ? undefined : await startDatabaseServer({ log });
 const databaseUrl = env.DATABASE_URL ?? (await createDatabase((dbServer as NonNullable<typeof dbServer>).url, LOCAL.databaseName));
-const ds = createDataSource({ url: databaseUrl, log });
+const ds = createDataSource({ url: databaseUrl, log, migrations: providerMigrations(PROVIDERS) });
 await ds.initialize();
 await runMigrations(ds);
 await ds.destroy();

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { BatchHandler, EventProducer, Kafka, OutboundMessage } from '@hookstream/kafka';
 import type { Logger, Registry } from '@hookstream/observability';
-import type { DataSource, LedgerReader, LedgerRecord, SubjectMatch } from '@hookstream/store';
+import type { DataSource, LedgerReader, LedgerRecord, MigrationClass, SubjectMatch } from '@hookstream/store';
 
 /**
  * A provider is one value that says everything provider-specific; the edge, the processor and
@@ -16,6 +16,8 @@ import type { DataSource, LedgerReader, LedgerRecord, SubjectMatch } from '@hook
 export interface Provider {
   /** 'hubspot', 'sources', …: the ledger's `provider` column and the PROVIDERS setting's names. */
   readonly id: string;
+  /** Its own tables: applied with the shared migrations, in timestamp order, wherever the schema is migrated. */
+  readonly migrations?: readonly MigrationClass[];
   /** Credential headers (lower-case) and log paths to censor in every service that hosts it. */
   redact?(env: ProviderEnv): Redaction;
   edge?(ctx: HostContext): EdgePart | Promise<EdgePart>;

@@ -1,5 +1,5 @@
 import mysql2 from 'mysql2';
-import { DataSource, type Logger as OrmLogger } from 'typeorm';
+import { DataSource, type Logger as OrmLogger, type MigrationInterface } from 'typeorm';
 import type { Logger } from '@hookstream/observability';
 import { ENTITIES } from './entities.js';
 import { Initial1732300000000 } from './migrations/1732300000000-Initial.js';
@@ -13,9 +13,18 @@ export interface DataSourceOptions {
   log?: Logger;
   /** Connections in the pool (default 10). */
   poolSize?: number;
+  /** Providers' own migrations, applied with the shared ones in timestamp order (see Provider.migrations). */
+  migrations?: readonly MigrationClass[];
 }
 
-/** Every migration, in order. Listed explicitly: globs break under bundlers and tsx. */
+/** A TypeORM migration class; its name ends with the timestamp that orders it. */
+export type MigrationClass = new () => MigrationInterface;
+
+/**
+ * The shared migrations, in order. Listed explicitly: globs break under bundlers and tsx. Those
+ * written before providers had their own place (HubSpot's tables among them) stay here, under the
+ * names the `migrations` table already holds; a provider's new tables come with the provider.
+ */
 export const MIGRATIONS = [Initial1732300000000, ObjectRelations1795411426721, PortalTokens1795411783285, Ledger1796113765490];
 
 /**
@@ -40,7 +49,7 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     poolSize: options.poolSize ?? 10,
     extra: { enableKeepAlive: true, keepAliveInitialDelay: 10_000 },
     entities: ENTITIES,
-    migrations: MIGRATIONS,
+    migrations: [...MIGRATIONS, ...(options.migrations ?? [])],
     migrationsRun: false,
     synchronize: false,
     logging: false,

@@ -1,6 +1,7 @@
 /** @module store: MySQL/MariaDB persistence (TypeORM + mysql2): events, object state, keyset reads. */
 export type { DataSource } from 'typeorm';
-export { createDataSource, runMigrations, MIGRATIONS, type DataSourceOptions } from './data-source.js';
+export { createDataSource, runMigrations, MIGRATIONS, type DataSourceOptions, type MigrationClass } from './data-source.js';
+export { readDatabaseUrl } from './cli/database-url.js';
 export { ENTITIES, EventEntity, HubSpotEventEntity, ObjectStateEntity, EventSequenceEntity, ObjectAssociationEntity, type LedgerRow, type HubSpotEventRow, type ObjectStateRow, type ObjectAssociationRow } from './entities.js';
 export { StoreError, StoreUnavailableError, StoreValidationError, classifyError } from './errors.js';
 export { num, numOrNull, strOrNull, parseJson } from './rows.js';

@@ -5,6 +5,7 @@
 import { ConfigError } from '@hookstream/config';
 import { hubspotProvider } from '@hookstream/hubspot';
 import type { Provider } from '@hookstream/pipeline';
+import type { MigrationClass } from '@hookstream/store';
 import { sourcesProvider } from '@hookstream/sources';
 
 export const PROVIDERS: readonly Provider[] = [hubspotProvider, sourcesProvider];
@@ -16,4 +17,9 @@ export function selectProviders(names: readonly string[], known: readonly Provid
     if (!p) throw new ConfigError(`PROVIDERS: unknown provider "${name}" (known: ${known.map((k) => k.id).join(', ')})`);
     return p;
   });
+}
+
+/** Every provider's own migrations (the shared ones come with the DataSource). */
+export function providerMigrations(providers: readonly Provider[]): MigrationClass[] {
+  return providers.flatMap((p) => [...(p.migrations ?? [])]);
 }

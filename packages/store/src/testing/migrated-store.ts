@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { createDataSource, runMigrations } from '../data-source.js';
+import { createDataSource, runMigrations, type MigrationClass } from '../data-source.js';
 
 /** What @hookstream/testkit's testDatabase() returns (kept structural: the store does not depend on the testkit). */
 export interface EmptyDatabase {
@@ -15,8 +15,8 @@ export interface MigratedStore {
 }
 
 /** Migrates a fresh database and opens an initialised DataSource on it. */
-export async function openMigratedStore(db: EmptyDatabase, poolSize = 5): Promise<MigratedStore> {
-  const ds = createDataSource({ url: db.url, poolSize });
+export async function openMigratedStore(db: EmptyDatabase, poolSize = 5, migrations: readonly MigrationClass[] = []): Promise<MigratedStore> {
+  const ds = createDataSource({ url: db.url, poolSize, migrations });
   try {
     await ds.initialize();
     await runMigrations(ds);

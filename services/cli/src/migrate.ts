@@ -1,10 +1,10 @@
 /**
- * Applies pending migrations to DATABASE_URL and exits 0 (1 on failure). Run by docker-compose
- * and the fleet runner before the services start:  tsx packages/store/src/cli/migrate.ts
+ * Applies pending migrations — the shared ones and every provider's — to DATABASE_URL and exits
+ * 0 (1 on failure). Run by docker-compose before the services start:  tsx services/cli/src/migrate.ts
  */
 import { createLogger, redactUrl } from '@hookstream/observability';
-import { createDataSource, runMigrations } from '../data-source.js';
-import { readDatabaseUrl } from './database-url.js';
+import { providerMigrations, PROVIDERS } from '@hookstream/providers';
+import { createDataSource, readDatabaseUrl, runMigrations } from '@hookstream/store';
 
 const log = createLogger({ name: 'migrate', level: process.env.LOG_LEVEL ?? 'info' });
 
@@ -16,7 +16,8 @@ async function main(): Promise<number> {
     log.fatal((err as Error).message);
     return 1;
   }
-  const ds = createDataSource({ url, log, poolSize: 2 });
+  // Every known provider's tables, whichever PROVIDERS run: turning one on later needs no other step.
+  const ds = createDataSource({ url, log, poolSize: 2, migrations: providerMigrations(PROVIDERS) });
   try {
     await ds.initialize();
     const applied = await runMigrations(ds, log);
