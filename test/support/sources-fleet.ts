@@ -9,13 +9,9 @@ import { createProcessor, type Processor } from '@hookstream/processor';
 import { createDataSource, createLedgerReader, ledgerFromRow, type DataSource, type LedgerReader, type LedgerRecord } from '@hookstream/store';
 import { openMigratedStore, type MigratedStore } from '@hookstream/store/testing';
 import { testDatabase } from '@hookstream/testkit';
-// The test package does not depend on @hookstream/sources (only the provider catalogue
-// does), so the provider is reached by path; its own imports resolve from its package.
-import { sourcesProvider } from '../../packages/providers/sources/src/index.js';
+import { sourcesProvider } from '@hookstream/sources';
 import { JSON_TYPE, writeSourcesFile, type Body, type Headers, type SourcesFileOnDisk } from './sources-fixture.js';
 import { waitUntil } from './wait.js';
-
-export { sourcesProvider };
 
 export const PARTITIONS = 6;
 
@@ -61,7 +57,8 @@ export async function startSourcesFleet(opts: { processors?: number } = {}): Pro
   const topic = `sources.events.e2e-${suffix}`;
   const groupId = `hookstream-sources-e2e-${suffix}`;
   const file = writeSourcesFile();
-  const store: MigratedStore = await openMigratedStore(await testDatabase('hs_sources'));
+  // The provider's own migrations too, as every service that hosts it applies them.
+  const store: MigratedStore = await openMigratedStore(await testDatabase('hs_sources'), 5, sourcesProvider.migrations ?? []);
   const env = {
     KAFKA_BROKERS: brokers,
     DATABASE_URL: store.url,
