@@ -1,6 +1,7 @@
 import type { CrmObject, HubSpotEvent } from '@hookstream/hubspot';
 import { snapshotUpdate, stateUpdatesFor } from '@hookstream/hubspot';
-import { applyUpdates, createDataSource, createEventReader, createEventWriter, runMigrations, type DataSource, type ObjectState, type StateChange } from '@hookstream/store';
+import { createDataSource, runMigrations, type DataSource } from '@hookstream/store';
+import { applyUpdates, createEventReader, createEventWriter, type ObjectState, type StateChange } from '@hookstream/hubspot';
 import { createRandom, testDatabase } from '@hookstream/testkit';
 
 /** What one stored event row says about object state: its own updates plus its enrichment snapshot. */

@@ -11,7 +11,8 @@ import { signedHeaders, type HubSpotEvent, type SignatureVersion } from '@hookst
 import { createKafka, createProducer, ensureTopics, type EventProducer, type Kafka } from '@hookstream/kafka';
 import { createLogger, type Logger } from '@hookstream/observability';
 import { createProcessor, type Processor } from '@hookstream/processor';
-import { createDataSource, createEventReader, createLedgerReader, runMigrations, type DataSource } from '@hookstream/store';
+import { createDataSource, createLedgerReader, runMigrations, type DataSource } from '@hookstream/store';
+import { createEventReader } from '@hookstream/hubspot';
 import { startFakeHubSpot, testDatabase, type FakeHubSpot, type TestDatabase } from '@hookstream/testkit';
 import { waitUntil } from './wait.js';
 

@@ -1,7 +1,9 @@
 import { createLogger } from '@hookstream/observability';
 import { hubspotApiPart } from '@hookstream/hubspot';
-import { createEventReader, createEventWriter, createLedgerReader, type NewEvent, type StoredEvent } from '@hookstream/store';
-import { makeEvent, openMigratedStore, type MigratedStore } from '@hookstream/store/testing';
+import { createLedgerReader } from '@hookstream/store';
+import { createEventReader, createEventWriter, type NewEvent, type StoredEvent } from '@hookstream/hubspot';
+import { openMigratedStore, type MigratedStore } from '@hookstream/store/testing';
+import { makeEvent } from '@hookstream/hubspot/testing';
 import { testDatabase } from '@hookstream/testkit';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

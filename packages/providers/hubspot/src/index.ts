@@ -79,3 +79,4 @@ export { createBatchHandler, createHubSpotStep } from './processor/batch-handler
 export { createEnricher, type Enricher, type EnrichmentOutcome } from './processor/enrich.js';
 export { stateUpdatesFor, snapshotUpdate, actionOf } from './processor/state-updates.js';
 export { hubspotApiPart, hubspotPresenter } from './api/part.js';
+export * from './store/index.js';

@@ -3,7 +3,7 @@ import type { Provider } from '@hookstream/pipeline';
 import { hubspotEdgePart, requireHubSpotEdge } from './edge/part.js';
 import { createHubSpotProcessorPart } from './processor/part.js';
 import { hubspotApiPart } from './api/part.js';
-import { createEventReader } from '@hookstream/store';
+import { createEventReader } from './store/index.js';
 
 /** HubSpot as one provider of the pipeline (see README "Adding a provider" for the shape). */
 export const hubspotProvider: Provider = {

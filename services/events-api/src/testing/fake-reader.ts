@@ -1,5 +1,6 @@
 import { hubspotApiPart } from '@hookstream/hubspot';
-import type { Association, EventQuery, EventReader, LedgerQuery, LedgerReader, LedgerRecord, LifecycleEntry, ObjectRef, ObjectState, StoredEvent, SubscriptionTypeCount, SubscriptionTypeQuery } from '@hookstream/store';
+import type { LedgerQuery, LedgerReader, LedgerRecord } from '@hookstream/store';
+import type { Association, EventQuery, EventReader, LifecycleEntry, ObjectRef, ObjectState, StoredEvent, SubscriptionTypeCount, SubscriptionTypeQuery } from '@hookstream/hubspot';
 import type { HostedApi } from '../hosted.js';
 
 export interface FakeRelations {

@@ -1,4 +1,4 @@
-import type { AssociationPosition } from '@hookstream/store';
+import type { AssociationPosition } from '../store/index.js';
 import { badRequest } from '@hookstream/pipeline';
 
 /**

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { EventReader, ObjectRef, ObjectState } from '@hookstream/store';
+import type { EventReader, ObjectRef, ObjectState } from '../store/index.js';
 import { decodePositionCursor, encodePositionCursor, notFound, page, params as shared, readParams, DEFAULT_LIMIT, type Page } from '@hookstream/pipeline';
-import type { StoredEvent } from '@hookstream/store';
+import type { StoredEvent } from '../store/index.js';
 import * as hp from './params.js';
 
 const p = { ...shared, ...hp, readParams, DEFAULT_LIMIT };

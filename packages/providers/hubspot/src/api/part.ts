@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { params as shared, type ApiPart, type ListParams } from '@hookstream/pipeline';
-import { hubspotSubjectMatch, hubspotTenant, type EventReader, type LedgerRecord, type StoredEvent } from '@hookstream/store';
+import { type LedgerRecord } from '@hookstream/store';
+import { hubspotSubjectMatch, hubspotTenant, type EventReader, type StoredEvent } from '../store/index.js';
 import { objectRoutes } from './objects.js';
 import * as hp from './params.js';
 import { relationRoutes } from './relations.js';

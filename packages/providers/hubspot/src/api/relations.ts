@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { classifySubscriptionType } from '../subscription-types.js';
-import type { Association, EventReader, LifecycleEntry, ObjectRef } from '@hookstream/store';
+import type { Association, EventReader, LifecycleEntry, ObjectRef } from '../store/index.js';
 import { badRequest, notFound, params as shared, readParams, DEFAULT_LIMIT, type Parser } from '@hookstream/pipeline';
 import { decodeAssociationCursor, encodeAssociationCursor } from './association-cursor.js';
 import * as hp from './params.js';

@@ -1,7 +1,7 @@
 import type { BatchHandler, EventProducer } from '@hookstream/kafka';
 import type { Logger } from '@hookstream/observability';
 import { createBatchRuntime, type ProcessStep, type RetryPolicy, type RuntimeMetrics } from '@hookstream/pipeline';
-import type { EventWriter } from '@hookstream/store';
+import type { EventWriter } from '../store/index.js';
 import { decodeMessage, refKey, type DecodedEvent } from './decode.js';
 import type { Enricher, EnrichmentOutcome } from './enrich.js';
 import { enrichRequests } from './enrich-requests.js';

@@ -2,7 +2,7 @@ import { objectTypeOf } from '../object-types.js';
 import { parseWebhookBatch, type HubSpotEvent } from '../events.js';
 import { decodeEnvelope, EnvelopeError, type ConsumedMessage, type Envelope } from '@hookstream/kafka';
 import type { DecodeOutcome } from '@hookstream/pipeline';
-import { hubspotIdempotencyKey, type ObjectRef } from '@hookstream/store';
+import { hubspotIdempotencyKey, type ObjectRef } from '../store/index.js';
 
 export interface DecodedEvent {
   offset: string;

@@ -1,4 +1,5 @@
-import { completeDeferredEnrichment, type DataSource } from '@hookstream/store';
+import { type DataSource } from '@hookstream/store';
+import { completeDeferredEnrichment } from '../store/index.js';
 import { DEFERRED_MARKER, type DeferredOutcome } from './enrich.js';
 import { snapshotUpdate } from './state-updates.js';
 

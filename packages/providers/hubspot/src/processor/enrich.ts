@@ -2,7 +2,7 @@ import { HubSpotApiError, HubSpotAuthError, HubSpotNoTokenError } from '../batch
 import { crmApiObjectType } from '../object-types.js';
 import { type BatchReadClient, type CrmObject } from '../batch-read/types.js';
 import type { Logger } from '@hookstream/observability';
-import type { EnrichmentState, ObjectRef } from '@hookstream/store';
+import type { EnrichmentState, ObjectRef } from '../store/index.js';
 import { backoffMs } from '@hookstream/pipeline';
 import { refKey } from './decode.js';
 import type { ReadResult } from './snapshot-cache.js';

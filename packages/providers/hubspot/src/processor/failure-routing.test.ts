@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DLQ_HEADERS, EnvelopeError, type ConsumedMessage, type EventProducer, type OutboundMessage } from '@hookstream/kafka';
 import { createLogger, createRegistry } from '@hookstream/observability';
-import { StoreValidationError, type EventWriter, type PersistInput } from '@hookstream/store';
+import { StoreValidationError } from '@hookstream/store';
+import { type EventWriter, type PersistInput } from '../store/index.js';
 import { createBatchHandler } from './batch-handler.js';
 import type { Enricher } from './enrich.js';
 import { duePrefix, retryDelayMs, routeFailure } from '@hookstream/pipeline';

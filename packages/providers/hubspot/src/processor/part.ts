@@ -1,7 +1,7 @@
 import type { ProcessorConfig } from '@hookstream/config';
 import type { BatchHandler } from '@hookstream/kafka';
 import type { ProcessorContext, ProcessorPart } from '@hookstream/pipeline';
-import { createEventWriter } from '@hookstream/store';
+import { createEventWriter } from '../store/index.js';
 import { createBatchReadClient } from '../batch-read/client.js';
 import { createBatchHandler } from './batch-handler.js';
 import { createDeferredWriter } from './deferred-writer.js';

@@ -1,4 +1,4 @@
-import type { AssociationUpdate, NewEvent, ObjectRef, StateUpdate } from '@hookstream/store';
+import type { AssociationUpdate, NewEvent, ObjectRef, StateUpdate } from '../store/index.js';
 import type { DecodedEvent } from './decode.js';
 import { refKey } from './decode.js';
 import type { EnrichmentOutcome } from './enrich.js';

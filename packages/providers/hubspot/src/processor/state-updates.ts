@@ -2,7 +2,7 @@ import { associationFactsOf, mergeFactOf } from '../event-details.js';
 import { classifySubscriptionType } from '../subscription-types.js';
 import { type CrmObject } from '../batch-read/types.js';
 import { type HubSpotEvent } from '../events.js';
-import type { AssociationUpdate, ObjectRef, StateUpdate } from '@hookstream/store';
+import type { AssociationUpdate, ObjectRef, StateUpdate } from '../store/index.js';
 
 /** The action part of a subscription type: "contact.propertyChange" and "object.propertyChange" → "propertyChange". */
 export function actionOf(subscriptionType: string): string {

@@ -1,5 +1,5 @@
 import type { Logger } from '@hookstream/observability';
-import type { EventWriter, ObjectRef } from '@hookstream/store';
+import type { EventWriter, ObjectRef } from '../store/index.js';
 import { refKey } from './decode.js';
 import type { Enricher } from './enrich.js';
 import { snapshotUpdate } from './state-updates.js';

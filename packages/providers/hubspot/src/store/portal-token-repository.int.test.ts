@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase } from '@hookstream/testkit';
-import { createEventWriter } from '@hookstream/store';
-import { makeEvent, openMigratedStore, type MigratedStore } from '@hookstream/store/testing';
+import { createEventWriter } from './index.js';
+import { openMigratedStore, type MigratedStore } from '@hookstream/store/testing';
+import { makeEvent } from './testing/index.js';
 import type { PortalTokenRecord } from '../oauth/types.js';
 import { createPortalTokenRepository, makePortalEnrichmentDue } from './portal-token-repository.js';
 

@@ -1,4 +1,4 @@
-import { StoreValidationError } from '../errors.js';
+import { StoreValidationError } from '@hookstream/store';
 import { isEnrichmentState } from '../rows.js';
 import type { NewEvent } from './types.js';
 

@@ -1,11 +1,11 @@
-import { HUBSPOT, hubspotSubjectMatch, hubspotTenant, hubspotObjectParams, hubspotSubject } from '../hubspot-ledger.js';
-import { buildLedgerChangesQuery, buildLedgerListQuery, LEDGER_SELECT, type Sql } from '../ledger/sql.js';
-import type { LedgerQuery } from '../ledger/types.js';
+import { HUBSPOT, hubspotSubjectMatch, hubspotTenant, hubspotObjectParams, hubspotSubject } from '../ledger-mapping.js';
+import { buildLedgerChangesQuery, buildLedgerListQuery, LEDGER_SELECT, type Sql } from '@hookstream/store';
+import type { LedgerQuery } from '@hookstream/store';
 import type { ObjectRef } from '../types.js';
 import { HUBSPOT_EXTENSION } from './map.js';
 import type { ChangesQuery, EventQuery, TimelineQuery } from './types.js';
 
-export type { Sql } from '../ledger/sql.js';
+export type { Sql } from '@hookstream/store';
 
 /** HubSpot's filters as a ledger query: portal → tenant, subscription type → type, object → subject. */
 export function toLedgerQuery(q: EventQuery): LedgerQuery {

@@ -1,5 +1,6 @@
-import { ASSOCIATION_COLUMNS, associationFromRow, num, strOrNull } from '../rows.js';
-import { HUBSPOT_OBJECT_WHERE, hubspotObjectParams, hubspotTenant } from '../hubspot-ledger.js';
+import { num, strOrNull } from '@hookstream/store';
+import { ASSOCIATION_COLUMNS, associationFromRow } from '../rows.js';
+import { HUBSPOT_OBJECT_WHERE, hubspotObjectParams, hubspotTenant } from '../ledger-mapping.js';
 import type { ObjectRef } from '../types.js';
 import type { Sql } from './sql.js';
 import type { AssociationQuery, LifecycleEntry, SubscriptionTypeQuery } from './types.js';

@@ -1,12 +1,8 @@
 import type { Association, EnrichmentState, EventFields, ObjectRef, ObjectState } from '../types.js';
 
-export type SortOrder = 'asc' | 'desc';
+import type { EventPosition, SortOrder } from '@hookstream/store';
 
-/** Keyset position: the (occurred_at, id) of the last event already returned. */
-export interface EventPosition {
-  occurredAt: number;
-  id: number;
-}
+export type { EventPosition, SortOrder };
 
 export interface EventQuery {
   portalId?: number;

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEvent } from '../testing/fixtures.js';
 import { testDatabase } from '@hookstream/testkit';
-import { openMigratedStore, type MigratedStore } from '../testing/migrated-store.js';
+import { openMigratedStore, type MigratedStore } from '@hookstream/store/testing';
 import { createEventWriter } from '../write/event-writer.js';
 import type { NewEvent } from '../write/types.js';
 import { createEventReader } from './event-reader.js';

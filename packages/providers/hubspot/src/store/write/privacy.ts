@@ -1,6 +1,6 @@
 import type { QueryRunner } from 'typeorm';
-import { HUBSPOT_OBJECT_WHERE, hubspotObjectParams } from '../hubspot-ledger.js';
-import { num, parseJson } from '../rows.js';
+import { HUBSPOT_OBJECT_WHERE, hubspotObjectParams } from '../ledger-mapping.js';
+import { num, parseJson } from '@hookstream/store';
 import type { ObjectRef, StateUpdate } from '../types.js';
 import { groupChanges, mergeState, refKey, type MergedState } from './state-merge.js';
 import type { NewEvent } from './types.js';

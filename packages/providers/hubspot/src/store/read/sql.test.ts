@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildLedgerListQuery, listIndex } from '../ledger/sql.js';
+import { buildLedgerListQuery, listIndex } from '@hookstream/store';
 import { buildChangesQuery, buildListQuery, buildTimelineQuery, toLedgerQuery } from './sql.js';
 
 describe('read SQL', () => {

@@ -1,16 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { classifyError } from '../errors.js';
-import { checkLimit } from '../ledger/read.js';
-import { num, STATE_COLUMNS, stateFromRow } from '../rows.js';
+import { classifyError } from '@hookstream/store';
+import { checkLimit } from '@hookstream/store';
+import { num } from '@hookstream/store';
+import { STATE_COLUMNS, stateFromRow } from '../rows.js';
 import { eventFromRow } from './map.js';
-import {
-  associationFromRow,
-  buildAssociationsQuery,
-  buildLifecycleChangesQuery,
-  buildLifecycleSnapshotsQuery,
-  buildSubscriptionTypeStatsQuery,
-  lifecycleHistory,
-} from './relations.js';
+import { associationFromRow, buildAssociationsQuery, buildLifecycleChangesQuery, buildLifecycleSnapshotsQuery, buildSubscriptionTypeStatsQuery, lifecycleHistory } from './relations.js';
 import { buildByIdsQuery, buildChangesQuery, buildListQuery, buildTimelineQuery, type Sql } from './sql.js';
 import type { ObjectRef, ObjectState } from '../types.js';
 import type { EventReader } from './types.js';

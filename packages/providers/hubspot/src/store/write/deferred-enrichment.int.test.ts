@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase } from '@hookstream/testkit';
 import { makeEvent } from '../testing/fixtures.js';
-import { openMigratedStore, type MigratedStore } from '../testing/migrated-store.js';
+import { openMigratedStore, type MigratedStore } from '@hookstream/store/testing';
 import { completeDeferredEnrichment } from './deferred-enrichment.js';
 import { createEventWriter } from './event-writer.js';
 

@@ -1,4 +1,4 @@
-import type { LedgerEvent, SubjectMatch } from './ledger/types.js';
+import type { LedgerEvent, SubjectMatch } from '@hookstream/store';
 import type { EventFields, ObjectRef } from './types.js';
 
 /**

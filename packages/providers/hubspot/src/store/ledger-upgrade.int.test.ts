@@ -1,16 +1,15 @@
 import { testDatabase, type TestDatabase } from '@hookstream/testkit';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDataSource, MIGRATIONS, runMigrations } from '../data-source.js';
-import { createEventReader } from '../read/event-reader.js';
-import type { EventReader, StoredEvent } from '../read/types.js';
-import { makeEvent } from '../testing/fixtures.js';
-import { insertPreLedgerRows, preLedgerChecksum, preLedgerValues, selectPreLedgerRows, storedEventOf, type PreLedgerRow } from '../testing/pre-ledger.js';
-import { createEventWriter } from '../write/event-writer.js';
-import type { NewEvent } from '../write/types.js';
-import { Ledger1796113765490 } from './1796113765490-Ledger.js';
+import { createDataSource, MIGRATIONS, runMigrations } from '@hookstream/store';
+import { createEventReader } from './read/event-reader.js';
+import type { EventReader, StoredEvent } from './read/types.js';
+import { makeEvent } from './testing/fixtures.js';
+import { insertPreLedgerRows, preLedgerChecksum, preLedgerValues, selectPreLedgerRows, storedEventOf, type PreLedgerRow } from './testing/pre-ledger.js';
+import { createEventWriter } from './write/event-writer.js';
+import type { NewEvent } from './write/types.js';
 
-const PRE_LEDGER = MIGRATIONS.slice(0, MIGRATIONS.indexOf(Ledger1796113765490));
+const PRE_LEDGER = MIGRATIONS.slice(0, MIGRATIONS.findIndex((M) => new M().name === 'Ledger1796113765490'));
 const A = 62515;
 const B = 880011;
 const T = 1_760_000_000_000;

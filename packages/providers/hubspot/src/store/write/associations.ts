@@ -1,5 +1,5 @@
 import type { QueryRunner } from 'typeorm';
-import { StoreValidationError } from '../errors.js';
+import { StoreValidationError } from '@hookstream/store';
 import { applyAssociationUpdates } from '../state/associations.js';
 import type { AssociationUpdate } from '../types.js';
 

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { StoredEvent } from '../read/types.js';
-import { isEnrichmentState, num, numOrNull, parseJson, strOrNull } from '../rows.js';
+import { num, numOrNull, parseJson, strOrNull } from '@hookstream/store';
+import { isEnrichmentState } from '../rows.js';
 import type { NewEvent } from '../write/types.js';
 
 /**

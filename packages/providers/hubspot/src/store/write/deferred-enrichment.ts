@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { HUBSPOT_OBJECT_WHERE, hubspotObjectParams } from '../hubspot-ledger.js';
+import { HUBSPOT_OBJECT_WHERE, hubspotObjectParams } from '../ledger-mapping.js';
 import type { EnrichmentState, ObjectRef, StateChange } from '../types.js';
 import { compareRefs, groupChanges, mergeState } from './state-merge.js';
-import { inTransaction } from './tx.js';
+import { inTransaction } from '@hookstream/store';
 import { clipError } from './validate.js';
 
 export interface DeferredEnrichmentResult {

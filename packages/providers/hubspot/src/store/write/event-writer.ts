@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { hubspotLedgerEvent } from '../hubspot-ledger.js';
-import { chunkRows, openLedgerInsert, prepareLedgerRow, type LedgerChunking, type PreparedLedgerRow } from '../ledger/write.js';
-import { num } from '../rows.js';
+import { hubspotLedgerEvent } from '../ledger-mapping.js';
+import { chunkRows, openLedgerInsert, prepareLedgerRow, type LedgerChunking, type PreparedLedgerRow } from '@hookstream/store';
+import { num } from '@hookstream/store';
 import { writeAssociations } from './associations.js';
 import { cascadeTombstones, redactEvent, redactStoredEvents } from './privacy.js';
 import { groupChanges, mergeState, refKey } from './state-merge.js';
-import { inTransaction, type TxOptions } from './tx.js';
+import { inTransaction, type TxOptions } from '@hookstream/store';
 import type { ClaimedEvent, EventWriter, EventWriterOptions, NewEvent, PersistResult } from './types.js';
 import { clipError, validateEvents } from './validate.js';
 

@@ -1,6 +1,7 @@
-import { ledgerFromRow } from '../ledger/read.js';
-import type { SqlExtension } from '../ledger/sql.js';
-import { isEnrichmentState, num, numOrNull, strOrNull } from '../rows.js';
+import { ledgerFromRow } from '@hookstream/store';
+import type { SqlExtension } from '@hookstream/store';
+import { num, numOrNull, strOrNull } from '@hookstream/store';
+import { isEnrichmentState } from '../rows.js';
 import type { StoredEvent } from './types.js';
 
 /** HubSpot's columns of a ledger row, read in the same query (`h` joined to the ledger's `e`). */

@@ -1,12 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDataSource } from '../data-source.js';
-import { StoreValidationError } from '../errors.js';
+import { createDataSource } from '@hookstream/store';
+import { StoreValidationError } from '@hookstream/store';
 import { createEventReader } from '../read/event-reader.js';
 import { applyUpdates } from '../state/reduce.js';
 import { makeEvent } from '../testing/fixtures.js';
 import { testDatabase } from '@hookstream/testkit';
-import { openMigratedStore, type MigratedStore } from '../testing/migrated-store.js';
+import { openMigratedStore, type MigratedStore } from '@hookstream/store/testing';
 import type { ObjectRef, StateChange, StateUpdate } from '../types.js';
 import { createEventWriter } from './event-writer.js';
 import type { NewEvent } from './types.js';
