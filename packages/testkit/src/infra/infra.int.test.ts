@@ -112,7 +112,7 @@ describe('provided database server', () => {
     const a = uniqueName('hs_infra_a');
     const b = uniqueName('hs_infra_b');
     const urlA = await createDatabase(serverUrl, a);
-    const urlB = await createDatabase(serverUrl, b);
+    expect(new URL(await createDatabase(serverUrl, b)).pathname).toBe(`/${b}`);
     expect(new URL(urlA).pathname).toBe(`/${a}`);
     const conn = await createConnection(serverConnectionOptions(serverUrl));
     try {
