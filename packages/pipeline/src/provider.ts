@@ -129,6 +129,31 @@ export interface ApiContext extends HostContext {
   ledger: LedgerReader;
 }
 
+/**
+ * What the caller of a read may see, from its credentials (events-api: the matched bearer
+ * token's scope). The host knows providers and tenants only; a part maps its own identifiers
+ * onto tenants (HubSpot: portalId → the tenant `String(portalId)`).
+ */
+export interface ReadScope {
+  /** The providers it may read, or undefined when it is not scoped (every provider and tenant). */
+  readonly providers: readonly string[] | undefined;
+  /**
+   * The tenants of `provider` it may read: undefined for all of them, otherwise exactly those
+   * (empty when the provider is outside the scope).
+   */
+  tenants(provider: string): readonly string[] | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * Set by the host on every request that reaches an ApiPart's routes. A part refuses (403)
+     * a request without one rather than guess, so a host that forgets to scope fails closed.
+     */
+    scope?: ReadScope;
+  }
+}
+
 /** How one provider's ledger rows are answered by the cross-provider reads. */
 export type Presenter = (rows: readonly LedgerRecord[]) => Promise<Array<Record<string, unknown>>>;
 

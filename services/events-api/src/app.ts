@@ -1,14 +1,17 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from '@hookstream/observability';
 import { AppError } from '@hookstream/core';
+import { forbidden } from '@hookstream/pipeline';
 import { StoreUnavailableError, StoreValidationError, type LedgerReader } from '@hookstream/store';
 import { createBearerCheck } from './auth.js';
-import type { EventsApiConfig } from './config.js';
+import { ConfigError, type EventsApiConfig } from './config.js';
 import type { HostedApi } from './hosted.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
+import { parseTokenEntries, readScope } from './scope.js';
 
 export interface EventsApiDeps {
+  /** The entries of EVENTS_API_TOKENS: tokens, each with its scope if it has one. */
   config: Pick<EventsApiConfig, 'EVENTS_API_TOKENS'>;
   /** The cross-provider ledger (GET /events, /events/changes). */
   ledger: LedgerReader;
@@ -19,10 +22,15 @@ export interface EventsApiDeps {
   ready: () => Promise<boolean>;
 }
 
-const STATUS_CODES: Record<number, string> = { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
+const STATUS_CODES: Record<number, string> = { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
 
-/** Builds the events-api Fastify app (not listening). */
+/** Builds the events-api Fastify app (not listening); a ConfigError for an invalid token entry. */
 export async function buildApp(deps: EventsApiDeps): Promise<FastifyInstance> {
+  // loadEventsApiConfig has validated these already; callers that build the config by hand get the same check.
+  const tokens = parseTokenEntries(deps.config.EVENTS_API_TOKENS);
+  if ('problem' in tokens) throw new ConfigError(`EVENTS_API_TOKENS: ${tokens.problem}`);
+  const scopeOf = createBearerCheck(tokens.entries.map((e) => ({ token: e.token, value: readScope(e.scope) })));
+
   const app = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, bodyLimit: 16 * 1024 }) as unknown as FastifyInstance;
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -43,14 +51,28 @@ export async function buildApp(deps: EventsApiDeps): Promise<FastifyInstance> {
 
   healthRoutes(app, deps.ready);
 
-  const authorized = createBearerCheck(deps.config.EVENTS_API_TOKENS);
   await app.register(async (api) => {
+    api.decorateRequest('scope', undefined);
     api.addHook('onRequest', async (req, reply) => {
-      if (authorized(req.headers.authorization)) return;
+      const scope = scopeOf(req.headers.authorization);
+      if (scope) {
+        req.scope = scope;
+        return;
+      }
       return reply.code(401).header('www-authenticate', 'Bearer').send({ code: 'UNAUTHORIZED', message: 'missing or invalid bearer token' });
     });
     eventRoutes(api, deps.ledger, deps.parts);
-    for (const { part } of deps.parts) await part.routes?.(api);
+    for (const { provider, part } of deps.parts) {
+      if (!part.routes) continue;
+      // A provider outside the token's scope is refused here, whatever its routes check: a
+      // part only has to enforce its tenants.
+      await api.register(async (own) => {
+        own.addHook('onRequest', async (req) => {
+          if (req.scope?.tenants(provider)?.length === 0) throw forbidden(`this token may not read provider ${provider}`);
+        });
+        await part.routes?.(own);
+      });
+    }
   });
 
   return app;

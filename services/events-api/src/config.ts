@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTokenEntries, unhostedProvider } from './scope.js';
 
 /** A setting is missing or malformed. The message is one line naming the setting(s); never a value. */
 export class ConfigError extends Error {
@@ -24,14 +25,31 @@ const Schema = z.object({
     .default('hubspot')
     .transform((s) => [...new Set(s.split(',').map((p) => p.trim()).filter(Boolean))])
     .pipe(z.array(z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'each provider must be a lower-case name like hubspot or sources')).min(1, 'name at least one provider')),
+  /**
+   * Bearer tokens of readers, comma-separated; each may carry a scope (a public contract):
+   *
+   *   entry  = token [ "@" clause ]…        clauses joined with "@", any order, each at most once
+   *   clause = "providers=" name [ "+" name ]…           only these providers (each in PROVIDERS)
+   *          | "portals=" portalId [ "+" portalId ]…     only these HubSpot portals; without
+   *                                                      providers= the token reads HubSpot only
+   *
+   *   tok_reader_0123456789                                  unscoped: everything, as before
+   *   tok_sources_0123456789@providers=sources               the sources provider only
+   *   tok_acme_0123456789@portals=62515+62516                HubSpot portals 62515 and 62516
+   *   tok_mixed_0123456789@providers=hubspot+sources@portals=62515   sources, and portal 62515
+   *
+   * "@", "=" and "+" need no quoting in a shell, an env file or a compose file, and "," stays
+   * the entry separator (";" would end a shell command and silently drop the rest of a scope).
+   * Tokens are at least 16 printable ASCII characters without spaces, commas or "@". The value
+   * keeps the entries as written (trimmed); app.ts reads the scopes from them (scope.ts).
+   */
   EVENTS_API_TOKENS: z
     .string({ error: 'required (comma-separated bearer tokens)' })
     .transform((s) => s.split(',').map((t) => t.trim()).filter((t) => t.length > 0))
-    .pipe(
-      z
-        .array(z.string().min(16, 'each token must be at least 16 characters').regex(/^[\x21-\x7e]+$/, 'tokens must be printable ASCII without spaces'))
-        .min(1, 'required (comma-separated bearer tokens)'),
-    ),
+    .superRefine((entries, ctx) => {
+      const r = parseTokenEntries(entries);
+      if ('problem' in r) ctx.addIssue({ code: 'custom', message: r.problem });
+    }),
 });
 
 export type EventsApiConfig = Readonly<z.infer<typeof Schema>>;
@@ -51,6 +69,10 @@ export function loadEventsApiConfig(env: Record<string, string | undefined> = pr
     }
     throw new ConfigError(parts.join('; '));
   }
+  // Checked once both settings parsed: a scope naming a provider not served here is a typo.
+  const tokens = parseTokenEntries(r.data.EVENTS_API_TOKENS);
+  const unhosted = 'entries' in tokens ? unhostedProvider(tokens.entries, r.data.PROVIDERS) : undefined;
+  if (unhosted) throw new ConfigError(`EVENTS_API_TOKENS: ${unhosted}`);
   return Object.freeze(r.data);
 }
 

@@ -1,6 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   badRequest,
+  forbidden,
   decodeChangesCursor,
   decodePositionCursor,
   encodeChangesCursor,
@@ -13,10 +14,12 @@ import {
   type ListParams,
   type Page,
   type Parser,
+  type ReadScope,
 } from '@hookstream/pipeline';
 import type { LedgerReader } from '@hookstream/store';
 import type { HostedApi } from '../hosted.js';
 import { presentAll } from '../present.js';
+import { narrowToScope } from '../scope.js';
 
 export type EventJson = Record<string, unknown> & { id: number; occurredAt: number };
 export type EventsPage = Page<EventJson>;
@@ -33,7 +36,8 @@ const CHANGES = { provider: p.name(32), source: p.name(64), tenant: p.text(128),
 /**
  * GET /events and /events/changes across providers, in the ledger's order. A provider's own
  * parameters (HubSpot: portalId, objectType, …) are accepted too and narrow the read to that
- * provider; each page's rows are answered in their provider's JSON (see ApiPart.present).
+ * provider; each page's rows are answered in their provider's JSON (see ApiPart.present). A
+ * scoped token reads only its providers and tenants (narrowToScope).
  */
 export function eventRoutes(app: FastifyInstance, ledger: LedgerReader, hosted: readonly HostedApi[]): void {
   const listSpec = specWith(LIST, hosted, (h) => h.part.listParams);
@@ -47,7 +51,7 @@ export function eventRoutes(app: FastifyInstance, ledger: LedgerReader, hosted: 
     const order = (q.order as 'asc' | 'desc' | undefined) ?? 'asc';
     const limit = (q.limit as number | undefined) ?? DEFAULT_LIMIT;
     const after = q.cursor === undefined ? undefined : decodePositionCursor('cursor', q.cursor as string, 'events', order);
-    const filter = ledgerFilter(q, hosted, (h) => h.part.listParams);
+    const filter = narrowToScope(ledgerFilter(q, hosted, (h) => h.part.listParams), scopeOf(req));
     // One extra row tells whether another page exists, so the last full page ends the iteration.
     const rows = await ledger.list({ ...filter, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), order, limit: limit + 1, ...(after ? { after } : {}) });
     const events = await presentAll(rows.map((r) => r.record), hosted);
@@ -57,7 +61,7 @@ export function eventRoutes(app: FastifyInstance, ledger: LedgerReader, hosted: 
   app.get('/events/changes', async (req): Promise<ChangesPage> => {
     const q = readParams(req.query, changesSpec) as Record<string, unknown>;
     const afterId = q.after === undefined ? 0 : decodeChangesCursor('after', q.after as string);
-    const filter = ledgerFilter(q, hosted, (h) => h.part.changesParams);
+    const filter = narrowToScope(ledgerFilter(q, hosted, (h) => h.part.changesParams), scopeOf(req));
     const rows = await ledger.changes({ afterId, limit: (q.limit as number | undefined) ?? DEFAULT_LIMIT, ...pickChanges(filter) });
     const events = await presentAll(rows.map((r) => r.record), hosted);
     const last = rows[rows.length - 1];
@@ -67,6 +71,12 @@ export function eventRoutes(app: FastifyInstance, ledger: LedgerReader, hosted: 
 }
 
 type Spec = Record<string, Parser<unknown>>;
+
+/** The bearer hook sets the scope on every request; without one nothing is readable (fail closed). */
+function scopeOf(req: FastifyRequest): ReadScope {
+  if (!req.scope) throw forbidden('this request carries no read scope');
+  return req.scope;
+}
 
 function specWith(base: Spec, hosted: readonly HostedApi[], params: (h: HostedApi) => ListParams | undefined): Spec {
   const spec: Spec = { ...base };

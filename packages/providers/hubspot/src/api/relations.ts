@@ -1,8 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { classifySubscriptionType } from '../subscription-types.js';
 import type { Association, EventReader, LifecycleEntry, ObjectRef } from '../store/index.js';
-import { badRequest, notFound, params as shared, readParams, DEFAULT_LIMIT, type Parser } from '@hookstream/pipeline';
+import { badRequest, forbidden, notFound, params as shared, readParams, DEFAULT_LIMIT, type Parser } from '@hookstream/pipeline';
 import { decodeAssociationCursor, encodeAssociationCursor } from './association-cursor.js';
+import { requirePortal, scopedPortals } from './objects.js';
 import * as hp from './params.js';
 
 const p = { ...shared, ...hp, readParams, DEFAULT_LIMIT };
@@ -37,6 +38,7 @@ export function relationRoutes(app: FastifyInstance, reader: EventReader): void 
   app.get('/portals/:portalId/objects/:objectType/:objectId/associations', async (req): Promise<AssociationsPage> => {
     const r = p.readParams(req.params, objectPath);
     const ref: ObjectRef = { portalId: r.portalId as number, objectType: r.objectType as string, objectId: r.objectId as number };
+    requirePortal(req, ref.portalId);
     const q = p.readParams(req.query, { includeRemoved: bool, limit: p.limit, cursor: p.cursor });
     const limit = q.limit ?? p.DEFAULT_LIMIT;
     const includeRemoved = q.includeRemoved ?? false;
@@ -49,6 +51,7 @@ export function relationRoutes(app: FastifyInstance, reader: EventReader): void 
 
   app.get('/portals/:portalId/contacts/:contactId/lifecycle', async (req): Promise<LifecycleEntry[]> => {
     const r = p.readParams(req.params, { portalId: p.positiveInt, contactId: p.positiveInt });
+    requirePortal(req, r.portalId as number);
     p.readParams(req.query, {});
     const history = await reader.lifecycle({ portalId: r.portalId as number, objectType: 'contact', objectId: r.contactId as number });
     if (!history) throw notFound(`no contact ${String(r.contactId)} in portal ${String(r.portalId)}`);
@@ -58,8 +61,10 @@ export function relationRoutes(app: FastifyInstance, reader: EventReader): void 
   app.get('/stats/subscription-types', async (req): Promise<SubscriptionTypeStats> => {
     const q = p.readParams(req.query, { portalId: p.positiveInt, from: p.time, to: p.time });
     if (q.from !== undefined && q.to !== undefined && q.to < q.from) throw badRequest('to', 'must not be before from');
+    const portalId = q.portalId ?? impliedPortal(req);
+    if (portalId !== undefined) requirePortal(req, portalId);
     const rows = await reader.subscriptionTypeStats({
-      ...(q.portalId !== undefined ? { portalId: q.portalId } : {}),
+      ...(portalId !== undefined ? { portalId } : {}),
       ...(q.from !== undefined ? { from: q.from } : {}),
       ...(q.to !== undefined ? { to: q.to } : {}),
     });
@@ -67,4 +72,17 @@ export function relationRoutes(app: FastifyInstance, reader: EventReader): void 
     const unknown = subscriptionTypes.filter((s) => !s.known);
     return { subscriptionTypes, unknown: { types: unknown.length, events: unknown.reduce((n, s) => n + s.events, 0) } };
   });
+}
+
+/**
+ * The portal that stats without portalId count: undefined (every portal) for a token that may
+ * read them all, its one portal for a token scoped to one. With several the caller names one:
+ * the stats query counts one portal or all of them, and all would include other portals.
+ */
+function impliedPortal(req: FastifyRequest): number | undefined {
+  const portals = scopedPortals(req);
+  if (portals === undefined) return undefined;
+  if (portals.length === 1) return portals[0];
+  if (portals.length === 0) throw forbidden('this token may not read any HubSpot portal');
+  throw badRequest('portalId', `required: this token may read portals ${portals.join(', ')}; name one`);
 }
