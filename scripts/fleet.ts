@@ -124,7 +124,7 @@ try {
   await stop(1);
 }
 
-const token = (common.EVENTS_API_TOKENS ?? '').split(',')[0];
+const token = (common.EVENTS_API_TOKENS ?? '').split(',')[0]?.split('@')[0];
 const publicUrl = env.PUBLIC_URL ? `${env.PUBLIC_URL.replace(/\/$/, '')}/webhooks/hubspot` : undefined;
 process.stdout.write(
   [

@@ -14,7 +14,7 @@ const env = process.env;
 const edge = env.EDGE_URL ?? `http://localhost:${LOCAL.edgePort}`;
 const eventsApi = env.EVENTS_API_URL ?? `http://localhost:${LOCAL.eventsApiPort}`;
 const secret = env.HUBSPOT_CLIENT_SECRET ?? LOCAL.clientSecret;
-const token = (env.EVENTS_API_TOKENS ?? LOCAL.eventsApiToken).split(',')[0] ?? '';
+const token = (env.EVENTS_API_TOKENS ?? LOCAL.eventsApiToken).split(',')[0]?.split('@')[0] ?? '';
 // The edge checks v3 signatures against the URL HubSpot called: PUBLIC_URL when set.
 const signedUrl = `${(env.PUBLIC_URL ?? edge).replace(/\/$/, '')}/webhooks/hubspot`;
 const out = (line: string) => process.stdout.write(`${line}\n`);

@@ -83,7 +83,7 @@ describe('edge under a slow or dead Kafka', () => {
     } finally {
       process.kill(pid, 'SIGCONT');
     }
-    expect(answers.every((a) => a.status === 503)).toBe(true);
+    expect(answers.map((a) => a.status).filter((s) => s !== 503)).toEqual([]);
     expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(HUBSPOT_WINDOW_MS);
     const codes = answers.map((a) => a.code);
     expect(codes).toContain('BROKER_UNAVAILABLE');

@@ -485,37 +485,35 @@ describe('sources end to end', () => {
     });
   });
 
-  /**
-   * Product bugs found while writing this file, reported with their failing requests. Each
-   * test states the behaviour the contract promises; `it.fails` keeps the suite green until
-   * the fix lands, when vitest reports it as unexpectedly passing and it becomes an `it`.
-   */
-  describe('known product bugs (reported)', () => {
-    it.fails('an integer key beyond 2^53: two distinct accepted events must be two rows (JSON.parse rounds both ids to 9007199254740992)', async () => {
+  /** Bugs this file found first (each was accepted and lost data, or answered so the sender retried forever). */
+  describe('keys and sizes that once lost events', () => {
+    it('an integer key beyond 2^53 - 1 is refused (JSON.parse would round both ids to 9007199254740992); every accepted event is a row', async () => {
       const a = '{"id":9007199254740993,"created":1767225600,"amount":1}';
       const b = '{"id":9007199254740992,"created":1767225600,"amount":2}';
-      const replies = [await f.post('orders', a, ordersHeaders(a)), await f.post('orders', b, ordersHeaders(b))];
+      const c = '{"id":9007199254740991,"created":1767225600,"amount":3}';
+      const replies = [await f.post('orders', a, ordersHeaders(a)), await f.post('orders', b, ordersHeaders(b)), await f.post('orders', c, ordersHeaders(c))];
       await f.drained();
       const rows = (await f.rows('orders')).filter((r) => r.idempotencyKey.startsWith('90071992547409'));
-      // Either refuse what cannot be keyed exactly, or keep every accepted event.
-      expect(rows.length).toBe(replies.filter((r) => r.status === 200).length);
+      expect(replies.map((r) => r.status)).toEqual([422, 422, 200]);
+      expect(JSON.parse(replies[0]?.text ?? '{}')).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: '/id' }] });
+      expect(rows.map((r) => r.idempotencyKey)).toEqual(['9007199254740991']);
     });
 
-    it.fails('keys that differ only by trailing spaces: two distinct accepted events must be two rows (utf8mb4_bin is PAD SPACE)', async () => {
+    it('keys that differ only by trailing spaces are two events (the key column compares bytes, not PAD SPACE text)', async () => {
       const replies = [await notes({ ...validEvent('notes', 1301), event_id: 'evt_pad' }), await notes({ ...validEvent('notes', 1302), event_id: 'evt_pad ' })];
       await f.drained();
       const rows = (await f.rows('notes')).filter((r) => r.idempotencyKey.startsWith('evt_pad'));
-      expect(rows.length).toBe(replies.filter((r) => r.status === 200).length);
+      expect(replies.map((r) => r.status)).toEqual([200, 200]);
+      expect(rows.length).toBe(2);
     });
 
-    it.fails('an event larger than the broker accepts (1.2 MB, under the 2 MiB body limit) must get a 4xx, not 503 "retry later" forever', async () => {
+    it('an event larger than the broker accepts (1.2 MB, under the 2 MiB body limit) gets 413, not 503 "retry later" forever', async () => {
       const body = JSON.stringify({ kind: 'submission', form: 'big', fields: { blob: 'x'.repeat(1_200_000) } });
       const before = await f.inTopic();
       const r = await f.post('forms', body, basicHeaders());
       expect(await f.inTopic()).toBe(before);
-      // Today: 503 BROKER_UNAVAILABLE with Retry-After (MESSAGE_TOO_LARGE from the broker).
-      expect(r.status, r.text).toBeGreaterThanOrEqual(400);
-      expect(r.status, r.text).toBeLessThan(500);
+      expect(r.status, r.text).toBe(413);
+      expect(JSON.parse(r.text)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
     });
   });
 });

@@ -27,6 +27,11 @@ export const EdgeSchema = z.object({
   /** A HubSpot delivery is at most 100 events; the margin avoids refusing (and so losing) a larger one. */
   EDGE_MAX_EVENTS: positiveInt(1000),
   EDGE_BODY_LIMIT_BYTES: positiveInt(2 * 1024 * 1024),
+  /**
+   * Largest Kafka message (key + envelope) the edge produces: the broker refuses bigger ones
+   * (message.max.bytes, 1 MiB by default), so such an event gets 413 instead of endless 503s.
+   */
+  EDGE_MAX_MESSAGE_BYTES: positiveInt(1_000_000),
   /** HubSpot counts a reply slower than 5 s as failed; answer 503 before that. */
   EDGE_PRODUCE_TIMEOUT_MS: positiveInt(4000),
   /** Request bytes held at once (bodies being read plus writes Kafka has not settled); beyond it: 503 at once. */

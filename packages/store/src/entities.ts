@@ -41,7 +41,8 @@ export const EventEntity = new EntitySchema<LedgerRow>({
     type: str('type', 128),
     subject: str('subject', 255, true),
     eventId: str('event_id', 255),
-    idempotencyKey: str('idempotency_key', 255),
+    // Bytes, compared exactly (see the Ledger migration): up to 255 characters of UTF-8.
+    idempotencyKey: { type: 'varbinary', name: 'idempotency_key', length: 1020 },
     occurredAt: big('occurred_at'),
     receivedAt: big('received_at'),
     processedAt: big('processed_at'),

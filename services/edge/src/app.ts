@@ -78,6 +78,8 @@ export async function buildEdgeApp(deps: EdgeDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { ready: () => !closing && deps.publisher.ready(), registry });
   for (const part of deps.parts) for (const plugin of part.plugins ?? []) await app.register(plugin);
   const routes = deps.parts.flatMap((p) => p.routes);
-  if (routes.length > 0) await app.register(ingestRoutes, { routes, publisher: deps.publisher, gate, now: deps.now ?? Date.now, metrics: { accepted, produceSeconds } });
+  if (routes.length > 0) {
+    await app.register(ingestRoutes, { routes, publisher: deps.publisher, gate, now: deps.now ?? Date.now, metrics: { accepted, produceSeconds }, maxMessageBytes: deps.config.EDGE_MAX_MESSAGE_BYTES });
+  }
   return app;
 }

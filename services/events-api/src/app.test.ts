@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '@hookstream/observability';
 import { StoreUnavailableError } from '@hookstream/store';
-import { type EventReader, type StoredEvent } from '@hookstream/hubspot';
+import type { StoredEvent } from '@hookstream/hubspot';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';

@@ -1,5 +1,5 @@
 import { createLogger } from '@hookstream/observability';
-import type { Association, EventReader } from '@hookstream/hubspot';
+import type { Association } from '@hookstream/hubspot';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';

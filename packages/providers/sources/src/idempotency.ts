@@ -61,8 +61,13 @@ function readPart(field: Field, input: KeyInput, errors: ErrorSink): string | nu
   }
   const v = readBody(input.event, field.segments);
   if (typeof v === 'string' && v !== '') return v;
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  // An integer beyond 2^53 was already rounded by JSON.parse: two events would share a key.
+  if (typeof v === 'number' && Number.isFinite(v) && (Number.isSafeInteger(v) || !Number.isInteger(v))) return String(v);
   const path = input.pointer + field.pointer;
+  if (typeof v === 'number' && Number.isInteger(v)) {
+    errors.add(path, 'is an integer beyond 2^53, which a JSON number cannot carry exactly; send it as a string (idempotency key)');
+    return null;
+  }
   errors.add(path, v === undefined || v === null || v === '' ? 'is required (idempotency key)' : 'must be a string or a number (idempotency key)');
   return null;
 }

@@ -17,7 +17,8 @@ const OLD_INDEXES = ['uq_events_delivery', 'ix_events_object_timeline', 'ix_even
  * goes on where it was) and every row; it loses the HubSpot columns, which move to
  * `hubspot_events` (one row per HubSpot ledger row, same id), and gains the provider-neutral
  * ones: source, tenant, type, subject, a string event id and the idempotency key that replaces
- * HubSpot's five-column unique key. Existing rows are HubSpot's: their idempotency key is
+ * HubSpot's five-column unique key. The key is VARBINARY: utf8mb4_bin compares with PAD SPACE
+ * on both servers, so "k" and "k " would be one event. Existing rows are HubSpot's: their idempotency key is
  * exactly the old unique key's columns joined, so a redelivery of an old event stays a no-op.
  */
 export class Ledger1796113765490 implements MigrationInterface {
@@ -57,7 +58,7 @@ export class Ledger1796113765490 implements MigrationInterface {
         ADD COLUMN tenant VARCHAR(128) NULL AFTER source,
         ADD COLUMN type VARCHAR(128) NOT NULL DEFAULT '' AFTER tenant,
         ADD COLUMN subject VARCHAR(255) NULL AFTER type,
-        ADD COLUMN idempotency_key VARCHAR(255) NOT NULL DEFAULT '' AFTER event_id
+        ADD COLUMN idempotency_key VARBINARY(1020) NOT NULL DEFAULT '' AFTER event_id
     `);
     await q.query(`
       UPDATE events SET source = provider, tenant = CAST(portal_id AS CHAR), type = subscription_type,

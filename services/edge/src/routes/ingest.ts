@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { AppError } from '@hookstream/core';
 import type { IngressRoute } from '@hookstream/pipeline';
 import type { Counter, Histogram } from '@hookstream/observability';
 import { BrokerUnavailableError, OverloadedError } from '../errors.js';
@@ -11,6 +12,8 @@ export interface IngestOptions {
   gate: InflightGate;
   now: () => number;
   metrics: { accepted: Counter<string>; produceSeconds: Histogram<string> };
+  /** EDGE_MAX_MESSAGE_BYTES: bigger messages are refused (413), never retried against the broker. */
+  maxMessageBytes: number;
 }
 
 /**
@@ -20,7 +23,7 @@ export interface IngestOptions {
  * so that signatures are checked on the exact bytes received and no other route loses its
  * parsed body.
  */
-export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, { routes, publisher, gate, now, metrics }) => {
+export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, { routes, publisher, gate, now, metrics, maxMessageBytes }) => {
   const limit = Math.max(...routes.map((r) => r.bodyLimitBytes));
   // Reserve the body's bytes before reading it; over budget, answer 503 without reading.
   app.addHook('onRequest', async (req, reply) => {
@@ -47,6 +50,8 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, { rou
         receivedAt: now(),
       });
       const { messages } = accepted;
+      const tooBig = messages.findIndex((m) => m.key.length + m.value.length > maxMessageBytes);
+      if (tooBig !== -1) throw new AppError('PAYLOAD_TOO_LARGE', 413, `event ${tooBig} is larger than Kafka takes (${maxMessageBytes} bytes with its envelope, EDGE_MAX_MESSAGE_BYTES)`);
       // The messages stay in memory until Kafka settles the write, which can outlive a timeout.
       const bytes = messages.reduce((n, m) => n + m.key.length + m.value.length, 0);
       if (!gate.tryAcquire(bytes)) throw new OverloadedError(`the edge holds ${gate.used()} bytes of requests in flight (limit ${gate.limit}); retry later`);

@@ -159,7 +159,7 @@ describe('Ledger migration on a database holding pre-ledger rows (real database)
   });
 
   it('fills the ledger columns from the HubSpot ones', async () => {
-    const rows = await ds.query('SELECT id, provider, source, tenant, type, subject, event_id, idempotency_key FROM events ORDER BY id');
+    const rows = await ds.query('SELECT id, provider, source, tenant, type, subject, event_id, CAST(idempotency_key AS CHAR) AS idempotency_key FROM events ORDER BY id');
     expect(rows).toEqual(
       inserted.map((r) => ({
         id: r.id, provider: 'hubspot', source: 'hubspot', tenant: String(r.portal_id), type: r.subscription_type,
