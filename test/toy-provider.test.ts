@@ -6,7 +6,7 @@ import { AppError } from '@hookstream/core';
 import { loadEdgeConfig, loadProcessorConfig } from '@hookstream/config';
 import { buildEdgeApp, createKafkaPublisher } from '@hookstream/edge';
 import { buildApp as buildEventsApi } from '@hookstream/events-api';
-import { createKafka, createProducer, encodeEnvelope, decodeLedgerEnvelope, type EventProducer } from '@hookstream/kafka';
+import { createKafka, createProducer, decodeLedgerEnvelope, encodeEnvelope, ensureTopics, type EventProducer } from '@hookstream/kafka';
 import { createLogger, createRegistry } from '@hookstream/observability';
 import { createBatchRuntime, createRuntimeMetrics, type Provider } from '@hookstream/pipeline';
 import { createProcessor } from '@hookstream/processor';
@@ -91,7 +91,10 @@ describe('a toy provider, end to end', () => {
     const kafka = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'toy', log });
     producer = createProducer(kafka, log);
     await producer.connect();
-    const edge = await buildEdgeApp({ config: loadEdgeConfig(env), publisher: createKafkaPublisher(producer, 4000), log, parts: [await toy.edge!(ctx)] });
+    // As the edge host does: its parts' topics exist (leaders elected) before it takes requests.
+    const part = await toy.edge!(ctx);
+    await ensureTopics(kafka, part.topics.map((topic) => ({ topic, numPartitions: 3 })), log);
+    const edge = await buildEdgeApp({ config: loadEdgeConfig(env), publisher: createKafkaPublisher(producer, 4000), log, parts: [part] });
     const processor = createProcessor({ config: loadProcessorConfig(env), kafka, dataSource: store.ds, log, parts: async (c) => [await toy.processor!(c)] });
     await processor.start();
     const ledger = createLedgerReader(store.ds);
