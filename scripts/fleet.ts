@@ -132,7 +132,7 @@ process.stdout.write(
     'Hookstream is running.',
     `  edge         http://localhost:${LOCAL.edgePort}/webhooks/hubspot and /webhooks/sources/<name> (${common.PROVIDERS}; sources from ${common.SOURCES_FILE})`,
     `  events-api   http://localhost:${LOCAL.eventsApiPort}/events  (Authorization: Bearer ${token})`,
-    `  processors   ${processors} replicas in one consumer group (health: ${Array.from({ length: processors }, (_, i) => `:${LOCAL.firstProcessorHealthPort + i}`).join(' ')})`,
+    `  processors   ${processors} replicas, one consumer group per provider (health: ${Array.from({ length: processors }, (_, i) => `:${LOCAL.firstProcessorHealthPort + i}`).join(' ')})`,
     `  kafka        ${kafka.brokers.join(',')} (${kafka.source})    database ${redactUrl(databaseUrl)}`,
     fake ? `  HubSpot API  local fake at ${fake.url} (set HUBSPOT_ACCESS_TOKEN to use the real API)` : '  HubSpot API  HUBSPOT_API_BASE_URL with HUBSPOT_ACCESS_TOKEN',
     '',
