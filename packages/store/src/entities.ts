@@ -1,27 +1,15 @@
 import { EntitySchema } from 'typeorm';
+import type { LedgerRecord } from './ledger/types.js';
 
 /**
- * TypeORM metadata for the tables the Initial migration creates (EntitySchema, no decorators).
- * The hot paths use parameterised SQL through a QueryRunner; these schemas keep the model
- * declared in one place, let ad-hoc code use repositories, and a test checks they match the
- * migrated schema (TypeORM's schema builder must find nothing to change).
+ * TypeORM metadata for the shared tables (EntitySchema, no decorators). The hot paths use
+ * parameterised SQL through a QueryRunner; these schemas keep the model declared in one place,
+ * let ad-hoc code use repositories, and a test checks they match the migrated schema (TypeORM's
+ * schema builder must find nothing to change). Providers declare their own tables' schemas.
  */
+
 /** One ledger row: every accepted event of every provider (provider-specific columns live in the provider's tables). */
-export interface LedgerRow {
-  id: number;
-  provider: string;
-  source: string;
-  tenant: string | null;
-  type: string;
-  subject: string | null;
-  eventId: string;
-  idempotencyKey: string;
-  occurredAt: number;
-  receivedAt: number;
-  processedAt: number;
-  requestId: string | null;
-  raw: unknown;
-}
+export type LedgerRow = LedgerRecord;
 
 export interface EventSequenceRow {
   id: number;
