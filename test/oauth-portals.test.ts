@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadEdgeConfig } from '@hookstream/config';
 import { buildEdgeApp, type EventPublisher } from '@hookstream/edge';
-import { hubspotEdgePart, requireHubSpotEdge } from '@hookstream/hubspot';
+import { hubspotEdgePart, loadHubSpotEdgeConfig } from '@hookstream/hubspot';
 import { PORTAL, hsEvent, startTestFleet, type TestFleet } from './support/fleet.js';
 import { waitUntil } from './support/wait.js';
 
@@ -31,7 +30,7 @@ describe('an app installed in many portals', () => {
         ENRICH_RETRY_MAX_MS: '600000',
       },
     });
-    const config = loadEdgeConfig({
+    const config = loadHubSpotEdgeConfig({
       KAFKA_BROKERS: '127.0.0.1:9',
       HUBSPOT_CLIENT_SECRET: 'fake-client-secret',
       HUBSPOT_CLIENT_ID: 'fake-client-id',
@@ -41,7 +40,7 @@ describe('an app installed in many portals', () => {
       HUBSPOT_API_BASE_URL: fleet.fake.url,
       LOG_LEVEL: 'silent',
     });
-    const part = hubspotEdgePart(requireHubSpotEdge(config), fleet.log);
+    const part = hubspotEdgePart(config, fleet.log);
     if (part.plugins?.length !== 1) throw new Error('OAuth routes expected');
     closeOAuth = async () => part.close?.();
     const publisher: EventPublisher = { publish: async () => undefined, ready: () => true };

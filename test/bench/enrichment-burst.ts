@@ -14,9 +14,8 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadEdgeConfig, loadProcessorConfig } from '@hookstream/config';
 import { buildEdgeApp, createKafkaPublisher } from '@hookstream/edge';
-import { createHubSpotProcessorPart, hubspotEdgePart, requireHubSpotEdge, signedHeaders, type HubSpotEvent, type HubSpotProcessorPart } from '@hookstream/hubspot';
+import { createHubSpotProcessorPart, hubspotEdgePart, loadHubSpotEdgeConfig, loadHubSpotProcessorConfig, signedHeaders, type HubSpotEvent, type HubSpotProcessorPart } from '@hookstream/hubspot';
 import { createKafka, createProducer, ensureTopics } from '@hookstream/kafka';
 import { createLogger, type Logger } from '@hookstream/observability';
 import { createProcessor, type Processor } from '@hookstream/processor';
@@ -159,16 +158,16 @@ export async function runEnrichmentBurst(opts: EnrichmentBurstOptions): Promise<
     await admin.connect();
     cleanup.push(() => admin.disconnect());
 
-    const edgeConfig = loadEdgeConfig({ KAFKA_BROKERS: opts.brokers.join(','), HUBSPOT_CLIENT_SECRET: SECRET, KAFKA_TOPIC: topic, LOG_LEVEL: 'silent' });
+    const edgeConfig = loadHubSpotEdgeConfig({ KAFKA_BROKERS: opts.brokers.join(','), HUBSPOT_CLIENT_SECRET: SECRET, KAFKA_TOPIC: topic, LOG_LEVEL: 'silent' });
     const producer = createProducer(kafka, log);
     await producer.connect();
     cleanup.push(() => producer.disconnect());
-    const edge = await buildEdgeApp({ config: edgeConfig, publisher: createKafkaPublisher(producer, edgeConfig.EDGE_PRODUCE_TIMEOUT_MS), log, parts: [hubspotEdgePart(requireHubSpotEdge(edgeConfig), log)] });
+    const edge = await buildEdgeApp({ config: edgeConfig, publisher: createKafkaPublisher(producer, edgeConfig.EDGE_PRODUCE_TIMEOUT_MS), log, parts: [hubspotEdgePart(edgeConfig, log)] });
     await edge.listen({ port: 0, host: '127.0.0.1' });
     cleanup.push(() => edge.close());
     const url = `http://127.0.0.1:${(edge.server.address() as AddressInfo).port}/webhooks/hubspot`;
 
-    const processorConfig = loadProcessorConfig({
+    const processorConfig = loadHubSpotProcessorConfig({
       KAFKA_BROKERS: opts.brokers.join(','),
       KAFKA_TOPIC: topic,
       KAFKA_DLQ_TOPIC: `${topic}.dlq`,

@@ -3,9 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { inject } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createEventsClient } from '@hookstream/client';
-import { loadEdgeConfig, loadProcessorConfig } from '@hookstream/config';
 import { buildEdgeApp, createKafkaPublisher } from '@hookstream/edge';
-import { createHubSpotProcessorPart, hubspotApiPart, hubspotEdgePart, requireHubSpotEdge } from '@hookstream/hubspot';
+import { createHubSpotProcessorPart, hubspotApiPart, hubspotEdgePart, loadHubSpotEdgeConfig, loadHubSpotProcessorConfig } from '@hookstream/hubspot';
 import { buildApp as buildEventsApi, loadEventsApiConfig } from '@hookstream/events-api';
 import { signedHeaders, type HubSpotEvent, type SignatureVersion } from '@hookstream/hubspot';
 import { createKafka, createProducer, ensureTopics, type EventProducer, type Kafka } from '@hookstream/kafka';
@@ -80,17 +79,17 @@ export async function startTestFleet(opts: { processors?: number; processorEnv?:
   const kafka = createKafka({ brokers: brokers.split(','), clientId: `e2e-${suffix}`, log });
   await ensureTopics(kafka, [{ topic, numPartitions: 12 }, { topic: dlqTopic, numPartitions: 12 }], log);
 
-  const edgeConfig = loadEdgeConfig({ KAFKA_BROKERS: brokers, HUBSPOT_CLIENT_SECRET: SECRET, KAFKA_TOPIC: topic, LOG_LEVEL: 'silent' });
+  const edgeConfig = loadHubSpotEdgeConfig({ KAFKA_BROKERS: brokers, HUBSPOT_CLIENT_SECRET: SECRET, KAFKA_TOPIC: topic, LOG_LEVEL: 'silent' });
   const producer: EventProducer = createProducer(kafka, log);
   await producer.connect();
-  const edge = await buildEdgeApp({ config: edgeConfig, publisher: createKafkaPublisher(producer, edgeConfig.EDGE_PRODUCE_TIMEOUT_MS), log, parts: [hubspotEdgePart(requireHubSpotEdge(edgeConfig), log)] });
+  const edge = await buildEdgeApp({ config: edgeConfig, publisher: createKafkaPublisher(producer, edgeConfig.EDGE_PRODUCE_TIMEOUT_MS), log, parts: [hubspotEdgePart(edgeConfig, log)] });
   const edgeUrl = await listen(edge);
 
   const apiConfig = loadEventsApiConfig({ DATABASE_URL: db.url, EVENTS_API_TOKENS: API_TOKEN, LOG_LEVEL: 'silent' });
   const eventsApi = await buildEventsApi({ config: apiConfig, ledger: createLedgerReader(ds), parts: [{ provider: 'hubspot', part: hubspotApiPart(createEventReader(ds)) }], log, ready: async () => true });
   const eventsApiUrl = await listen(eventsApi);
 
-  const processorConfig = loadProcessorConfig({
+  const processorConfig = loadHubSpotProcessorConfig({
     KAFKA_BROKERS: brokers,
     KAFKA_TOPIC: topic,
     KAFKA_DLQ_TOPIC: dlqTopic,

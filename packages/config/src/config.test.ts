@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadEdgeConfig, loadProcessorConfig } from './index.js';
 
-const edgeEnv = { KAFKA_BROKERS: 'localhost:9092', HUBSPOT_CLIENT_SECRET: 's3cret' };
+// The hosts' own settings; HubSpot's are tested with its schemas (packages/providers/hubspot/src/settings).
+const edgeEnv = { KAFKA_BROKERS: 'localhost:9092' };
 const procEnv = { KAFKA_BROKERS: 'a:1,b:2', DATABASE_URL: 'mysql://root:@127.0.0.1:3306/hookstream' };
 
 describe('config', () => {
@@ -33,11 +34,10 @@ describe('config', () => {
     expect(loadEdgeConfig({ ...edgeEnv, PUBLIC_URL: '' }).PUBLIC_URL).toBeUndefined();
   });
 
-  it('merges enrichment properties over the defaults', () => {
-    const c = loadProcessorConfig({ ...procEnv, HUBSPOT_ENRICH_PROPERTIES: 'contact=email,firstname;2-123=foo' });
-    expect(c.HUBSPOT_ENRICH_PROPERTIES.contact).toEqual(['email', 'firstname']);
-    expect(c.HUBSPOT_ENRICH_PROPERTIES['2-123']).toEqual(['foo']);
-    expect(c.HUBSPOT_ENRICH_PROPERTIES.deal).toContain('dealstage');
-    expect(() => loadProcessorConfig({ ...procEnv, HUBSPOT_ENRICH_PROPERTIES: 'contact' })).toThrowError(/^HUBSPOT_ENRICH_PROPERTIES: /);
+  it('keeps no provider setting: those are the providers\' own', () => {
+    const edge = loadEdgeConfig({ ...edgeEnv, HUBSPOT_CLIENT_SECRET: 's3cret', KAFKA_TOPIC: 'hs.x', DATABASE_URL: procEnv.DATABASE_URL });
+    expect(Object.keys(edge).filter((k) => k.startsWith('HUBSPOT_') || k === 'KAFKA_TOPIC' || k.startsWith('DATABASE_'))).toEqual([]);
+    const proc = loadProcessorConfig({ ...procEnv, HUBSPOT_ACCESS_TOKEN: 't', KAFKA_GROUP_ID: 'g' });
+    expect(Object.keys(proc).filter((k) => k.startsWith('HUBSPOT_') || k.startsWith('ENRICH_') || k.startsWith('TOKEN_') || /^KAFKA_(TOPIC|DLQ_TOPIC|RETRY_TOPIC|GROUP_ID)$/.test(k))).toEqual([]);
   });
 });

@@ -1,9 +1,10 @@
-/** @module config: each service's settings, validated once at start-up and passed as a frozen value. */
+/**
+ * @module config: the settings every provider's host needs, validated once at start-up and
+ * passed as a frozen value. Providers extend these schemas with their own settings.
+ */
 export { ConfigError } from './errors.js';
 export { parseEnv } from './parse.js';
 export { EdgeSchema, loadEdgeConfig, type EdgeConfig } from './edge.js';
-export { ProcessorSchema, loadProcessorConfig, DEFAULT_ENRICH_PROPERTIES, type ProcessorConfig } from './processor.js';
-export { DlqCliSchema, loadDlqCliConfig, type DlqCliConfig } from './dlq-cli.js';
-export { SubscriptionsCliSchema, loadSubscriptionsCliConfig, type SubscriptionsCliConfig } from './subscriptions-cli.js';
-export { DEFAULT_OAUTH_SCOPES } from './oauth.js';
+export { ProcessorSchema, loadProcessorConfig, type ProcessorConfig } from './processor.js';
+export { dlqCliSchema, loadDlqCliConfig, type DlqCliConfig, type DlqTopicDefaults } from './dlq-cli.js';
 export * as fields from './fields.js';

@@ -4,16 +4,14 @@ export type { Logger };
 
 /**
  * Paths pino replaces with "[redacted]" in every log line. Secrets reach logs mostly through
- * request headers, config objects and error contexts, so all three are covered.
+ * request headers, config objects and error contexts, so all three are covered. These are the
+ * ones every service shares; each provider adds its own (LoggerSettings.redactHeaders and
+ * redactPaths, from its `redact()`), so no provider's names live here.
  */
 export const REDACT_PATHS: readonly string[] = [
   'req.headers.authorization',
   'req.headers.cookie',
-  'req.headers["x-hubspot-signature"]',
-  'req.headers["x-hubspot-signature-v3"]',
   'headers.authorization',
-  'headers["x-hubspot-signature"]',
-  'headers["x-hubspot-signature-v3"]',
   '*.password',
   '*.secret',
   '*.token',
@@ -21,8 +19,6 @@ export const REDACT_PATHS: readonly string[] = [
   '*.refreshToken',
   '*.clientSecret',
   '*.authorization',
-  'config.HUBSPOT_CLIENT_SECRET',
-  'config.HUBSPOT_ACCESS_TOKEN',
   'config.EVENTS_API_TOKENS',
   'config.DATABASE_URL',
   // Node's HTTP parser errors carry the raw request bytes (headers, tokens, signatures).
@@ -36,6 +32,8 @@ export interface LoggerSettings {
   destination?: DestinationStream;
   /** More request headers (lower-case names) that carry credentials: each provider's own. */
   redactHeaders?: readonly string[];
+  /** More log paths (pino redact syntax) that hold credentials, e.g. a provider's settings. */
+  redactPaths?: readonly string[];
 }
 
 /** The log paths under which a header can appear: Fastify's request object and plain header maps. */
@@ -48,7 +46,7 @@ export function createLogger(settings: LoggerSettings): Logger {
   const options: LoggerOptions = {
     name: settings.name,
     level: settings.level ?? 'info',
-    redact: { paths: [...new Set([...REDACT_PATHS, ...headerRedactPaths(settings.redactHeaders ?? [])])], censor: '[redacted]' },
+    redact: { paths: [...new Set([...REDACT_PATHS, ...headerRedactPaths(settings.redactHeaders ?? []), ...(settings.redactPaths ?? [])])], censor: '[redacted]' },
     // Plain epoch-ms "time" keeps lines cheap to produce and easy to sort.
     base: { pid: process.pid, service: settings.name },
   };

@@ -1,9 +1,8 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { loadEdgeConfig } from '@hookstream/config';
 import { signedHeaders } from '@hookstream/hubspot';
 import { decodeEnvelope, ProduceTimeoutError, type OutboundMessage } from '@hookstream/kafka';
-import { hubspotEdgePart, requireHubSpotEdge } from '@hookstream/hubspot';
+import { hubspotEdgePart, loadHubSpotEdgeConfig } from '@hookstream/hubspot';
 import { createLogger } from '@hookstream/observability';
 import { buildEdgeApp } from './app.js';
 import type { EventPublisher } from './publisher.js';
@@ -32,10 +31,10 @@ class RecordingPublisher implements EventPublisher {
 async function setup(env: Record<string, string> = {}) {
   const lines: string[] = [];
   const destination = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
-  const config = loadEdgeConfig({ KAFKA_BROKERS: 'localhost:9092', HUBSPOT_CLIENT_SECRET: SECRET, PUBLIC_URL: PUBLIC, ...env });
+  const config = loadHubSpotEdgeConfig({ KAFKA_BROKERS: 'localhost:9092', HUBSPOT_CLIENT_SECRET: SECRET, PUBLIC_URL: PUBLIC, ...env });
   const publisher = new RecordingPublisher();
   const log = createLogger({ name: 'edge-test', level: 'debug', destination });
-  const app = await buildEdgeApp({ config, publisher, log, now: () => NOW, parts: [hubspotEdgePart(requireHubSpotEdge(config), log, () => NOW)] });
+  const app = await buildEdgeApp({ config, publisher, log, now: () => NOW, parts: [hubspotEdgePart(config, log, () => NOW)] });
   return { app, publisher, lines };
 }
 

@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadEdgeConfig } from '@hookstream/config';
 import type { OutboundMessage } from '@hookstream/kafka';
-import { hubspotEdgePart, requireHubSpotEdge } from '@hookstream/hubspot';
+import { hubspotEdgePart, loadHubSpotEdgeConfig } from '@hookstream/hubspot';
 import { createLogger } from '@hookstream/observability';
 import { webhookFuzzCase } from '@hookstream/testkit';
 import { buildEdgeApp } from './app.js';
@@ -32,10 +31,10 @@ class RecordingPublisher implements EventPublisher {
  */
 describe('edge fuzz (fast-check, inject)', () => {
   it(`answers ${RUNS} generated bad requests with the right 4xx and publishes nothing`, async ({ annotate }) => {
-    const config = loadEdgeConfig({ KAFKA_BROKERS: 'localhost:9092', HUBSPOT_CLIENT_SECRET: SECRET, PUBLIC_URL: PUBLIC, EDGE_BODY_LIMIT_BYTES: String(BODY_LIMIT), EDGE_MAX_EVENTS: String(MAX_EVENTS) });
+    const config = loadHubSpotEdgeConfig({ KAFKA_BROKERS: 'localhost:9092', HUBSPOT_CLIENT_SECRET: SECRET, PUBLIC_URL: PUBLIC, EDGE_BODY_LIMIT_BYTES: String(BODY_LIMIT), EDGE_MAX_EVENTS: String(MAX_EVENTS) });
     const publisher = new RecordingPublisher();
     const log = createLogger({ name: 'edge-fuzz', level: 'silent' });
-    const app = await buildEdgeApp({ config, publisher, log, now: () => NOW, parts: [hubspotEdgePart(requireHubSpotEdge(config), log, () => NOW)] });
+    const app = await buildEdgeApp({ config, publisher, log, now: () => NOW, parts: [hubspotEdgePart(config, log, () => NOW)] });
     const byKind = new Map<string, number>();
     const byStatus = new Map<number, number>();
     try {

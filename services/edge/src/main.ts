@@ -3,13 +3,12 @@ import { createKafka, createProducer, ensureTopics } from '@hookstream/kafka';
 import { createLogger, createRegistry, installShutdown, runService } from '@hookstream/observability';
 import { buildEdgeApp } from './app.js';
 import { createKafkaPublisher } from './publisher.js';
-import { selectProviders } from '@hookstream/providers';
+import { providerRedaction, selectProviders } from '@hookstream/providers';
 
 await runService('edge', async () => {
   const config = loadEdgeConfig(process.env);
   const providers = selectProviders(config.PROVIDERS);
-  const redact = providers.flatMap((p) => p.redact?.(process.env).headers ?? []);
-  const log = createLogger({ name: 'edge', level: config.LOG_LEVEL, redactHeaders: redact });
+  const log = createLogger({ name: 'edge', level: config.LOG_LEVEL, ...providerRedaction(providers, process.env) });
   const ctx = { env: process.env, log, now: Date.now, registry: createRegistry('edge') };
   const parts = await Promise.all(providers.map(async (p) => (p.edge ? p.edge(ctx) : undefined)));
   const hosted = parts.filter((p) => p !== undefined);

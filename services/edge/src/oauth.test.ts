@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadEdgeConfig } from '@hookstream/config';
 import type { FastifyInstance } from 'fastify';
-import { createOAuthClient, createStateSigner, createTokenCipher, hubspotEdgePart, oauthRoutes, requireHubSpotEdge, tokenContext, type InstalledPortal, type OAuthRouteOptions } from '@hookstream/hubspot';
+import { createOAuthClient, createStateSigner, createTokenCipher, hubspotEdgePart, oauthRoutes, loadHubSpotEdgeConfig, tokenContext, type InstalledPortal, type OAuthRouteOptions } from '@hookstream/hubspot';
 import { createLogger } from '@hookstream/observability';
 import { createMemoryTokenRepository, startFakeHubSpot, type FakeHubSpot } from '@hookstream/testkit';
 import { buildEdgeApp } from './app.js';
@@ -21,7 +20,7 @@ afterEach(async () => {
 async function setup() {
   fake = await startFakeHubSpot({ log: false, oauth: { clientId: 'cid-1', clientSecret: SECRET } });
   const f = fake;
-  const config = loadEdgeConfig({ KAFKA_BROKERS: 'localhost:9092', HUBSPOT_CLIENT_SECRET: SECRET, PUBLIC_URL: 'https://hooks.example.com' });
+  const config = loadHubSpotEdgeConfig({ KAFKA_BROKERS: 'localhost:9092', HUBSPOT_CLIENT_SECRET: SECRET, PUBLIC_URL: 'https://hooks.example.com' });
   const cipher = createTokenCipher({ key: randomBytes(32).toString('base64') });
   const repository = createMemoryTokenRepository();
   const installed: InstalledPortal[] = [];
@@ -40,7 +39,7 @@ async function setup() {
       log,
   };
   // HubSpot's part with OAuth routes built by hand, so the test controls the repository and clock.
-  const part = { ...hubspotEdgePart(requireHubSpotEdge(config), log), plugins: [async (a: FastifyInstance) => void (await a.register(oauthRoutes, oauth))] };
+  const part = { ...hubspotEdgePart(config, log), plugins: [async (a: FastifyInstance) => void (await a.register(oauthRoutes, oauth))] };
   const app = await buildEdgeApp({ config, publisher, log, parts: [part] });
   /** /oauth/install, then what HubSpot does after the user approves. */
   async function startInstall(portalId: number) {
@@ -112,8 +111,8 @@ describe('edge OAuth install flow', () => {
   });
 
   it('is not served when OAuth is not configured', async () => {
-    const config = loadEdgeConfig({ KAFKA_BROKERS: 'localhost:9092', HUBSPOT_CLIENT_SECRET: SECRET });
-    const app = await buildEdgeApp({ config, publisher, log, parts: [hubspotEdgePart(requireHubSpotEdge(config), log)] });
+    const config = loadHubSpotEdgeConfig({ KAFKA_BROKERS: 'localhost:9092', HUBSPOT_CLIENT_SECRET: SECRET });
+    const app = await buildEdgeApp({ config, publisher, log, parts: [hubspotEdgePart(config, log)] });
     expect((await app.inject({ method: 'GET', url: '/oauth/install' })).statusCode).toBe(404);
   });
 });

@@ -2,10 +2,9 @@ import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { loadEdgeConfig } from '@hookstream/config';
 import { signedHeaders } from '@hookstream/hubspot';
 import { ProduceTimeoutError, type OutboundMessage } from '@hookstream/kafka';
-import { hubspotEdgePart, requireHubSpotEdge } from '@hookstream/hubspot';
+import { hubspotEdgePart, loadHubSpotEdgeConfig } from '@hookstream/hubspot';
 import { createLogger } from '@hookstream/observability';
 import { buildEdgeApp } from './app.js';
 import type { EventPublisher } from './publisher.js';
@@ -46,10 +45,10 @@ afterEach(async () => {
 });
 
 async function setup(env: Record<string, string> = {}) {
-  const config = loadEdgeConfig({ KAFKA_BROKERS: 'localhost:9092', HUBSPOT_CLIENT_SECRET: SECRET, PUBLIC_URL: PUBLIC, ...env });
+  const config = loadHubSpotEdgeConfig({ KAFKA_BROKERS: 'localhost:9092', HUBSPOT_CLIENT_SECRET: SECRET, PUBLIC_URL: PUBLIC, ...env });
   const publisher = new ManualPublisher();
   const log = createLogger({ name: 'edge-pressure', level: 'silent' });
-  const app = await buildEdgeApp({ config, publisher, log, now: () => NOW, parts: [hubspotEdgePart(requireHubSpotEdge(config), log, () => NOW)] });
+  const app = await buildEdgeApp({ config, publisher, log, now: () => NOW, parts: [hubspotEdgePart(config, log, () => NOW)] });
   apps.push(app);
   // inject() is lazy until awaited; wrapping it starts the request now, so several can be in flight.
   const post = (body: string) => Promise.resolve(app.inject({ method: 'POST', url: '/webhooks/hubspot', payload: body, headers: signedHeaders({ secret: SECRET, version: 'v3', url: URL_, body, timestamp: NOW }) }));

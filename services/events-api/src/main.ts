@@ -1,6 +1,6 @@
 /** events-api process: config → DataSource → app → listen; graceful shutdown on SIGTERM/SIGINT. */
 import { createLogger, createRegistry, installShutdown, redactUrl, runService } from '@hookstream/observability';
-import { selectProviders } from '@hookstream/providers';
+import { providerRedaction, selectProviders } from '@hookstream/providers';
 import { createDataSource, createLedgerReader } from '@hookstream/store';
 import { buildApp } from './app.js';
 import { loadEventsApiConfig } from './config.js';
@@ -8,13 +8,14 @@ import { loadEventsApiConfig } from './config.js';
 await runService('events-api', async () => {
   // A ConfigError (code CONFIG_INVALID) becomes one "events-api: invalid configuration: …" line, exit 2.
   const config = loadEventsApiConfig(process.env);
-  const log = createLogger({ name: 'events-api', level: config.LOG_LEVEL });
+  const providers = selectProviders(config.PROVIDERS);
+  // Only providers with read routes run here: another's redaction may need settings (SOURCES_FILE) events-api never asked for.
+  const log = createLogger({ name: 'events-api', level: config.LOG_LEVEL, ...providerRedaction(providers.filter((p) => p.api), process.env) });
   const ds = createDataSource({ url: config.DATABASE_URL, log });
   await ds.initialize();
   log.info({ database: redactUrl(config.DATABASE_URL) }, 'database connected');
   const ledger = createLedgerReader(ds);
   const ctx = { env: process.env, log, now: Date.now, registry: createRegistry('events-api'), dataSource: ds, ledger };
-  const providers = selectProviders(config.PROVIDERS);
   const parts = await Promise.all(providers.flatMap((p) => (p.api ? [(async () => ({ provider: p.id, part: await p.api!(ctx) }))()] : [])));
   const app = await buildApp({
     config,

@@ -1,7 +1,7 @@
 import { loadProcessorConfig } from '@hookstream/config';
 import { createKafka } from '@hookstream/kafka';
 import { createLogger, installShutdown, redactUrl, runService } from '@hookstream/observability';
-import { selectProviders } from '@hookstream/providers';
+import { providerRedaction, selectProviders } from '@hookstream/providers';
 import { createDataSource } from '@hookstream/store';
 import { buildHealthServer } from './health-server.js';
 import { createProcessor } from './processor.js';
@@ -9,7 +9,7 @@ import { createProcessor } from './processor.js';
 await runService('processor', async () => {
   const config = loadProcessorConfig(process.env);
   const providers = selectProviders(config.PROVIDERS);
-  const log = createLogger({ name: 'processor', level: config.LOG_LEVEL, redactHeaders: providers.flatMap((p) => p.redact?.(process.env).headers ?? []) });
+  const log = createLogger({ name: 'processor', level: config.LOG_LEVEL, ...providerRedaction(providers, process.env) });
   const dataSource = createDataSource({ url: config.DATABASE_URL, log, poolSize: config.DATABASE_POOL_SIZE });
   await dataSource.initialize();
   log.info({ database: redactUrl(config.DATABASE_URL) }, 'database connected');
@@ -30,5 +30,6 @@ await runService('processor', async () => {
   await processor.start();
   if (health) await health.listen({ port: config.PORT, host: config.HOST });
   const parts = Object.fromEntries(processor.parts.map((p) => [p.groupId, { topic: p.topics.events, ...p.describe?.() }]));
-  log.info({ groupId: config.KAFKA_GROUP_ID, topic: config.KAFKA_TOPIC, providers: config.PROVIDERS, groups: parts }, 'processor running');
+  // Each provider has its own group and topics: they are listed per group, not as the replica's.
+  log.info({ providers: config.PROVIDERS, groups: parts }, 'processor running');
 });

@@ -4,7 +4,7 @@
  */
 import { ConfigError } from '@hookstream/config';
 import { hubspotProvider } from '@hookstream/hubspot';
-import type { Provider } from '@hookstream/pipeline';
+import type { Provider, ProviderEnv } from '@hookstream/pipeline';
 import type { MigrationClass } from '@hookstream/store';
 import { sourcesProvider } from '@hookstream/sources';
 
@@ -17,6 +17,15 @@ export function selectProviders(names: readonly string[], known: readonly Provid
     if (!p) throw new ConfigError(`PROVIDERS: unknown provider "${name}" (known: ${known.map((k) => k.id).join(', ')})`);
     return p;
   });
+}
+
+/**
+ * What the providers want censored, as createLogger's settings: the logger is built before
+ * any part runs, so each provider's credential headers and settings paths are known up front.
+ */
+export function providerRedaction(providers: readonly Provider[], env: ProviderEnv): { redactHeaders: string[]; redactPaths: string[] } {
+  const all = providers.map((p) => p.redact?.(env) ?? {});
+  return { redactHeaders: [...new Set(all.flatMap((r) => r.headers ?? []))], redactPaths: [...new Set(all.flatMap((r) => r.paths ?? []))] };
 }
 
 /** Every provider's own migrations (the shared ones come with the DataSource). */

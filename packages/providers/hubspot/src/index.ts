@@ -69,10 +69,25 @@ export {
 } from './webhooks-api/client.js';
 export { setupSubscriptions, parseSubscriptionSpec, formatSubscriptionSpec, type SetupInput, type SetupReport, type SubscriptionAction } from './webhooks-api/setup.js';
 export { createPortalTokenRepository, makePortalEnrichmentDue } from './store/portal-token-repository.js';
+export {
+  HubSpotEdgeSchema,
+  loadHubSpotEdgeConfig,
+  HubSpotProcessorSchema,
+  loadHubSpotProcessorConfig,
+  DEFAULT_ENRICH_PROPERTIES,
+  DEFAULT_OAUTH_SCOPES,
+  DEFAULT_HUBSPOT_TOPIC,
+  DEFAULT_HUBSPOT_DLQ_TOPIC,
+  SubscriptionsCliSchema,
+  loadSubscriptionsCliConfig,
+  type HubSpotEdgeConfig,
+  type HubSpotProcessorConfig,
+  type SubscriptionsCliConfig,
+} from './settings/index.js';
 export { hubspotProvider } from './provider.js';
-export { hubspotEdgePart, requireHubSpotEdge } from './edge/part.js';
+export { hubspotEdgePart } from './edge/part.js';
 export { hubspotIngress, WEBHOOK_PATH } from './edge/ingress.js';
-export { createEdgeOAuth, type EdgeOAuth, type HubSpotEdgeConfig } from './edge/oauth-wiring.js';
+export { createEdgeOAuth, type EdgeOAuth } from './edge/oauth-wiring.js';
 export { oauthRoutes, type OAuthRouteOptions } from './edge/oauth-routes.js';
 export { createHubSpotProcessorPart, type HubSpotProcessorPart } from './processor/part.js';
 export { createBatchHandler, createHubSpotStep } from './processor/batch-handler.js';

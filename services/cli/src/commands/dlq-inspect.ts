@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { loadDlqCliConfig } from '@hookstream/config';
+import { loadDlqSettings } from '../dlq/settings.js';
 import { openTopicAdmin, readRanges } from '@hookstream/kafka';
 import { UsageError, type Command } from '../command.js';
 import { parseFlags } from '../dlq/flags.js';
@@ -20,7 +20,7 @@ export const command: Command = {
   async run(ctx) {
     const flags = parseFlags(ctx.args, { since: 'time', until: 'time', limit: 'int', json: 'bool' });
     if (flags.since !== undefined && flags.until !== undefined && flags.until < flags.since) throw new UsageError('--until is before --since');
-    const config = loadDlqCliConfig(ctx.env);
+    const config = loadDlqSettings(ctx.env);
     const topic = config.KAFKA_DLQ_TOPIC;
     const { kafka, log } = cliKafka(config, ctx);
     const admin = await openTopicAdmin(kafka);

@@ -1,4 +1,4 @@
-import { loadDlqCliConfig } from '@hookstream/config';
+import { loadDlqSettings } from '../dlq/settings.js';
 import { createProducer, openTopicAdmin, readRanges, redriveHeaders, type EventProducer } from '@hookstream/kafka';
 import { UsageError, type Command } from '../command.js';
 import { parseFlags } from '../dlq/flags.js';
@@ -21,7 +21,7 @@ export const command: Command = {
   async run(ctx) {
     const flags = parseFlags(ctx.args, { count: 'int', since: 'time', until: 'time', 'dry-run': 'bool', group: 'string' });
     if (flags.since !== undefined && flags.until !== undefined && flags.until < flags.since) throw new UsageError('--until is before --since');
-    const config = loadDlqCliConfig(ctx.env);
+    const config = loadDlqSettings(ctx.env);
     const dlq = config.KAFKA_DLQ_TOPIC;
     const target = config.KAFKA_TOPIC;
     const groupId = flags.group ?? REDRIVE_GROUP;

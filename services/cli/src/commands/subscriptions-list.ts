@@ -1,5 +1,4 @@
-import { loadSubscriptionsCliConfig } from '@hookstream/config';
-import { createWebhooksApiClient, formatSubscriptionSpec } from '@hookstream/hubspot';
+import { createWebhooksApiClient, loadSubscriptionsCliConfig, formatSubscriptionSpec } from '@hookstream/hubspot';
 import { UsageError, type Command } from '../command.js';
 import { parseFlags } from '../dlq/flags.js';
 

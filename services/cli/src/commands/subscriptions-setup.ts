@@ -1,5 +1,4 @@
-import { loadSubscriptionsCliConfig } from '@hookstream/config';
-import { createWebhooksApiClient, parseSubscriptionSpec, setupSubscriptions, type SubscriptionInput } from '@hookstream/hubspot';
+import { createWebhooksApiClient, loadSubscriptionsCliConfig, parseSubscriptionSpec, setupSubscriptions, type SubscriptionInput } from '@hookstream/hubspot';
 import { UsageError, type Command } from '../command.js';
 import { parseFlags } from '../dlq/flags.js';
 

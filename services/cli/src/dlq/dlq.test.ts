@@ -6,6 +6,7 @@ import { parseFlags, parseTime } from './flags.js';
 import { formatLine, viewOf } from './format.js';
 import { planRanges } from './plan.js';
 import { createProgress } from './progress.js';
+import { loadDlqSettings } from './settings.js';
 
 describe('flags', () => {
   const spec = { since: 'time', count: 'int', 'dry-run': 'bool', group: 'string' } as const;
@@ -118,5 +119,13 @@ describe('cli wiring', () => {
     expect(err.join('\n')).toMatch(/^dlq:redrive: --count must be a positive integer.*\nusage: dlq:redrive/);
     expect(await runCli(['dlq:inspect'], {}, (l) => out.push(l), (l) => err.push(l))).toBe(2);
     expect(err.at(-1)).toMatch(/^dlq:inspect: invalid configuration: KAFKA_BROKERS: required/);
+  });
+});
+
+describe('dead-letter settings', () => {
+  it('default to HubSpot\'s topics, as the processor does, and take another provider\'s when set', () => {
+    expect(loadDlqSettings({ KAFKA_BROKERS: 'k:1' })).toMatchObject({ KAFKA_TOPIC: 'hubspot.events', KAFKA_DLQ_TOPIC: 'hubspot.events.dlq', KAFKA_CLIENT_ID: 'hookstream-cli', LOG_LEVEL: 'warn' });
+    expect(loadDlqSettings({ KAFKA_BROKERS: 'k:1', KAFKA_TOPIC: 'sources.events', KAFKA_DLQ_TOPIC: 'sources.events.dlq' })).toMatchObject({ KAFKA_TOPIC: 'sources.events', KAFKA_DLQ_TOPIC: 'sources.events.dlq' });
+    expect(() => loadDlqSettings({ KAFKA_BROKERS: 'k:1', KAFKA_DLQ_TOPIC: 'a b' })).toThrowError(/^KAFKA_DLQ_TOPIC: must be a valid Kafka topic name/);
   });
 });

@@ -1,7 +1,3 @@
-import type { EdgeConfig } from '@hookstream/config';
-
-/** The edge's settings with the secret HubSpot signs with (required wherever HubSpot runs). */
-export type HubSpotEdgeConfig = EdgeConfig & { HUBSPOT_CLIENT_SECRET: string };
 import { createDataSource, type DataSource } from '@hookstream/store';
 import { createOAuthClient } from '../oauth/client.js';
 import { createTokenCipher } from '../oauth/cipher.js';
@@ -9,6 +5,7 @@ import type { InstallDeps } from '../oauth/install.js';
 import { createStateSigner } from '../oauth/authorize.js';
 import { createPortalTokenRepository, makePortalEnrichmentDue } from '../store/portal-token-repository.js';
 import type { Logger } from '@hookstream/observability';
+import type { HubSpotEdgeConfig } from '../settings/edge.js';
 import type { OAuthRouteOptions } from './oauth-routes.js';
 
 export interface EdgeOAuth {

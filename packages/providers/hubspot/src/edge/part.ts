@@ -1,16 +1,9 @@
-import { ConfigError, type EdgeConfig } from '@hookstream/config';
 import type { Logger } from '@hookstream/observability';
 import type { EdgePart } from '@hookstream/pipeline';
+import type { HubSpotEdgeConfig } from '../settings/edge.js';
 import { hubspotIngress, WEBHOOK_PATH } from './ingress.js';
 import { oauthRoutes } from './oauth-routes.js';
-import { createEdgeOAuth, type HubSpotEdgeConfig } from './oauth-wiring.js';
-
-/** The edge's settings once HubSpot's own requirement holds. */
-export function requireHubSpotEdge(config: EdgeConfig): HubSpotEdgeConfig {
-  const secret = config.HUBSPOT_CLIENT_SECRET;
-  if (!secret) throw new ConfigError('HUBSPOT_CLIENT_SECRET: required (the app client secret that signs HubSpot webhooks)');
-  return { ...config, HUBSPOT_CLIENT_SECRET: secret };
-}
+import { createEdgeOAuth } from './oauth-wiring.js';
 
 /** HubSpot at the edge: the signed webhook route and, with HUBSPOT_CLIENT_ID, the OAuth install flow. */
 export function hubspotEdgePart(config: HubSpotEdgeConfig, log: Logger, now: () => number = Date.now): EdgePart {

@@ -1,4 +1,3 @@
-import type { ProcessorConfig } from '@hookstream/config';
 import type { BatchHandler } from '@hookstream/kafka';
 import type { ProcessorContext, ProcessorPart } from '@hookstream/pipeline';
 import { createEventWriter } from '../store/index.js';
@@ -10,6 +9,7 @@ import { createProcessorMetrics } from './metrics.js';
 import { registerReadMetrics } from './read-metrics.js';
 import { createSnapshotLoader, type LoaderStats } from './snapshot-loader.js';
 import { createSweeper, type Sweeper } from './sweeper.js';
+import type { HubSpotProcessorConfig } from '../settings/processor.js';
 import { createProcessorTokens } from './tokens.js';
 
 export interface HubSpotProcessorPart extends ProcessorPart {
@@ -21,7 +21,7 @@ export interface HubSpotProcessorPart extends ProcessorPart {
 const participating = (enricher: ProcessorEnricher, handle: BatchHandler): BatchHandler => (ctx) => enricher.participate(() => handle(ctx));
 
 /** HubSpot in a processor replica: enrichment, object state, the pending-enrichment sweeper. */
-export function createHubSpotProcessorPart(config: ProcessorConfig, ctx: ProcessorContext): HubSpotProcessorPart {
+export function createHubSpotProcessorPart(config: HubSpotProcessorConfig, ctx: ProcessorContext): HubSpotProcessorPart {
   const { log, now, registry } = ctx;
   const metrics = createProcessorMetrics(registry);
   const writer = createEventWriter(ctx.dataSource);

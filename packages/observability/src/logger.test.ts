@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from './logger.js';
+
+function capture(settings: { redactHeaders?: readonly string[]; redactPaths?: readonly string[] } = {}) {
+  const lines: string[] = [];
+  const log = createLogger({ name: 'redact-test', level: 'info', destination: { write: (s: string) => void lines.push(s) }, ...settings });
+  return { log, lines };
+}
+
+describe('logger redaction', () => {
+  it('censors the shared paths always, and a provider\'s headers and paths when given', () => {
+    const { log, lines } = capture({ redactHeaders: ['x-sig'], redactPaths: ['config.PROVIDER_SECRET'] });
+    log.info({ req: { headers: { authorization: 'Bearer a', 'x-sig': 'sig-1' } }, headers: { 'x-sig': 'sig-2' }, config: { PROVIDER_SECRET: 'p-1', DATABASE_URL: 'mysql://u:pw@h/db', PORT: 1 } }, 'line');
+    const out = lines.join('');
+    for (const secret of ['Bearer a', 'sig-1', 'sig-2', 'p-1', 'mysql://']) expect(out).not.toContain(secret);
+    expect(out).toContain('"PORT":1');
+  });
+
+  it('names no provider of its own: without their settings, their names pass through', () => {
+    const { log, lines } = capture();
+    log.info({ config: { PROVIDER_SECRET: 'visible' } }, 'line');
+    expect(lines.join('')).toContain('visible');
+  });
+});
