@@ -390,7 +390,7 @@ export function sourcesFuzzCase(o: SourcesFuzzOptions): fc.Arbitrary<SourcesFuzz
   });
 
   // Not an object where an event should be.
-  const notAnEvent = withSource((src) => fc.tuple(fc.oneof(fc.integer(), fc.string({ maxLength: 20 }), fc.constant(null), fc.boolean(), fc.array(fc.integer(), { maxLength: 3 })), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 2, max: 5_000 }))).map(
+  const notAnEvent = withSource((_src) => fc.tuple(fc.oneof(fc.integer(), fc.string({ maxLength: 20 }), fc.constant(null), fc.boolean(), fc.array(fc.integer(), { maxLength: 3 })), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 2, max: 5_000 }))).map(
     ([src, [v, at, depth]]) => {
       const nested = at === 3;
       const items = nested ? [`${'['.repeat(depth)}${']'.repeat(depth)}`] : [...Array.from({ length: at }, (_, i) => JSON.stringify(validEvent(src, 900_000 + i))), JSON.stringify(v)];
