@@ -97,7 +97,8 @@ async function stop(code: number): Promise<void> {
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => void stop(0));
 
 run('edge', 'edge', { PORT: String(LOCAL.edgePort) });
-for (let i = 0; i < processors; i++) run(`processor-${i + 1}`, 'processor', { PORT: String(LOCAL.firstProcessorHealthPort + i), KAFKA_CLIENT_ID: `hookstream-processor-${i + 1}` });
+for (let i = 0; i < processors; i++)
+  run(`processor-${i + 1}`, 'processor', { PORT: String(LOCAL.firstProcessorHealthPort + i), KAFKA_CLIENT_ID: `hookstream-processor-${i + 1}` });
 run('events-api', 'events-api', { PORT: String(LOCAL.eventsApiPort) });
 
 async function waitReady(url: string, timeoutMs = 90_000): Promise<void> {
@@ -134,7 +135,9 @@ process.stdout.write(
     `  events-api   http://localhost:${LOCAL.eventsApiPort}/events  (Authorization: Bearer ${token})`,
     `  processors   ${processors} replicas, one consumer group per provider (health: ${Array.from({ length: processors }, (_, i) => `:${LOCAL.firstProcessorHealthPort + i}`).join(' ')})`,
     `  kafka        ${kafka.brokers.join(',')} (${kafka.source})    database ${redactUrl(databaseUrl)}`,
-    fake ? `  HubSpot API  local fake at ${fake.url} (set HUBSPOT_ACCESS_TOKEN to use the real API)` : '  HubSpot API  HUBSPOT_API_BASE_URL with HUBSPOT_ACCESS_TOKEN',
+    fake
+      ? `  HubSpot API  local fake at ${fake.url} (set HUBSPOT_ACCESS_TOKEN to use the real API)`
+      : '  HubSpot API  HUBSPOT_API_BASE_URL with HUBSPOT_ACCESS_TOKEN',
     '',
     publicUrl
       ? `Point your HubSpot app's webhook target URL at ${publicUrl}`

@@ -23,10 +23,44 @@ const now = Date.now();
 const base = Math.floor(now / 1000) * 1000;
 const [ada, grace] = SAMPLE_CONTACTS;
 const events = [
-  { eventId: base + 1, subscriptionId: 101, portalId: LOCAL.samplePortalId, appId: 1, occurredAt: now - 3000, subscriptionType: 'contact.creation', attemptNumber: 0, objectId: ada.id, changeSource: 'CRM_UI', changeFlag: 'CREATED' },
-  { eventId: base + 2, subscriptionId: 102, portalId: LOCAL.samplePortalId, appId: 1, occurredAt: now - 1000, subscriptionType: 'contact.propertyChange', attemptNumber: 0, objectId: ada.id, propertyName: 'lifecyclestage', propertyValue: 'marketingqualifiedlead', changeSource: 'CRM_UI' },
+  {
+    eventId: base + 1,
+    subscriptionId: 101,
+    portalId: LOCAL.samplePortalId,
+    appId: 1,
+    occurredAt: now - 3000,
+    subscriptionType: 'contact.creation',
+    attemptNumber: 0,
+    objectId: ada.id,
+    changeSource: 'CRM_UI',
+    changeFlag: 'CREATED',
+  },
+  {
+    eventId: base + 2,
+    subscriptionId: 102,
+    portalId: LOCAL.samplePortalId,
+    appId: 1,
+    occurredAt: now - 1000,
+    subscriptionType: 'contact.propertyChange',
+    attemptNumber: 0,
+    objectId: ada.id,
+    propertyName: 'lifecyclestage',
+    propertyValue: 'marketingqualifiedlead',
+    changeSource: 'CRM_UI',
+  },
   // Arrives after the change above but happened before it: events-api sorts by occurredAt.
-  { eventId: base + 3, subscriptionId: 101, portalId: LOCAL.samplePortalId, appId: 1, occurredAt: now - 2000, subscriptionType: 'contact.creation', attemptNumber: 0, objectId: grace.id, changeSource: 'IMPORT', changeFlag: 'CREATED' },
+  {
+    eventId: base + 3,
+    subscriptionId: 101,
+    portalId: LOCAL.samplePortalId,
+    appId: 1,
+    occurredAt: now - 2000,
+    subscriptionType: 'contact.creation',
+    attemptNumber: 0,
+    objectId: grace.id,
+    changeSource: 'IMPORT',
+    changeFlag: 'CREATED',
+  },
 ];
 const body = JSON.stringify(events);
 const res = await fetch(`${edge}/webhooks/hubspot`, { method: 'POST', headers: signedHeaders({ secret, version: 'v3', url: signedUrl, body }), body });
@@ -43,7 +77,9 @@ for (;;) {
     out(`\nGET ${eventsApi}/events?portalId=${LOCAL.samplePortalId} (sorted by occurredAt):`);
     for (const e of mine) {
       const props = (e.enrichment.snapshot as { properties?: Record<string, string | null> } | null)?.properties;
-      out(`  ${new Date(e.occurredAt).toISOString()}  ${e.subscriptionType.padEnd(24)} object ${e.objectId}  enrichment=${e.enrichment.state}${props ? `  ${props.firstname} ${props.lastname} <${props.email}>` : ''}`);
+      out(
+        `  ${new Date(e.occurredAt).toISOString()}  ${e.subscriptionType.padEnd(24)} object ${e.objectId}  enrichment=${e.enrichment.state}${props ? `  ${props.firstname} ${props.lastname} <${props.email}>` : ''}`,
+      );
     }
     const state = await client.objectState(LOCAL.samplePortalId, 'contact', ada.id);
     out(`\nGET ${eventsApi}/portals/${LOCAL.samplePortalId}/objects/contact/${ada.id}:\n  ${JSON.stringify(state)}`);
@@ -57,17 +93,30 @@ for (;;) {
 }
 
 // The generic source of the sample sources file: the reference system's notification payload.
-const notification = { event_id: base + 4, timestamp: new Date(now - 500).toISOString(), event_type: 'notification', description: 'Sample notification from npm run sample' };
+const notification = {
+  event_id: base + 4,
+  timestamp: new Date(now - 500).toISOString(),
+  event_type: 'notification',
+  description: 'Sample notification from npm run sample',
+};
 const sourceUrl = `${edge}/webhooks/sources/notifications`;
-const posted = await fetch(sourceUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': env.SAMPLE_SOURCE_KEY ?? LOCAL.sampleSourceKey }, body: JSON.stringify(notification) });
+const posted = await fetch(sourceUrl, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', 'x-api-key': env.SAMPLE_SOURCE_KEY ?? LOCAL.sampleSourceKey },
+  body: JSON.stringify(notification),
+});
 out(`\nPOST ${sourceUrl} → ${posted.status} ${await posted.text()}`);
 if (!posted.ok) process.exit(1);
-for (const until = Date.now() + 30_000; ; ) {
-  const res = await fetch(`${eventsApi}/events?provider=sources&source=notifications&from=${now - 10_000}&limit=100`, { headers: { authorization: `Bearer ${token}` } });
+for (const until = Date.now() + 30_000; ;) {
+  const res = await fetch(`${eventsApi}/events?provider=sources&source=notifications&from=${now - 10_000}&limit=100`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   const page = (await res.json()) as { events: Array<{ eventId: string; type: string; occurredAt: number }> };
   const stored = page.events?.find((e) => e.eventId === String(notification.event_id));
   if (stored) {
-    out(`\nGET ${eventsApi}/events?provider=sources&source=notifications:\n  ${new Date(stored.occurredAt).toISOString()}  ${stored.type}  eventId ${stored.eventId}`);
+    out(
+      `\nGET ${eventsApi}/events?provider=sources&source=notifications:\n  ${new Date(stored.occurredAt).toISOString()}  ${stored.type}  eventId ${stored.eventId}`,
+    );
     break;
   }
   if (Date.now() > until) {

@@ -11,20 +11,48 @@ const dir = '/tmp/hs-throwaway/cases';
 
 /** it() passing, failing, it.skip and it.todo in one file. */
 const plain: Captured = {
-  report: { numPassedTests: 1, numFailedTests: 1, numPendingTests: 1, numTodoTests: 1, success: false, testResults: [{ name: `${dir}/plain.test.ts`, status: 'failed', message: '', assertionResults: [{ status: 'passed' }, { status: 'failed' }, { status: 'skipped' }, { status: 'todo' }] }] },
+  report: {
+    numPassedTests: 1,
+    numFailedTests: 1,
+    numPendingTests: 1,
+    numTodoTests: 1,
+    success: false,
+    testResults: [
+      {
+        name: `${dir}/plain.test.ts`,
+        status: 'failed',
+        message: '',
+        assertionResults: [{ status: 'passed' }, { status: 'failed' }, { status: 'skipped' }, { status: 'todo' }],
+      },
+    ],
+  },
   errors: { suites: [], unhandled: [] },
 };
 
 /** `throw new Error('boom on import')` at the top of the file. */
 const importThrows: Captured = {
-  report: { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0, success: false, testResults: [{ name: `${dir}/import-throws.test.ts`, status: 'failed', message: 'boom on import', assertionResults: [] }] },
+  report: {
+    numPassedTests: 0,
+    numFailedTests: 0,
+    numPendingTests: 0,
+    numTodoTests: 0,
+    success: false,
+    testResults: [{ name: `${dir}/import-throws.test.ts`, status: 'failed', message: 'boom on import', assertionResults: [] }],
+  },
   errors: { suites: [{ file: `${dir}/import-throws.test.ts`, message: 'boom on import' }], unhandled: [] },
 };
 
 const missingMessage = `Cannot find module './does-not-exist.js' imported from ${dir}/missing-module.test.ts`;
 /** `import { nope } from './does-not-exist.js'`. */
 const missingModule: Captured = {
-  report: { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0, success: false, testResults: [{ name: `${dir}/missing-module.test.ts`, status: 'failed', message: missingMessage, assertionResults: [] }] },
+  report: {
+    numPassedTests: 0,
+    numFailedTests: 0,
+    numPendingTests: 0,
+    numTodoTests: 0,
+    success: false,
+    testResults: [{ name: `${dir}/missing-module.test.ts`, status: 'failed', message: missingMessage, assertionResults: [] }],
+  },
   errors: { suites: [{ file: `${dir}/missing-module.test.ts`, message: missingMessage }], unhandled: [] },
 };
 
@@ -32,32 +60,75 @@ const syntaxMessage =
   'Transform failed with 1 error:\n\n\u001b[31m[PARSE_ERROR] \u001b[0mUnexpected token\n   \u001b[38;5;246m\u256d\u001b[0m\u001b[38;5;246m\u2500\u001b[0m\u001b[38;5;246m[\u001b[0m ../../tmp/hs-throwaway/cases/syntax-error.test.ts:2:37 \u001b[38;5;246m]\u001b[0m\n   \u001b[38;5;246m\u2502\u001b[0m\n \u001b[38;5;246m2 \u2502\u001b[0m \u001b[38;5;249mi\u001b[0m\u001b[38;5;249mt\u001b[0m\n \u001b[38;5;240m  \u2502\u001b[0m                                     \u252c  \n\u001b[38;5;246m\u2500\u2500\u2500\u256f\u001b[0m\n';
 /** `it('never collected', () => { const = ; });` */
 const syntaxError: Captured = {
-  report: { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0, success: false, testResults: [{ name: `${dir}/syntax-error.test.ts`, status: 'failed', message: syntaxMessage, assertionResults: [] }] },
+  report: {
+    numPassedTests: 0,
+    numFailedTests: 0,
+    numPendingTests: 0,
+    numTodoTests: 0,
+    success: false,
+    testResults: [{ name: `${dir}/syntax-error.test.ts`, status: 'failed', message: syntaxMessage, assertionResults: [] }],
+  },
   errors: { suites: [{ file: `${dir}/syntax-error.test.ts`, message: syntaxMessage }], unhandled: [] },
 };
 
 /** describe('group') whose beforeAll throws 'beforeAll failed', with two tests. */
 const beforeAllFails: Captured = {
-  report: { numPassedTests: 0, numFailedTests: 0, numPendingTests: 2, numTodoTests: 0, success: false, testResults: [{ name: `${dir}/before-all.test.ts`, status: 'failed', message: '', assertionResults: [{ status: 'skipped' }, { status: 'skipped' }] }] },
+  report: {
+    numPassedTests: 0,
+    numFailedTests: 0,
+    numPendingTests: 2,
+    numTodoTests: 0,
+    success: false,
+    testResults: [{ name: `${dir}/before-all.test.ts`, status: 'failed', message: '', assertionResults: [{ status: 'skipped' }, { status: 'skipped' }] }],
+  },
   errors: { suites: [{ file: `${dir}/before-all.test.ts`, suite: 'group', message: 'beforeAll failed' }], unhandled: [] },
 };
 
 /** A top-level afterAll throwing 'afterAll failed' after one passing test. */
 const afterAllFails: Captured = {
-  report: { numPassedTests: 1, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0, success: false, testResults: [{ name: `${dir}/after-all.test.ts`, status: 'failed', message: 'afterAll failed', assertionResults: [{ status: 'passed' }] }] },
+  report: {
+    numPassedTests: 1,
+    numFailedTests: 0,
+    numPendingTests: 0,
+    numTodoTests: 0,
+    success: false,
+    testResults: [{ name: `${dir}/after-all.test.ts`, status: 'failed', message: 'afterAll failed', assertionResults: [{ status: 'passed' }] }],
+  },
   errors: { suites: [{ file: `${dir}/after-all.test.ts`, message: 'afterAll failed' }], unhandled: [] },
 };
 
 /** A passing test that leaves `Promise.reject(new Error('nobody handled this'))` unhandled. */
 const unhandledRejection: Captured = {
-  report: { numPassedTests: 1, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0, success: true, testResults: [{ name: `${dir}/unhandled-rejection.test.ts`, status: 'passed', message: '', assertionResults: [{ status: 'passed' }] }] },
-  errors: { suites: [], unhandled: [{ message: 'nobody handled this', file: `${dir}/unhandled-rejection.test.ts`, test: 'leaves a rejection nobody handles', type: 'Unhandled Rejection' }] },
+  report: {
+    numPassedTests: 1,
+    numFailedTests: 0,
+    numPendingTests: 0,
+    numTodoTests: 0,
+    success: true,
+    testResults: [{ name: `${dir}/unhandled-rejection.test.ts`, status: 'passed', message: '', assertionResults: [{ status: 'passed' }] }],
+  },
+  errors: {
+    suites: [],
+    unhandled: [
+      { message: 'nobody handled this', file: `${dir}/unhandled-rejection.test.ts`, test: 'leaves a rejection nobody handles', type: 'Unhandled Rejection' },
+    ],
+  },
 };
 
 /** A passing test whose setTimeout callback throws 'thrown from a timer'. */
 const uncaughtException: Captured = {
-  report: { numPassedTests: 1, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0, success: true, testResults: [{ name: `${dir}/uncaught-exception.test.ts`, status: 'passed', message: '', assertionResults: [{ status: 'passed' }] }] },
-  errors: { suites: [], unhandled: [{ message: 'thrown from a timer', file: `${dir}/uncaught-exception.test.ts`, test: 'throws from a timer', type: 'Uncaught Exception' }] },
+  report: {
+    numPassedTests: 1,
+    numFailedTests: 0,
+    numPendingTests: 0,
+    numTodoTests: 0,
+    success: true,
+    testResults: [{ name: `${dir}/uncaught-exception.test.ts`, status: 'passed', message: '', assertionResults: [{ status: 'passed' }] }],
+  },
+  errors: {
+    suites: [],
+    unhandled: [{ message: 'thrown from a timer', file: `${dir}/uncaught-exception.test.ts`, test: 'throws from a timer', type: 'Uncaught Exception' }],
+  },
 };
 
 /** A globalSetup that throws: vitest prints the error, runs no file, and reporters see nothing. */
@@ -176,7 +247,9 @@ describe('exitCodeFor', () => {
 describe('formatFailure', () => {
   it('gives one line, the file relative to the root, without colour codes or the code frame', () => {
     const line = formatFailure({ file: `${dir}/syntax-error.test.ts`, message: syntaxMessage }, '/tmp/hs-throwaway');
-    expect(line).toBe('FAIL cases/syntax-error.test.ts: Transform failed with 1 error: [PARSE_ERROR] Unexpected token ╭─[ ../../tmp/hs-throwaway/cases/syntax-error.test.ts:2:37 ]');
+    expect(line).toBe(
+      'FAIL cases/syntax-error.test.ts: Transform failed with 1 error: [PARSE_ERROR] Unexpected token ╭─[ ../../tmp/hs-throwaway/cases/syntax-error.test.ts:2:37 ]',
+    );
   });
 
   it('cuts long messages', () => {

@@ -78,7 +78,10 @@ export function summarise({ report, errors, exitCode, signal }: SummaryInput): S
   // A run vitest calls failed must not add up to "0 failed": a globalSetup that throws, or no
   // test file matching, leaves no test, suite or unhandled error behind, only the exit code.
   if (failed === 0 && (exitCode !== 0 || signal !== null || !report.success)) {
-    nonTestFailures.push({ file: 'vitest', message: `the run failed without a failing test or suite (${exitDescription(exitCode, signal)}${report.success ? '' : ', report says unsuccessful'}); see the output above` });
+    nonTestFailures.push({
+      file: 'vitest',
+      message: `the run failed without a failing test or suite (${exitDescription(exitCode, signal)}${report.success ? '' : ', report says unsuccessful'}); see the output above`,
+    });
     failed = 1;
   }
   return { passed: report.numPassedTests, failed, skipped: report.numPendingTests + report.numTodoTests, nonTestFailures };

@@ -36,7 +36,15 @@ describe('edge shutdown under load', () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const url = `${base}/webhooks/hubspot`;
-    edge = startService('edge', { KAFKA_BROKERS: inject('kafkaBrokers'), HUBSPOT_CLIENT_SECRET: SECRET, KAFKA_TOPIC: topic, KAFKA_TOPIC_PARTITIONS: '3', PORT: String(port), HOST: '127.0.0.1', SHUTDOWN_TIMEOUT_MS: '15000' });
+    edge = startService('edge', {
+      KAFKA_BROKERS: inject('kafkaBrokers'),
+      HUBSPOT_CLIENT_SECRET: SECRET,
+      KAFKA_TOPIC: topic,
+      KAFKA_TOPIC_PARTITIONS: '3',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SHUTDOWN_TIMEOUT_MS: '15000',
+    });
     await waitUntil('edge ready', async () => (await fetch(`${base}/readyz`)).ok, 60_000);
 
     // One request whose body is still on its way when the signal comes.
@@ -47,7 +55,9 @@ describe('edge shutdown under load', () => {
     let slowReply = '';
     slow.on('data', (c: Buffer) => (slowReply += c.toString('utf8')));
     const slowClosed = new Promise<void>((r) => slow.once('close', () => r()));
-    const head = Object.entries({ ...slowHeaders, host: `127.0.0.1:${port}`, 'content-length': String(Buffer.byteLength(slowBody)) }).map(([k, v]) => `${k}: ${v}`).join('\r\n');
+    const head = Object.entries({ ...slowHeaders, host: `127.0.0.1:${port}`, 'content-length': String(Buffer.byteLength(slowBody)) })
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\r\n');
     slow.write(`POST /webhooks/hubspot HTTP/1.1\r\n${head}\r\n\r\n${slowBody.slice(0, 40)}`);
 
     let seq = 0;
@@ -78,7 +88,15 @@ describe('edge shutdown under load', () => {
     const exit = await edge.exited;
     await Promise.all(workers);
 
-    expect(exit.code, edge.output().split('\n').filter((l) => /shut|close|timed out|error/i.test(l)).slice(-20).join('\n')).toBe(0);
+    expect(
+      exit.code,
+      edge
+        .output()
+        .split('\n')
+        .filter((l) => /shut|close|timed out|error/i.test(l))
+        .slice(-20)
+        .join('\n'),
+    ).toBe(0);
     expect(slowReply).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     expect(slowReply).toContain('"accepted":2');
     const statuses = new Set(outcomes.map((o) => o.status));
@@ -93,6 +111,8 @@ describe('edge shutdown under load', () => {
     const inKafka = (await admin.partitions(topic)).reduce((n, p) => n + Number(p.high - p.low), 0);
     await admin.close();
     expect(inKafka).toBe(acknowledged);
-    await annotate(`${outcomes.filter((o) => o.status === 200).length} deliveries answered 200 (${acknowledged} events incl. the slow one), ${outcomes.filter((o) => o.status === 503).length} answered 503 SHUTTING_DOWN, ${outcomes.filter((o) => o.status === null).length} connection errors (${[...new Set(outcomes.filter((o) => o.error).map((o) => o.error))].join(', ')}); Kafka holds ${inKafka}; exit after ${exit.afterMs} ms`);
+    await annotate(
+      `${outcomes.filter((o) => o.status === 200).length} deliveries answered 200 (${acknowledged} events incl. the slow one), ${outcomes.filter((o) => o.status === 503).length} answered 503 SHUTTING_DOWN, ${outcomes.filter((o) => o.status === null).length} connection errors (${[...new Set(outcomes.filter((o) => o.error).map((o) => o.error))].join(', ')}); Kafka holds ${inKafka}; exit after ${exit.afterMs} ms`,
+    );
   });
 });

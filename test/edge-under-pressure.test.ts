@@ -92,7 +92,9 @@ describe('edge under a slow or dead Kafka', () => {
     expect(Math.max(...answers.filter((a) => a.code === 'OVERLOADED').map((a) => a.ms))).toBeLessThan(2000);
     expect(edge.proc.exitCode).toBeNull();
     const slowest = (code: string) => Math.round(Math.max(...answers.filter((a) => a.code === code).map((a) => a.ms)));
-    await annotate(`frozen broker, 30 concurrent deliveries: ${codes.filter((c) => c === 'OVERLOADED').length} OVERLOADED (slowest ${slowest('OVERLOADED')} ms), ${codes.filter((c) => c === 'BROKER_UNAVAILABLE').length} BROKER_UNAVAILABLE (slowest ${slowest('BROKER_UNAVAILABLE')} ms)`);
+    await annotate(
+      `frozen broker, 30 concurrent deliveries: ${codes.filter((c) => c === 'OVERLOADED').length} OVERLOADED (slowest ${slowest('OVERLOADED')} ms), ${codes.filter((c) => c === 'BROKER_UNAVAILABLE').length} BROKER_UNAVAILABLE (slowest ${slowest('BROKER_UNAVAILABLE')} ms)`,
+    );
 
     await waitUntil('deliveries to succeed again', async () => (await post()).status === 200, 60_000, 500);
     // The writes that timed out settle once the broker answers; the budget is free again.

@@ -14,10 +14,15 @@ const base = (): EnrichmentBurstOptions => ({
 /** Object state of one contact: the burst's property changes win over the older snapshot. */
 async function checkState(ds: DataSource, events: readonly HubSpotEvent[]): Promise<void> {
   const id = events[0]?.objectId as number;
-  const [row] = (await ds.query('SELECT properties FROM object_state WHERE portal_id = 62515 AND object_type = ? AND object_id = ?', ['contact', id])) as Array<{ properties: unknown }>;
+  const [row] = (await ds.query('SELECT properties FROM object_state WHERE portal_id = 62515 AND object_type = ? AND object_id = ?', [
+    'contact',
+    id,
+  ])) as Array<{ properties: unknown }>;
   const props = (typeof row?.properties === 'string' ? JSON.parse(row.properties) : row?.properties) as Record<string, string>;
   expect(props).toMatchObject({ email: `email-${id}`, firstname: `firstname-${id}`, lastname: `lastname-${id}`, phone: `+49-${id}` });
-  const [e] = (await ds.query("SELECT enrichment FROM hubspot_event_rows WHERE object_id = ? AND subscription_type = 'contact.creation'", [id])) as Array<{ enrichment: unknown }>;
+  const [e] = (await ds.query("SELECT enrichment FROM hubspot_event_rows WHERE object_id = ? AND subscription_type = 'contact.creation'", [id])) as Array<{
+    enrichment: unknown;
+  }>;
   const snap = (typeof e?.enrichment === 'string' ? JSON.parse(e.enrichment) : e?.enrichment) as { properties: Record<string, string> };
   expect(snap.properties.email).toBe(`snap-${id}@example.com`);
 }

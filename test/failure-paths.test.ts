@@ -16,7 +16,9 @@ describe('retry topic, dead letters and redrive', () => {
   const RETRY_MS = 3000;
 
   beforeAll(async () => {
-    fleet = await startTestFleet({ processorEnv: { PROCESSOR_MAX_ATTEMPTS: '3', PROCESSOR_RETRY_BASE_MS: String(RETRY_MS), PROCESSOR_RETRY_MAX_MS: String(RETRY_MS) } });
+    fleet = await startTestFleet({
+      processorEnv: { PROCESSOR_MAX_ATTEMPTS: '3', PROCESSOR_RETRY_BASE_MS: String(RETRY_MS), PROCESSOR_RETRY_MAX_MS: String(RETRY_MS) },
+    });
     await fleet.ds.query('ALTER TABLE hubspot_events ADD CONSTRAINT hs_block_998 CHECK (portal_id <> 998)');
     await fleet.ds.query('ALTER TABLE hubspot_events ADD CONSTRAINT hs_block_999 CHECK (portal_id <> 999)');
   });
@@ -25,7 +27,8 @@ describe('retry topic, dead letters and redrive', () => {
   });
 
   const retryTopic = () => `${fleet.topic}.retry`;
-  const rows = async (portalId: number) => Number(((await fleet.ds.query('SELECT COUNT(*) AS n FROM hubspot_event_rows WHERE portal_id = ?', [portalId])) as Array<{ n: number }>)[0]?.n);
+  const rows = async (portalId: number) =>
+    Number(((await fleet.ds.query('SELECT COUNT(*) AS n FROM hubspot_event_rows WHERE portal_id = ?', [portalId])) as Array<{ n: number }>)[0]?.n);
 
   async function readTopic(topic: string): Promise<ConsumedMessage[]> {
     const admin = fleet.kafka.admin();
@@ -34,7 +37,14 @@ describe('retry topic, dead letters and redrive', () => {
     await admin.disconnect();
     const out: ConsumedMessage[] = [];
     const ranges = offsets.map((p) => ({ partition: p.partition, start: BigInt(p.low), end: BigInt(p.high) }));
-    await readRanges(fleet.kafka, { topic, groupId: `read-${randomBytes(4).toString('hex')}`, ranges, commit: false, log: fleet.log, onMessages: async (_p, ms) => void out.push(...ms) });
+    await readRanges(fleet.kafka, {
+      topic,
+      groupId: `read-${randomBytes(4).toString('hex')}`,
+      ranges,
+      commit: false,
+      log: fleet.log,
+      onMessages: async (_p, ms) => void out.push(...ms),
+    });
     return out;
   }
 
@@ -42,16 +52,26 @@ describe('retry topic, dead letters and redrive', () => {
     const out: string[] = [];
     const err: string[] = [];
     const env = { KAFKA_BROKERS: inject('kafkaBrokers'), KAFKA_TOPIC: fleet.topic, KAFKA_DLQ_TOPIC: fleet.dlqTopic, LOG_LEVEL: 'silent' };
-    const code = await runCli(args, env, (l) => out.push(l), (l) => err.push(l));
+    const code = await runCli(
+      args,
+      env,
+      (l) => out.push(l),
+      (l) => err.push(l),
+    );
     return { code, out, err };
   }
 
   it('retries an event the database refuses and stores it once the cause is gone, while its neighbours are stored at once', async () => {
     expect((await fleet.post([hsEvent(1), hsEvent(2, { portalId: 998 })])).status).toBe(200);
-    const [retry] = await waitUntil('the refused event on the retry topic', async () => {
-      const ms = await readTopic(retryTopic());
-      return ms.length > 0 ? ms : undefined;
-    }, 60_000, 100);
+    const [retry] = await waitUntil(
+      'the refused event on the retry topic',
+      async () => {
+        const ms = await readTopic(retryTopic());
+        return ms.length > 0 ? ms : undefined;
+      },
+      60_000,
+      100,
+    );
     expect(retry?.headers).toMatchObject({ [DLQ_HEADERS.attempts]: '1', [DLQ_HEADERS.originalTopic]: fleet.topic });
     expect(retry?.headers[DLQ_HEADERS.error]).toMatch(/hs_block_998/);
     await fleet.drained();

@@ -17,7 +17,14 @@ describe('fleet end to end', () => {
 
   it('stores one enriched row per distinct event, readable in occurredAt order', async () => {
     const a = hsEvent(1, { objectId: 5001, occurredAt: 1_769_000_030_000 });
-    const b = hsEvent(2, { objectId: 5001, occurredAt: 1_769_000_010_000, subscriptionType: 'contact.propertyChange', propertyName: 'lifecyclestage', propertyValue: 'customer', changeFlag: undefined });
+    const b = hsEvent(2, {
+      objectId: 5001,
+      occurredAt: 1_769_000_010_000,
+      subscriptionType: 'contact.propertyChange',
+      propertyName: 'lifecyclestage',
+      propertyValue: 'customer',
+      changeFlag: undefined,
+    });
     const c = hsEvent(3, { objectId: 5002, occurredAt: 1_769_000_020_000 });
     const missing = hsEvent(4, { objectId: 5999, occurredAt: 1_769_000_040_000 });
     fleet.fake.upsertObject(PORTAL, 'contact', { id: 5001, properties: { email: 'ada@example.com', firstname: 'Ada' }, updatedAt: '2026-01-21T00:00:00.000Z' });
@@ -134,9 +141,13 @@ describe('two processor replicas in one group', () => {
     }
     await fleet.drained();
     expect(await fleet.rowCount()).toBe(total);
-    const [dupes] = (await fleet.ds.query('SELECT COUNT(*) AS n FROM (SELECT event_id FROM hubspot_event_rows GROUP BY portal_id, subscription_id, event_id, occurred_at, object_id HAVING COUNT(*) > 1) d')) as Array<{ n: number }>;
+    const [dupes] = (await fleet.ds.query(
+      'SELECT COUNT(*) AS n FROM (SELECT event_id FROM hubspot_event_rows GROUP BY portal_id, subscription_id, event_id, occurred_at, object_id HAVING COUNT(*) > 1) d',
+    )) as Array<{ n: number }>;
     expect(Number(dupes?.n)).toBe(0);
-    const perReplica = await Promise.all(fleet.replicas.map(async (r) => (await r.processor.registry.getSingleMetric('hookstream_processor_events_stored_total')?.get())?.values[0]?.value ?? 0));
+    const perReplica = await Promise.all(
+      fleet.replicas.map(async (r) => (await r.processor.registry.getSingleMetric('hookstream_processor_events_stored_total')?.get())?.values[0]?.value ?? 0),
+    );
     expect(perReplica).toHaveLength(2);
     for (const stored of perReplica) expect(stored).toBeGreaterThan(0);
     expect(perReplica.reduce((a, b) => a + b, 0)).toBe(total);

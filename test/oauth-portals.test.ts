@@ -84,7 +84,12 @@ describe('an app installed in many portals', () => {
       return e?.enrichment.state === 'enriched' ? e : undefined;
     });
     expect(later.enrichment.snapshot).toMatchObject({ properties: { email: 'b@portal-b.example' } });
-    const rows = (await fleet.ds.query('SELECT portal_id, status, encryption_key_id FROM hubspot_portal_tokens ORDER BY portal_id')) as Array<Record<string, unknown>>;
-    expect(rows.map((r) => [Number(r.portal_id), r.status])).toEqual([[PORTAL, 'active'], [OTHER, 'active']]);
+    const rows = (await fleet.ds.query('SELECT portal_id, status, encryption_key_id FROM hubspot_portal_tokens ORDER BY portal_id')) as Array<
+      Record<string, unknown>
+    >;
+    expect(rows.map((r) => [Number(r.portal_id), r.status])).toEqual([
+      [PORTAL, 'active'],
+      [OTHER, 'active'],
+    ]);
   });
 });

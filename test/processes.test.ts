@@ -26,7 +26,11 @@ describe('service processes', () => {
 
   it.each([
     ['edge', { KAFKA_BROKERS: 'localhost:9092' }, /^edge: invalid configuration: HUBSPOT_CLIENT_SECRET: required/m],
-    ['processor', { KAFKA_BROKERS: 'localhost:9092', DATABASE_URL: 'postgres://x/y' }, /^processor: invalid configuration: DATABASE_URL: must be a URL like mysql:/m],
+    [
+      'processor',
+      { KAFKA_BROKERS: 'localhost:9092', DATABASE_URL: 'postgres://x/y' },
+      /^processor: invalid configuration: DATABASE_URL: must be a URL like mysql:/m,
+    ],
     ['events-api', { DATABASE_URL: 'mysql://root@127.0.0.1:3306/x' }, /^events-api: invalid configuration: EVENTS_API_TOKENS: /m],
   ] as const)('%s refuses a bad setting with one line naming it', async (name, env, line) => {
     const p = startService(name, { ...env });
@@ -38,7 +42,14 @@ describe('service processes', () => {
 
   it('edge drains, answers and exits 0 on SIGTERM', async () => {
     const port = await freePort();
-    const edge = startService('edge', { KAFKA_BROKERS: brokers(), HUBSPOT_CLIENT_SECRET: SECRET, KAFKA_TOPIC: topic, PORT: String(port), HOST: '127.0.0.1', SHUTDOWN_TIMEOUT_MS: '10000' });
+    const edge = startService('edge', {
+      KAFKA_BROKERS: brokers(),
+      HUBSPOT_CLIENT_SECRET: SECRET,
+      KAFKA_TOPIC: topic,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SHUTDOWN_TIMEOUT_MS: '10000',
+    });
     const base = `http://127.0.0.1:${port}`;
     await waitUntil('edge ready', async () => (await fetch(`${base}/readyz`)).ok, 60_000);
     const body = JSON.stringify([hsEvent(1)]);
@@ -56,14 +67,26 @@ describe('service processes', () => {
   it('processor commits its work and exits 0 on SIGTERM; events-api too', async () => {
     const healthPort = await freePort();
     const apiPort = await freePort();
-    const common = { KAFKA_BROKERS: brokers(), DATABASE_URL: db.url, KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: `${topic}.dlq`, KAFKA_GROUP_ID: `${topic}-group`, SHUTDOWN_TIMEOUT_MS: '20000', HUBSPOT_ENRICH: 'false' };
+    const common = {
+      KAFKA_BROKERS: brokers(),
+      DATABASE_URL: db.url,
+      KAFKA_TOPIC: topic,
+      KAFKA_DLQ_TOPIC: `${topic}.dlq`,
+      KAFKA_GROUP_ID: `${topic}-group`,
+      SHUTDOWN_TIMEOUT_MS: '20000',
+      HUBSPOT_ENRICH: 'false',
+    };
     const processor: ServiceProcess = startService('processor', { ...common, PORT: String(healthPort), HOST: '127.0.0.1' });
     const api = startService('events-api', { DATABASE_URL: db.url, EVENTS_API_TOKENS: 'proc-test-token-0123456789', PORT: String(apiPort), HOST: '127.0.0.1' });
     // The event the edge test accepted is on the topic: the processor must store it before it stops.
-    await waitUntil('the event to be stored', async () => {
-      const [r] = (await ds.query('SELECT COUNT(*) AS n FROM events')) as Array<{ n: number }>;
-      return Number(r?.n) === 1;
-    }, 60_000);
+    await waitUntil(
+      'the event to be stored',
+      async () => {
+        const [r] = (await ds.query('SELECT COUNT(*) AS n FROM events')) as Array<{ n: number }>;
+        return Number(r?.n) === 1;
+      },
+      60_000,
+    );
     await waitUntil('events-api ready', async () => (await fetch(`http://127.0.0.1:${apiPort}/readyz`)).ok, 60_000);
     processor.signal('SIGTERM');
     api.signal('SIGTERM');

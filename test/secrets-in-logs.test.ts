@@ -84,7 +84,14 @@ describe('secrets never appear in logs', () => {
 
   it('edge, processor and events-api at trace level log none of them', async ({ annotate }) => {
     const [edgePort, apiPort, healthPort] = [await freePort(), await freePort(), await freePort()];
-    const common = { KAFKA_BROKERS: inject('kafkaBrokers'), KAFKA_TOPIC: topic, KAFKA_TOPIC_PARTITIONS: '3', LOG_LEVEL: 'trace', HOST: '127.0.0.1', SHUTDOWN_TIMEOUT_MS: '15000' };
+    const common = {
+      KAFKA_BROKERS: inject('kafkaBrokers'),
+      KAFKA_TOPIC: topic,
+      KAFKA_TOPIC_PARTITIONS: '3',
+      LOG_LEVEL: 'trace',
+      HOST: '127.0.0.1',
+      SHUTDOWN_TIMEOUT_MS: '15000',
+    };
     // OAuth on, so the install flow (code exchange, token sealing) runs at trace level too.
     const edge = startService('edge', {
       ...common,
@@ -96,8 +103,22 @@ describe('secrets never appear in logs', () => {
       HUBSPOT_API_BASE_URL: fake.url,
       HUBSPOT_OAUTH_REDIRECT_URL: `http://127.0.0.1:${edgePort}/oauth/callback`,
     });
-    const processor = startService('processor', { ...common, DATABASE_URL: dbUrl, KAFKA_DLQ_TOPIC: `${topic}.dlq`, KAFKA_GROUP_ID: `${topic}-g`, HUBSPOT_ACCESS_TOKEN: SECRETS.accessToken, HUBSPOT_API_BASE_URL: fake.url, PORT: String(healthPort) });
-    const api = startService('events-api', { DATABASE_URL: dbUrl, EVENTS_API_TOKENS: `${SECRETS.apiTokenA},${SECRETS.apiTokenB}`, PORT: String(apiPort), HOST: '127.0.0.1', LOG_LEVEL: 'trace' });
+    const processor = startService('processor', {
+      ...common,
+      DATABASE_URL: dbUrl,
+      KAFKA_DLQ_TOPIC: `${topic}.dlq`,
+      KAFKA_GROUP_ID: `${topic}-g`,
+      HUBSPOT_ACCESS_TOKEN: SECRETS.accessToken,
+      HUBSPOT_API_BASE_URL: fake.url,
+      PORT: String(healthPort),
+    });
+    const api = startService('events-api', {
+      DATABASE_URL: dbUrl,
+      EVENTS_API_TOKENS: `${SECRETS.apiTokenA},${SECRETS.apiTokenB}`,
+      PORT: String(apiPort),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'trace',
+    });
     procs.push(edge, processor, api);
     const edgeBase = `http://127.0.0.1:${edgePort}`;
     const apiBase = `http://127.0.0.1:${apiPort}`;
@@ -113,27 +134,40 @@ describe('secrets never appear in logs', () => {
       expect((await fetch(url, { method: 'POST', headers: signedHeaders({ secret: SECRETS.clientSecret, version, url, body }), body })).status).toBe(200);
     }
     const body = JSON.stringify([hsEvent(9)]);
-    expect((await fetch(url, { method: 'POST', headers: signedHeaders({ secret: `${SECRETS.clientSecret}x`, version: 'v3', url, body }), body })).status).toBe(401);
+    expect((await fetch(url, { method: 'POST', headers: signedHeaders({ secret: `${SECRETS.clientSecret}x`, version: 'v3', url, body }), body })).status).toBe(
+      401,
+    );
     expect((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status).toBe(401);
     const v3 = signedHeaders({ secret: SECRETS.clientSecret, version: 'v3', url, body });
-    const headerLines = Object.entries(v3).map(([k, v]) => `${k}: ${v}`).join('\r\n');
-    expect(await raw(edgePort, `POST /webhooks/hubspot HTTP/1.1\r\nHost: x\r\n${headerLines}\r\nX-Pad: ${'p'.repeat(20_000)}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 431 /);
+    const headerLines = Object.entries(v3)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\r\n');
+    expect(await raw(edgePort, `POST /webhooks/hubspot HTTP/1.1\r\nHost: x\r\n${headerLines}\r\nX-Pad: ${'p'.repeat(20_000)}\r\n\r\n`)).toMatch(
+      /^HTTP\/1\.1 431 /,
+    );
     await raw(edgePort, `POST /webhooks/hubspot HTTP/1.1\r\n${headerLines}\r\nContent-Length: nope\r\n\r\n`);
 
     // The processor stores and enriches them (the access token goes to the fake HubSpot).
     const authorized = { authorization: `Bearer ${SECRETS.apiTokenB}` };
-    await waitUntil('the events to be stored and enriched', async () => {
-      const res = await fetch(`${apiBase}/events?portalId=${PORTAL}`, { headers: authorized });
-      const page = (await res.json()) as { events: Array<{ enrichment: { state: string } }> };
-      return page.events.length === 3 && page.events.some((e) => e.enrichment.state === 'enriched');
-    }, 60_000, 300);
+    await waitUntil(
+      'the events to be stored and enriched',
+      async () => {
+        const res = await fetch(`${apiBase}/events?portalId=${PORTAL}`, { headers: authorized });
+        const page = (await res.json()) as { events: Array<{ enrichment: { state: string } }> };
+        return page.events.length === 3 && page.events.some((e) => e.enrichment.state === 'enriched');
+      },
+      60_000,
+      300,
+    );
     // The token was really used: HubSpot answered the batch read (207: some objects unknown).
     expect(fake.calls.some((c) => c.status === 200 || c.status === 207)).toBe(true);
 
     // events-api: authorized, unauthorized, a token in the wrong place, and malformed HTTP carrying a valid token.
     expect((await fetch(`${apiBase}/events`, { headers: { authorization: `Bearer ${SECRETS.apiTokenA}` } })).status).toBe(200);
     expect((await fetch(`${apiBase}/events`, { headers: { authorization: `Bearer ${SECRETS.apiTokenA}x` } })).status).toBe(401);
-    expect((await fetch(`${apiBase}/events`, { headers: { authorization: `Basic ${Buffer.from(`u:${SECRETS.apiTokenA}`).toString('base64')}` } })).status).toBe(401);
+    expect((await fetch(`${apiBase}/events`, { headers: { authorization: `Basic ${Buffer.from(`u:${SECRETS.apiTokenA}`).toString('base64')}` } })).status).toBe(
+      401,
+    );
     expect((await fetch(`${apiBase}/events?limit=nope`, { headers: authorized })).status).toBe(400);
     await raw(apiPort, `GET /events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${SECRETS.apiTokenA}\r\nX-Pad: ${'p'.repeat(20_000)}\r\n\r\n`);
     await raw(apiPort, `GET /events HTTP/1.1\r\nAuthorization: Bearer ${SECRETS.apiTokenA}\r\nContent-Length: nope\r\n\r\n`);

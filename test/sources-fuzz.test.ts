@@ -3,7 +3,16 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createKafka, openTopicAdmin, type TopicAdmin } from '@hookstream/kafka';
 import { createLogger } from '@hookstream/observability';
 import { freePort } from '@hookstream/testkit';
-import { DEPLOY_TOKENS, FORMS_PASSWORD, NOTES_KEYS, SOURCE_NAMES, validEvent, validHeaders, writeSourcesFile, type SourcesFileOnDisk } from './support/sources-fixture.js';
+import {
+  DEPLOY_TOKENS,
+  FORMS_PASSWORD,
+  NOTES_KEYS,
+  SOURCE_NAMES,
+  validEvent,
+  validHeaders,
+  writeSourcesFile,
+  type SourcesFileOnDisk,
+} from './support/sources-fixture.js';
 import { sourcesFuzzCase } from './support/sources-fuzz-cases.js';
 import { startService, type ServiceProcess } from './support/process.js';
 import { waitUntil } from './support/wait.js';
@@ -59,7 +68,11 @@ describe('sources fuzz against the real edge process and broker', () => {
     const kinds = new Map<string, number>();
     await fc.assert(
       fc.asyncProperty(sourcesFuzzCase({ now: Date.now, bodyLimit: BODY_LIMIT, maxHeaderBytes: MAX_HEADER_BYTES }), async (c) => {
-        const res = await fetch(`${base}${c.path}`, { method: c.method, headers: c.headers, ...(c.body.length > 0 && c.method !== 'GET' ? { body: c.body } : {}) });
+        const res = await fetch(`${base}${c.path}`, {
+          method: c.method,
+          headers: c.headers,
+          ...(c.body.length > 0 && c.method !== 'GET' ? { body: c.body } : {}),
+        });
         const text = await res.text();
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         const family = c.kind.replace(/ at \/\d+$/, '');
@@ -75,7 +88,10 @@ describe('sources fuzz against the real edge process and broker', () => {
           for (const e of errors) expect([typeof e.path, typeof e.message], what).toEqual(['string', 'string']);
           const p = c.pointer ?? '';
           // The failure is named where it is: the pointer itself, or a value below it.
-          expect(errors.some((e) => e.path === p || (p !== '' && String(e.path).startsWith(`${p}/`))), `${what} — expected an error at "${p}"`).toBe(true);
+          expect(
+            errors.some((e) => e.path === p || (p !== '' && String(e.path).startsWith(`${p}/`))),
+            `${what} — expected an error at "${p}"`,
+          ).toBe(true);
         }
       }),
       { numRuns: RUNS },
@@ -94,10 +110,15 @@ describe('sources fuzz against the real edge process and broker', () => {
 
     // A thousand refusals logged, and no credential among the lines.
     const out = edge.output();
-    for (const secret of [...NOTES_KEYS, ...DEPLOY_TOKENS, FORMS_PASSWORD, Buffer.from(`forms:${FORMS_PASSWORD}`).toString('base64')]) expect(out).not.toContain(secret);
+    for (const secret of [...NOTES_KEYS, ...DEPLOY_TOKENS, FORMS_PASSWORD, Buffer.from(`forms:${FORMS_PASSWORD}`).toString('base64')])
+      expect(out).not.toContain(secret);
     expect(out).not.toMatch(/unhandled error/);
 
-    const count = (m: Map<string | number, number>) => [...m].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, n]) => `${k}×${n}`).join(', ');
+    const count = (m: Map<string | number, number>) =>
+      [...m]
+        .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+        .map(([k, n]) => `${k}×${n}`)
+        .join(', ');
     await annotate(`${RUNS} cases over HTTP: ${count(statuses)}`);
     await annotate(`case families: ${count(kinds)}`);
   });

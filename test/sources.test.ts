@@ -87,14 +87,34 @@ describe('sources end to end', () => {
       expectAccepted(a);
       expectAccepted(b);
       await f.drained();
-      expectRow(await rowOf('notes', 'evt_101'), {
-        source: 'notes', type: 'note.created', tenant: 'acct_1', subject: 'n_101', eventId: 'evt_101', idempotencyKey: 'evt_101',
-        occurredAt: Date.parse('2026-03-01T08:00:00.250Z'), raw: created,
-      }, a);
+      expectRow(
+        await rowOf('notes', 'evt_101'),
+        {
+          source: 'notes',
+          type: 'note.created',
+          tenant: 'acct_1',
+          subject: 'n_101',
+          eventId: 'evt_101',
+          idempotencyKey: 'evt_101',
+          occurredAt: Date.parse('2026-03-01T08:00:00.250Z'),
+          raw: created,
+        },
+        a,
+      );
       // note.deleted's schema is a $ref to a file that $refs another: both were resolved.
-      expectRow(await rowOf('notes', 'evt_102'), {
-        source: 'notes', type: 'note.deleted', tenant: 'acct_2', subject: 'n_102', eventId: 'evt_102', occurredAt: Date.parse('2026-03-02T00:00:00Z'), raw: deleted,
-      }, b);
+      expectRow(
+        await rowOf('notes', 'evt_102'),
+        {
+          source: 'notes',
+          type: 'note.deleted',
+          tenant: 'acct_2',
+          subject: 'n_102',
+          eventId: 'evt_102',
+          occurredAt: Date.parse('2026-03-02T00:00:00Z'),
+          raw: deleted,
+        },
+        b,
+      );
 
       const before = await mark();
       const body = json(validEvent('notes', 103));
@@ -117,10 +137,20 @@ describe('sources end to end', () => {
       const r = await timedPost('orders', body, ordersHeaders(body, { shop: 'shop-9' }));
       expectAccepted(r);
       await f.drained();
-      expectRow(await rowOf('orders', '1201'), {
-        source: 'orders', type: 'order.paid', tenant: 'shop-9', subject: 'cus_201', eventId: '1201', idempotencyKey: '1201',
-        occurredAt: (1_767_225_600 + 201) * 1000, raw: order,
-      }, r);
+      expectRow(
+        await rowOf('orders', '1201'),
+        {
+          source: 'orders',
+          type: 'order.paid',
+          tenant: 'shop-9',
+          subject: 'cus_201',
+          eventId: '1201',
+          idempotencyKey: '1201',
+          occurredAt: (1_767_225_600 + 201) * 1000,
+          raw: order,
+        },
+        r,
+      );
 
       const before = await mark();
       const good = ordersHeaders(body, { shop: 'shop-9' });
@@ -145,9 +175,19 @@ describe('sources end to end', () => {
       const r = await timedPost('ledger', body, ledgerHeaders(body, { type: 'entry.voided', shard: 'shard-b' }));
       expectAccepted(r);
       await f.drained();
-      expectRow(await rowOf('ledger', 'shard-b:7'), {
-        source: 'ledger', type: 'entry.voided', tenant: null, subject: null, eventId: 'shard-b:7', occurredAt: 1_767_225_600_999, raw: entry,
-      }, r);
+      expectRow(
+        await rowOf('ledger', 'shard-b:7'),
+        {
+          source: 'ledger',
+          type: 'entry.voided',
+          tenant: null,
+          subject: null,
+          eventId: 'shard-b:7',
+          occurredAt: 1_767_225_600_999,
+          raw: entry,
+        },
+        r,
+      );
 
       const before = await mark();
       const good = ledgerHeaders(body, { type: 'entry.voided', shard: 'shard-b' });
@@ -169,10 +209,20 @@ describe('sources end to end', () => {
       const r = await timedPost('signed', body, signedHeaders(body, { id: 'msg_301' }));
       expectAccepted(r);
       await f.drained();
-      expectRow(await rowOf('signed', 'msg_301'), {
-        source: 'signed', type: 'invoice.paid', tenant: null, subject: 'in_301', eventId: 'msg_301', idempotencyKey: 'msg_301',
-        occurredAt: Date.parse('2026-01-01T12:30:00.125Z'), raw: invoice,
-      }, r);
+      expectRow(
+        await rowOf('signed', 'msg_301'),
+        {
+          source: 'signed',
+          type: 'invoice.paid',
+          tenant: null,
+          subject: 'in_301',
+          eventId: 'msg_301',
+          idempotencyKey: 'msg_301',
+          occurredAt: Date.parse('2026-01-01T12:30:00.125Z'),
+          raw: invoice,
+        },
+        r,
+      );
 
       const before = await mark();
       const now = Date.now();
@@ -227,7 +277,19 @@ describe('sources end to end', () => {
       expectAccepted(ra);
       expectAccepted(rb);
       await f.drained();
-      expectRow(await rowOf('deploys', 'dep_501'), { source: 'deploys', type: 'deploy.finished', tenant: 'platform', subject: null, eventId: 'dep_501', occurredAt: Date.parse('2026-02-01T13:30:00Z'), raw: a }, ra);
+      expectRow(
+        await rowOf('deploys', 'dep_501'),
+        {
+          source: 'deploys',
+          type: 'deploy.finished',
+          tenant: 'platform',
+          subject: null,
+          eventId: 'dep_501',
+          occurredAt: Date.parse('2026-02-01T13:30:00Z'),
+          raw: a,
+        },
+        ra,
+      );
       expectRow(await rowOf('deploys', 'dep_502'), { tenant: 'data', occurredAt: Date.parse('2026-02-01T13:31:00Z'), raw: b }, rb);
 
       const before = await mark();
@@ -247,7 +309,6 @@ describe('sources end to end', () => {
   });
 
   describe('refusals', () => {
-
     it('schema failures get 422 with the JSON pointer of each failure, inline and $ref schemas alike', async () => {
       const before = await mark();
       const missing = validEvent('notes', 601) as { note: Record<string, unknown>; account?: unknown };
@@ -255,11 +316,20 @@ describe('sources end to end', () => {
       delete missing.note.text;
       const r1 = await notes(missing);
       expectRefused(r1, 422, 'VALIDATION_FAILED');
-      expect(errorsOf(r1)).toEqual(expect.arrayContaining([{ path: '/account', message: 'is required' }, { path: '/note/text', message: 'is required' }]));
+      expect(errorsOf(r1)).toEqual(
+        expect.arrayContaining([
+          { path: '/account', message: 'is required' },
+          { path: '/note/text', message: 'is required' },
+        ]),
+      );
 
       const r2 = await notes({ ...validEvent('notes', 602), account: 7, note: { id: 'n_602', text: ['not', 'text'] } });
       expectRefused(r2, 422, 'VALIDATION_FAILED');
-      expect(errorsOf(r2).map((e) => e.path).sort()).toEqual(['/account', '/note/text']);
+      expect(
+        errorsOf(r2)
+          .map((e) => e.path)
+          .sort(),
+      ).toEqual(['/account', '/note/text']);
       expect(errorsOf(r2)[0]?.message).toMatch(/must be string/);
 
       // The $ref'd file's $ref'd definition (pattern ^n_[a-z0-9]+$) applies.
@@ -281,7 +351,9 @@ describe('sources end to end', () => {
       const before = await mark();
       const r1 = await notes({ ...validEvent('notes', 701), type: 'note.archived' });
       expectRefused(r1, 422, 'VALIDATION_FAILED');
-      expect(errorsOf(r1)).toEqual([{ path: '/type', message: expect.stringMatching(/^unknown event type "note.archived" \(expected note.created, note.deleted\)/) }]);
+      expect(errorsOf(r1)).toEqual([
+        { path: '/type', message: expect.stringMatching(/^unknown event type "note.archived" \(expected note.created, note.deleted\)/) },
+      ]);
       const entry = json(validEvent('ledger', 702));
       const r2 = await f.post('ledger', entry, ledgerHeaders(entry, { type: 'entry.reversed' }));
       expectRefused(r2, 422, 'VALIDATION_FAILED');
@@ -326,7 +398,10 @@ describe('sources end to end', () => {
       two[4] = { ...two[4], note: { id: 'n_815' } };
       const r2 = await notes(two);
       expectRefused(r2, 422, 'VALIDATION_FAILED');
-      expect(errorsOf(r2)).toEqual([{ path: '/1/type', message: expect.stringMatching(/unknown event type/) }, { path: '/4/note/text', message: 'is required' }]);
+      expect(errorsOf(r2)).toEqual([
+        { path: '/1/type', message: expect.stringMatching(/unknown event type/) },
+        { path: '/4/note/text', message: 'is required' },
+      ]);
 
       const signedBatch = json([validEvent('signed', 821), { type: 'invoice.paid', timestamp: 'yesterday', data: { id: 'in_822', total: 1 } }]);
       const r3 = await f.post('signed', signedBatch, signedHeaders(signedBatch, { id: 'msg_821' }));
@@ -362,7 +437,12 @@ describe('sources end to end', () => {
       expectAccepted(await notes({ ...validEvent('notes', 904), event_id: 'shared_904' }));
       expectAccepted(await f.post('deploys', json({ ...validEvent('deploys', 904), deploy_id: 'shared_904' }), bearerHeaders(DEPLOY_TOKENS[1])));
       await f.drained();
-      expect((await f.rows()).filter((r) => r.idempotencyKey === 'shared_904').map((r) => r.source).sort()).toEqual(['deploys', 'notes']);
+      expect(
+        (await f.rows())
+          .filter((r) => r.idempotencyKey === 'shared_904')
+          .map((r) => r.source)
+          .sort(),
+      ).toEqual(['deploys', 'notes']);
     });
 
     it('a Kafka redelivery of an accepted message is still one row, the first one', async () => {
@@ -372,7 +452,9 @@ describe('sources end to end', () => {
       await f.drained();
       const first = await rowOf('deploys', 'dep_1001');
       // The exact message the edge produced (value bytes and key), found by its request id.
-      const delivery = f.published.find((p) => p.messages.some((m) => (JSON.parse(m.value.toString('utf8')) as { requestId?: string }).requestId === r.json.requestId));
+      const delivery = f.published.find((p) =>
+        p.messages.some((m) => (JSON.parse(m.value.toString('utf8')) as { requestId?: string }).requestId === r.json.requestId),
+      );
       expect(delivery?.messages).toHaveLength(1);
       const before = await f.inTopic();
       await f.reproduce(delivery?.messages ?? []);
@@ -467,7 +549,12 @@ describe('sources end to end', () => {
       const tailing = tail();
       // Many subjects and tenants: every partition, so both replicas write at the same time.
       const posts = Array.from({ length: 60 }, (_, i) => {
-        if (i % 3 === 0) return f.post('notes', json([validEvent('notes', 2000 + i), validEvent('notes', 3000 + i)]), apiKeyHeaders(i % 2 === 0 ? NOTES_KEYS[0] : NOTES_KEYS[1]));
+        if (i % 3 === 0)
+          return f.post(
+            'notes',
+            json([validEvent('notes', 2000 + i), validEvent('notes', 3000 + i)]),
+            apiKeyHeaders(i % 2 === 0 ? NOTES_KEYS[0] : NOTES_KEYS[1]),
+          );
         if (i % 3 === 1) return f.post('deploys', json({ ...validEvent('deploys', 2000 + i), team: `team-${i}` }), bearerHeaders(DEPLOY_TOKENS[0]));
         const o = json({ ...validEvent('orders', 2000 + i) });
         return f.post('orders', o, ordersHeaders(o, { shop: `shop-${i}` }));

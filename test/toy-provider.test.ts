@@ -31,17 +31,34 @@ const toy: Provider = {
   redact: () => ({ headers: ['x-toy-key'] }),
   edge: ({ now }) => ({
     topics: [TOPIC],
-    routes: [{
-      url: '/webhooks/toy',
-      bodyLimitBytes: 4096,
-      accept(req) {
-        if (req.headers['x-toy-key'] !== 'let-me-in') throw new AppError('INVALID_CREDENTIALS', 401, 'x-toy-key is wrong');
-        const ping = JSON.parse(req.rawBody.toString()) as { id?: unknown; loudness?: unknown };
-        if (typeof ping.id !== 'string' || typeof ping.loudness !== 'number') throw new AppError('VALIDATION_FAILED', 422, 'id (string) and loudness (number) are required');
-        const envelope = { v: 2 as const, provider: 'toy', source: 'toy', receivedAt: req.receivedAt, requestId: req.requestId, auth: 'key', type: 'ping', eventId: ping.id, idempotencyKey: ping.id, occurredAt: now(), tenant: null, subject: ping.id, event: ping };
-        return { topic: TOPIC, messages: [{ key: ping.id, value: encodeEnvelope(envelope) }] };
+    routes: [
+      {
+        url: '/webhooks/toy',
+        bodyLimitBytes: 4096,
+        accept(req) {
+          if (req.headers['x-toy-key'] !== 'let-me-in') throw new AppError('INVALID_CREDENTIALS', 401, 'x-toy-key is wrong');
+          const ping = JSON.parse(req.rawBody.toString()) as { id?: unknown; loudness?: unknown };
+          if (typeof ping.id !== 'string' || typeof ping.loudness !== 'number')
+            throw new AppError('VALIDATION_FAILED', 422, 'id (string) and loudness (number) are required');
+          const envelope = {
+            v: 2 as const,
+            provider: 'toy',
+            source: 'toy',
+            receivedAt: req.receivedAt,
+            requestId: req.requestId,
+            auth: 'key',
+            type: 'ping',
+            eventId: ping.id,
+            idempotencyKey: ping.id,
+            occurredAt: now(),
+            tenant: null,
+            subject: ping.id,
+            event: ping,
+          };
+          return { topic: TOPIC, messages: [{ key: ping.id, value: encodeEnvelope(envelope) }] };
+        },
       },
-    }],
+    ],
   }),
   processor: (ctx) => ({
     groupId: `${TOPIC}.group`,
@@ -54,19 +71,34 @@ const toy: Provider = {
           return { ok: true, value: { offset: m.offset, dedupeKey: e.idempotencyKey, ledger, loudness: (e.event as { loudness: number }).loudness } };
         },
         // One transaction: the ledger rows, then the toy's own row for each new one.
-        persist: (events) => inTransaction(ctx.dataSource, 'toy', { lockWaitTimeoutSec: 10 }, async (qr) => {
-          const ids = await (await openLedgerInsert(qr, { chunkSize: 100, chunkBytes: 1 << 20 })).insert(events.map((e) => prepareLedgerRow(e.ledger, ctx.now())));
-          for (const [i, id] of ids.entries()) if (id !== null) await qr.query('INSERT INTO toy_pings (id, loudness) VALUES (?, ?)', [id, events[i]?.loudness]);
-          return { inserted: ids.filter((id) => id !== null).length, duplicates: ids.filter((id) => id === null).length };
-        }),
+        persist: (events) =>
+          inTransaction(ctx.dataSource, 'toy', { lockWaitTimeoutSec: 10 }, async (qr) => {
+            const ids = await (
+              await openLedgerInsert(qr, { chunkSize: 100, chunkBytes: 1 << 20 })
+            ).insert(events.map((e) => prepareLedgerRow(e.ledger, ctx.now())));
+            for (const [i, id] of ids.entries())
+              if (id !== null) await qr.query('INSERT INTO toy_pings (id, loudness) VALUES (?, ?)', [id, events[i]?.loudness]);
+            return { inserted: ids.filter((id) => id !== null).length, duplicates: ids.filter((id) => id === null).length };
+          }),
       },
-      { producer: ctx.producer, dlqTopic: `${TOPIC}.dlq`, retryTopic: `${TOPIC}.retry`, retry: { maxAttempts: 3, baseMs: 1000, maxMs: 1000 }, log: ctx.log, now: ctx.now, metrics: createRuntimeMetrics(ctx.registry)('toy') },
+      {
+        producer: ctx.producer,
+        dlqTopic: `${TOPIC}.dlq`,
+        retryTopic: `${TOPIC}.retry`,
+        retry: { maxAttempts: 3, baseMs: 1000, maxMs: 1000 },
+        log: ctx.log,
+        now: ctx.now,
+        metrics: createRuntimeMetrics(ctx.registry)('toy'),
+      },
     ),
   }),
   api: ({ dataSource }) => ({
     present: async (rows) => rows.map((r) => ({ id: r.id, occurredAt: r.occurredAt, ping: r.eventId })),
     routes: (app) => {
-      app.get('/toy/loudness/:id', async (req) => (await dataSource.query('SELECT loudness FROM toy_pings WHERE id = ?', [Number((req.params as { id: string }).id)]))[0]);
+      app.get(
+        '/toy/loudness/:id',
+        async (req) => (await dataSource.query('SELECT loudness FROM toy_pings WHERE id = ?', [Number((req.params as { id: string }).id)]))[0],
+      );
     },
   }),
 };
@@ -93,24 +125,42 @@ describe('a toy provider, end to end', () => {
     await producer.connect();
     // As the edge host does: its parts' topics exist (leaders elected) before it takes requests.
     const part = await toy.edge!(ctx);
-    await ensureTopics(kafka, part.topics.map((topic) => ({ topic, numPartitions: 3 })), log);
+    await ensureTopics(
+      kafka,
+      part.topics.map((topic) => ({ topic, numPartitions: 3 })),
+      log,
+    );
     const edge = await buildEdgeApp({ config: loadEdgeConfig(env), publisher: createKafkaPublisher(producer, 4000), log, parts: [part] });
     const processor = createProcessor({ config: loadProcessorConfig(env), kafka, dataSource: store.ds, log, parts: async (c) => [await toy.processor!(c)] });
     await processor.start();
     const ledger = createLedgerReader(store.ds);
-    const api = await buildEventsApi({ config: { EVENTS_API_TOKENS: [TOKEN] }, ledger, parts: [{ provider: 'toy', part: await toy.api!({ ...ctx, dataSource: store.ds, ledger }) }], log, ready: async () => true });
-    for (const [app, set] of [[edge, (u: string) => (edgeUrl = u)], [api, (u: string) => (apiUrl = u)]] as const) {
+    const api = await buildEventsApi({
+      config: { EVENTS_API_TOKENS: [TOKEN] },
+      ledger,
+      parts: [{ provider: 'toy', part: await toy.api!({ ...ctx, dataSource: store.ds, ledger }) }],
+      log,
+      ready: async () => true,
+    });
+    for (const [app, set] of [
+      [edge, (u: string) => (edgeUrl = u)],
+      [api, (u: string) => (apiUrl = u)],
+    ] as const) {
       await app.listen({ port: 0, host: '127.0.0.1' });
       set(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
       closers.push(() => app.close());
     }
-    closers.push(() => processor.stop(), () => producer.disconnect(), () => store.close());
+    closers.push(
+      () => processor.stop(),
+      () => producer.disconnect(),
+      () => store.close(),
+    );
   });
   afterAll(async () => {
     for (const close of closers) await close();
   });
 
-  const post = (body: unknown, key = 'let-me-in') => fetch(`${edgeUrl}/webhooks/toy`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-toy-key': key }, body: JSON.stringify(body) });
+  const post = (body: unknown, key = 'let-me-in') =>
+    fetch(`${edgeUrl}/webhooks/toy`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-toy-key': key }, body: JSON.stringify(body) });
 
   it('authenticates, validates, stores once in the ledger and its own table, and reads back through events-api', async () => {
     expect((await post({ id: 'p-1', loudness: 7 }, 'wrong')).status).toBe(401);

@@ -35,7 +35,10 @@ export async function auditStored(ds: DataSource, ledger: Ledger): Promise<Store
     rows += n;
     duplicates += n - 1;
   }
-  const states = (await ds.query('SELECT enrichment_state AS s, COUNT(*) AS n FROM hubspot_event_rows GROUP BY enrichment_state')) as Array<{ s: string; n: number | string }>;
+  const states = (await ds.query('SELECT enrichment_state AS s, COUNT(*) AS n FROM hubspot_event_rows GROUP BY enrichment_state')) as Array<{
+    s: string;
+    n: number | string;
+  }>;
   return {
     rows,
     distinct: stored.size,

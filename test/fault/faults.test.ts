@@ -93,9 +93,23 @@ describe(`fault injection (${profile.name} profile)`, () => {
 
     fake = await startFakeHubSpot({ tokens: new Map([[PORTAL, TOKEN]]), rateLimitMax: 1_000_000, log: false });
     kafka = createKafka({ brokers: brokers.split(','), clientId: 'fault-suite', log });
-    await ensureTopics(kafka, [topic, dlqTopic, retryTopic].map((t) => ({ topic: t, numPartitions: 12 })), log);
+    await ensureTopics(
+      kafka,
+      [topic, dlqTopic, retryTopic].map((t) => ({ topic: t, numPartitions: 12 })),
+      log,
+    );
     probe = await createKafkaProbe(kafka, [topic, retryTopic], groupId);
-    fleet = await startProcessFleet({ brokers, topic, dlqTopic, retryTopic, groupId, databaseUrl: proxied.toString(), hubspotUrl: fake.url, hubspotToken: TOKEN, secret: SECRET });
+    fleet = await startProcessFleet({
+      brokers,
+      topic,
+      dlqTopic,
+      retryTopic,
+      groupId,
+      databaseUrl: proxied.toString(),
+      hubspotUrl: fake.url,
+      hubspotToken: TOKEN,
+      secret: SECRET,
+    });
   }, 300_000);
 
   afterAll(async () => {
@@ -111,99 +125,109 @@ describe(`fault injection (${profile.name} profile)`, () => {
     await broker?.stop();
   }, 180_000);
 
-  it('stores every acknowledged event exactly once, nothing refused, and the state a clean replay gives', async () => {
-    const started = Date.now();
-    const [f, k] = [fleet, probe];
-    if (!f || !k) throw new Error('setup failed');
-    const workloadRandom = createRandom(seed);
-    const workload = createWorkload({ portalId: PORTAL, random: workloadRandom });
-    for (const o of workload.objects) fake.upsertObject(PORTAL, o.objectType, workload.snapshotOf(o));
-    await f.addProcessor();
+  it(
+    'stores every acknowledged event exactly once, nothing refused, and the state a clean replay gives',
+    async () => {
+      const started = Date.now();
+      const [f, k] = [fleet, probe];
+      if (!f || !k) throw new Error('setup failed');
+      const workloadRandom = createRandom(seed);
+      const workload = createWorkload({ portalId: PORTAL, random: workloadRandom });
+      for (const o of workload.objects) fake.upsertObject(PORTAL, o.objectType, workload.snapshotOf(o));
+      await f.addProcessor();
 
-    const gen = createTrafficGenerator({ url: f.edgeUrl, secret: SECRET, workload, random: createRandom(seed + 1), requestsPerSecond: profile.requestsPerSecond });
-    generator = gen;
-    say(`seed ${seed}, ${profile.requestsPerSecond} deliveries/s, topic ${topic}`);
-    const trafficStart = Date.now();
-    gen.start();
-    const faults = await runFaults({ profile, fleet: f, probe: k, proxy, fake, broker, brokerSkip, ds, say });
-    faultRecords = faults;
-    await gen.stop();
-    const trafficMs = Date.now() - trafficStart;
-    const left = await gen.drainRetries(120_000);
-    say(`traffic stopped after ${(trafficMs / 1000).toFixed(1)} s; ${left} failed deliveries left unretried`);
+      const gen = createTrafficGenerator({
+        url: f.edgeUrl,
+        secret: SECRET,
+        workload,
+        random: createRandom(seed + 1),
+        requestsPerSecond: profile.requestsPerSecond,
+      });
+      generator = gen;
+      say(`seed ${seed}, ${profile.requestsPerSecond} deliveries/s, topic ${topic}`);
+      const trafficStart = Date.now();
+      gen.start();
+      const faults = await runFaults({ profile, fleet: f, probe: k, proxy, fake, broker, brokerSkip, ds, say });
+      faultRecords = faults;
+      await gen.stop();
+      const trafficMs = Date.now() - trafficStart;
+      const left = await gen.drainRetries(120_000);
+      say(`traffic stopped after ${(trafficMs / 1000).toFixed(1)} s; ${left} failed deliveries left unretried`);
 
-    // Everything on the topics committed (a retried event may go round the retry topic again,
-    // so the end is read afresh each time), every enrichment done: the run is over.
-    await waitUntil('the group to commit everything', async () => k.reached(await k.highWatermarks()), 240_000, 250);
-    await waitUntil('pending enrichments to finish', async () => (await pendingEnrichments(ds)) === 0, 240_000, 250);
+      // Everything on the topics committed (a retried event may go round the retry topic again,
+      // so the end is read afresh each time), every enrichment done: the run is over.
+      await waitUntil('the group to commit everything', async () => k.reached(await k.highWatermarks()), 240_000, 250);
+      await waitUntil('pending enrichments to finish', async () => (await pendingEnrichments(ds)) === 0, 240_000, 250);
 
-    const ledger = gen.ledger;
-    const audit = await auditStored(ds, ledger);
-    const onTopic = await readTopicKeys(kafka, topic, await k.messages(topic));
-    const deadLettered = await k.messages(dlqTopic);
-    const retried = await k.messages(retryTopic);
-    const refused = refusedOnly(ledger);
+      const ledger = gen.ledger;
+      const audit = await auditStored(ds, ledger);
+      const onTopic = await readTopicKeys(kafka, topic, await k.messages(topic));
+      const deadLettered = await k.messages(dlqTopic);
+      const retried = await k.messages(retryTopic);
+      const refused = refusedOnly(ledger);
 
-    const changes = await storedChanges(ds);
-    const clean = replayInMemory(changes, seed);
-    const actual = await readStates(ds);
-    const viaWriter = await replayThroughWriter(changes, seed + 2);
-    const mismatches = diffStates(actual, clean);
-    const writerMismatches = diffStates(viaWriter, clean);
+      const changes = await storedChanges(ds);
+      const clean = replayInMemory(changes, seed);
+      const actual = await readStates(ds);
+      const viaWriter = await replayThroughWriter(changes, seed + 2);
+      const mismatches = diffStates(actual, clean);
+      const writerMismatches = diffStates(viaWriter, clean);
 
-    const figures: FaultFigures = {
-      profile: profile.name,
-      seed,
-      wallMs: Date.now() - started,
-      trafficMs,
-      requests: Object.fromEntries(ledger.requests),
-      eventsSent: ledger.eventCopies,
-      distinctSent: new Set([...ledger.acknowledged, ...ledger.refused, ...ledger.unacknowledged]).size,
-      acknowledged: ledger.acknowledged.size,
-      acknowledgedOnRetry: [...ledger.unacknowledged].filter((k) => ledger.acknowledged.has(k)).length,
-      refused: refused.size,
-      unacknowledged: neverAcknowledged(ledger).size,
-      duplicateCopiesSent: ledger.duplicateCopies,
-      stored: audit.rows,
-      duplicates: audit.duplicates,
-      lost: audit.lost.length,
-      refusedStored: audit.refusedStored.length,
-      unacknowledgedStored: audit.unacknowledgedStored,
-      unknownStored: audit.unknownStored.length,
-      kafkaMessages: [...onTopic.values()].reduce((a, b) => a + b, 0),
-      kafkaDistinct: onTopic.size,
-      kafkaMissing: [...ledger.acknowledged].filter((k) => !onTopic.has(k)).length,
-      kafkaRefused: [...refused].filter((k) => onTopic.has(k)).length,
-      deadLettered,
-      retried,
-      objects: actual.size,
-      stateMismatches: mismatches.length,
-      pendingEnrichment: await pendingEnrichments(ds),
-      acknowledgedPerSec: ledger.acknowledged.size / (trafficMs / 1000),
-      faults,
-    };
-    mkdirSync(resultsDir, { recursive: true });
-    writeFileSync(join(resultsDir, 'fault-figures.json'), `${JSON.stringify({ ...figures, byEnrichment: audit.byEnrichment }, null, 2)}\n`);
-    process.stdout.write(`\n${formatFigures(figures)}\n`);
+      const figures: FaultFigures = {
+        profile: profile.name,
+        seed,
+        wallMs: Date.now() - started,
+        trafficMs,
+        requests: Object.fromEntries(ledger.requests),
+        eventsSent: ledger.eventCopies,
+        distinctSent: new Set([...ledger.acknowledged, ...ledger.refused, ...ledger.unacknowledged]).size,
+        acknowledged: ledger.acknowledged.size,
+        acknowledgedOnRetry: [...ledger.unacknowledged].filter((k) => ledger.acknowledged.has(k)).length,
+        refused: refused.size,
+        unacknowledged: neverAcknowledged(ledger).size,
+        duplicateCopiesSent: ledger.duplicateCopies,
+        stored: audit.rows,
+        duplicates: audit.duplicates,
+        lost: audit.lost.length,
+        refusedStored: audit.refusedStored.length,
+        unacknowledgedStored: audit.unacknowledgedStored,
+        unknownStored: audit.unknownStored.length,
+        kafkaMessages: [...onTopic.values()].reduce((a, b) => a + b, 0),
+        kafkaDistinct: onTopic.size,
+        kafkaMissing: [...ledger.acknowledged].filter((k) => !onTopic.has(k)).length,
+        kafkaRefused: [...refused].filter((k) => onTopic.has(k)).length,
+        deadLettered,
+        retried,
+        objects: actual.size,
+        stateMismatches: mismatches.length,
+        pendingEnrichment: await pendingEnrichments(ds),
+        acknowledgedPerSec: ledger.acknowledged.size / (trafficMs / 1000),
+        faults,
+      };
+      mkdirSync(resultsDir, { recursive: true });
+      writeFileSync(join(resultsDir, 'fault-figures.json'), `${JSON.stringify({ ...figures, byEnrichment: audit.byEnrichment }, null, 2)}\n`);
+      process.stdout.write(`\n${formatFigures(figures)}\n`);
 
-    expect(f.unexpectedExits()).toEqual([]);
-    expect(ledger.unexpectedRefusals).toBe(0);
-    expect(ledger.unexpectedAcceptances).toBe(0);
-    expect(ledger.acknowledged.size).toBeGreaterThan(0);
-    expect(refused.size).toBeGreaterThan(0);
-    expect(audit.lost.slice(0, 10)).toEqual([]);
-    expect(audit.duplicates).toBe(0);
-    expect(audit.refusedStored.slice(0, 10)).toEqual([]);
-    expect(audit.unknownStored.slice(0, 10)).toEqual([]);
-    // Kafka agrees with the database: exactly the distinct events on the topic are stored.
-    expect(figures.kafkaMissing).toBe(0);
-    expect(figures.kafkaRefused).toBe(0);
-    expect(deadLettered).toBe(0);
-    expect(audit.distinct).toBe(onTopic.size);
-    expect(mismatches.slice(0, 5)).toEqual([]);
-    expect(writerMismatches.slice(0, 5)).toEqual([]);
-    expect(actual.size).toBeGreaterThan(0);
-  }, profile.testTimeoutMs);
+      expect(f.unexpectedExits()).toEqual([]);
+      expect(ledger.unexpectedRefusals).toBe(0);
+      expect(ledger.unexpectedAcceptances).toBe(0);
+      expect(ledger.acknowledged.size).toBeGreaterThan(0);
+      expect(refused.size).toBeGreaterThan(0);
+      expect(audit.lost.slice(0, 10)).toEqual([]);
+      expect(audit.duplicates).toBe(0);
+      expect(audit.refusedStored.slice(0, 10)).toEqual([]);
+      expect(audit.unknownStored.slice(0, 10)).toEqual([]);
+      // Kafka agrees with the database: exactly the distinct events on the topic are stored.
+      expect(figures.kafkaMissing).toBe(0);
+      expect(figures.kafkaRefused).toBe(0);
+      expect(deadLettered).toBe(0);
+      expect(audit.distinct).toBe(onTopic.size);
+      expect(mismatches.slice(0, 5)).toEqual([]);
+      expect(writerMismatches.slice(0, 5)).toEqual([]);
+      expect(actual.size).toBeGreaterThan(0);
+    },
+    profile.testTimeoutMs,
+  );
 
   // The broker crash is one step of the run above (traffic and the other faults go on around
   // it, so it cannot be a run of its own), and that step is left out when the broker is not

@@ -53,7 +53,8 @@ export function decodeAssignment(buf: Buffer): string[] {
 export async function createKafkaProbe(kafka: Kafka, topics: readonly string[], groupId: string): Promise<KafkaProbe> {
   const admin = kafka.admin();
   await admin.connect();
-  const highOf = async (topic: string): Promise<Offsets> => new Map((await admin.fetchTopicOffsets(topic)).map((p) => [`${topic}:${p.partition}`, Number(p.high)]));
+  const highOf = async (topic: string): Promise<Offsets> =>
+    new Map((await admin.fetchTopicOffsets(topic)).map((p) => [`${topic}:${p.partition}`, Number(p.high)]));
   const highWatermarks = async (): Promise<Offsets> => new Map((await Promise.all(topics.map(highOf))).flatMap((m) => [...m]));
   const committed = async (): Promise<Offsets> => {
     const all = await admin.fetchOffsets({ groupId, topics: [...topics] });

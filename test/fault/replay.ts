@@ -48,7 +48,7 @@ export async function replayThroughWriter(all: readonly RowChanges[], seed: numb
     await runMigrations(ds);
     const writer = createEventWriter(ds);
     const order = random.shuffle([...all]);
-    for (let i = 0; i < order.length; ) {
+    for (let i = 0; i < order.length;) {
       const n = random.int(1, 200);
       await writer.persist({ events: [], state: order.slice(i, i + n).flat(), now: Date.now() });
       i += n;
@@ -79,7 +79,11 @@ function canonical(s: ObjectState): string {
     if (Array.isArray(v)) return v.map(sorted);
     if (typeof v !== 'object' || v === null) return v;
     const o = v as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(o).sort().map((k) => [k, sorted(o[k])]));
+    return Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, sorted(o[k])]),
+    );
   };
   return JSON.stringify(sorted(s));
 }

@@ -38,11 +38,16 @@ async function recovery(ctx: ScenarioContext, endedAt: number): Promise<number> 
 
 /** A Stable group whose members are exactly the running processors, each owning partitions. */
 async function groupSettled(ctx: ScenarioContext): Promise<void> {
-  await waitUntil('the group to settle on the running replicas', async () => {
-    const g = await ctx.probe.group();
-    const running = new Set([...ctx.fleet.processors.values()].map((p) => p.clientId));
-    return g.state === 'Stable' && g.members.length === running.size && g.members.every((m) => running.has(m.clientId) && m.partitions.length > 0);
-  }, WAIT_MS, 250);
+  await waitUntil(
+    'the group to settle on the running replicas',
+    async () => {
+      const g = await ctx.probe.group();
+      const running = new Set([...ctx.fleet.processors.values()].map((p) => p.clientId));
+      return g.state === 'Stable' && g.members.length === running.size && g.members.every((m) => running.has(m.clientId) && m.partitions.length > 0);
+    },
+    WAIT_MS,
+    250,
+  );
 }
 
 async function scaleUp(ctx: ScenarioContext, to: number): Promise<FaultRecord> {
@@ -51,7 +56,12 @@ async function scaleUp(ctx: ScenarioContext, to: number): Promise<FaultRecord> {
   await Promise.all(Array.from({ length: to - from }, () => ctx.fleet.addProcessor()));
   await groupSettled(ctx);
   const ended = Date.now();
-  return { fault: `scale ${from}→${to} replicas`, durationMs: ended - t0, recoveryMs: await recovery(ctx, ended), detail: 'duration = until the group is Stable on all replicas' };
+  return {
+    fault: `scale ${from}→${to} replicas`,
+    durationMs: ended - t0,
+    recoveryMs: await recovery(ctx, ended),
+    detail: 'duration = until the group is Stable on all replicas',
+  };
 }
 
 async function scaleDown(ctx: ScenarioContext, to: number): Promise<FaultRecord> {
@@ -63,7 +73,12 @@ async function scaleDown(ctx: ScenarioContext, to: number): Promise<FaultRecord>
   await groupSettled(ctx);
   const ended = Date.now();
   if (codes.some((c) => c !== 0)) throw new Error(`SIGTERM'd replicas exited with ${codes.join(', ')} (expected 0)`);
-  return { fault: `scale ${from}→${to} replicas (SIGTERM)`, durationMs: ended - t0, recoveryMs: await recovery(ctx, ended), detail: `exit codes ${codes.join(', ')}` };
+  return {
+    fault: `scale ${from}→${to} replicas (SIGTERM)`,
+    durationMs: ended - t0,
+    recoveryMs: await recovery(ctx, ended),
+    detail: `exit codes ${codes.join(', ')}`,
+  };
 }
 
 /** SIGKILLs the replica with the most uncommitted messages on its partitions, then starts a new one. */
@@ -71,16 +86,19 @@ async function killMidBatch(ctx: ScenarioContext, round: number): Promise<FaultR
   // Prefer a moment with a real backlog on the victim (so a batch is surely in flight); after
   // a while settle for any uncommitted message.
   const since = Date.now();
-  const victim = await waitUntil('a replica with uncommitted work', async () => {
-    const [g, lag] = await Promise.all([ctx.probe.group(), ctx.probe.lag()]);
-    const ranked = g.members
-      .map((m) => ({ m, lag: m.partitions.reduce((sum, p) => sum + (lag.get(p) ?? 0), 0) }))
-      .sort((a, b) => b.lag - a.lag);
-    const top = ranked[0];
-    const name = top && [...ctx.fleet.processors.values()].find((p) => p.clientId === top.m.clientId)?.name;
-    const enough = Date.now() - since < 15_000 ? 20 : 1;
-    return top && top.lag >= enough && name ? { name, lag: top.lag, partitions: top.m.partitions.length } : undefined;
-  }, WAIT_MS, 50);
+  const victim = await waitUntil(
+    'a replica with uncommitted work',
+    async () => {
+      const [g, lag] = await Promise.all([ctx.probe.group(), ctx.probe.lag()]);
+      const ranked = g.members.map((m) => ({ m, lag: m.partitions.reduce((sum, p) => sum + (lag.get(p) ?? 0), 0) })).sort((a, b) => b.lag - a.lag);
+      const top = ranked[0];
+      const name = top && [...ctx.fleet.processors.values()].find((p) => p.clientId === top.m.clientId)?.name;
+      const enough = Date.now() - since < 15_000 ? 20 : 1;
+      return top && top.lag >= enough && name ? { name, lag: top.lag, partitions: top.m.partitions.length } : undefined;
+    },
+    WAIT_MS,
+    50,
+  );
   const t0 = Date.now();
   await ctx.fleet.kill(victim.name);
   // The replacement is spawned at once, as an orchestrator would; recovery counts from here
@@ -107,7 +125,12 @@ async function brokerOutage(ctx: ScenarioContext): Promise<FaultRecord> {
   await sleep(ctx.profile.brokerDownMs);
   await ctx.broker.restart();
   const ended = Date.now();
-  return { fault, durationMs: ended - t0, recoveryMs: await recovery(ctx, ended), detail: `SIGKILL, down ${ctx.profile.brokerDownMs / 1000} s, then restarted on the same port and data` };
+  return {
+    fault,
+    durationMs: ended - t0,
+    recoveryMs: await recovery(ctx, ended),
+    detail: `SIGKILL, down ${ctx.profile.brokerDownMs / 1000} s, then restarted on the same port and data`,
+  };
 }
 
 async function databaseOutage(ctx: ScenarioContext): Promise<FaultRecord> {

@@ -40,7 +40,10 @@ export interface TestFleet {
   replicas: ProcessorReplica[];
   client: ReturnType<typeof createEventsClient>;
   log: Logger;
-  post(events: readonly unknown[], opts?: { version?: SignatureVersion; timestamp?: number; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: unknown }>;
+  post(
+    events: readonly unknown[],
+    opts?: { version?: SignatureVersion; timestamp?: number; headers?: Record<string, string>; body?: string },
+  ): Promise<{ status: number; body: unknown }>;
   addProcessor(): Promise<ProcessorReplica>;
   /** Sum of the topic's high watermarks: how many messages Kafka holds. */
   topicMessages(topic?: string): Promise<number>;
@@ -77,16 +80,34 @@ export async function startTestFleet(opts: { processors?: number; processorEnv?:
 
   const fake = await startFakeHubSpot({ tokens: new Map([[PORTAL, HUBSPOT_TOKEN]]), log: false });
   const kafka = createKafka({ brokers: brokers.split(','), clientId: `e2e-${suffix}`, log });
-  await ensureTopics(kafka, [{ topic, numPartitions: 12 }, { topic: dlqTopic, numPartitions: 12 }], log);
+  await ensureTopics(
+    kafka,
+    [
+      { topic, numPartitions: 12 },
+      { topic: dlqTopic, numPartitions: 12 },
+    ],
+    log,
+  );
 
   const edgeConfig = loadHubSpotEdgeConfig({ KAFKA_BROKERS: brokers, HUBSPOT_CLIENT_SECRET: SECRET, KAFKA_TOPIC: topic, LOG_LEVEL: 'silent' });
   const producer: EventProducer = createProducer(kafka, log);
   await producer.connect();
-  const edge = await buildEdgeApp({ config: edgeConfig, publisher: createKafkaPublisher(producer, edgeConfig.EDGE_PRODUCE_TIMEOUT_MS), log, parts: [hubspotEdgePart(edgeConfig, log)] });
+  const edge = await buildEdgeApp({
+    config: edgeConfig,
+    publisher: createKafkaPublisher(producer, edgeConfig.EDGE_PRODUCE_TIMEOUT_MS),
+    log,
+    parts: [hubspotEdgePart(edgeConfig, log)],
+  });
   const edgeUrl = await listen(edge);
 
   const apiConfig = loadEventsApiConfig({ DATABASE_URL: db.url, EVENTS_API_TOKENS: API_TOKEN, LOG_LEVEL: 'silent' });
-  const eventsApi = await buildEventsApi({ config: apiConfig, ledger: createLedgerReader(ds), parts: [{ provider: 'hubspot', part: hubspotApiPart(createEventReader(ds)) }], log, ready: async () => true });
+  const eventsApi = await buildEventsApi({
+    config: apiConfig,
+    ledger: createLedgerReader(ds),
+    parts: [{ provider: 'hubspot', part: hubspotApiPart(createEventReader(ds)) }],
+    log,
+    ready: async () => true,
+  });
   const eventsApiUrl = await listen(eventsApi);
 
   const processorConfig = loadHubSpotProcessorConfig({
@@ -112,7 +133,13 @@ export async function startTestFleet(opts: { processors?: number; processorEnv?:
     const pkafka = createKafka({ brokers: brokers.split(','), clientId: `e2e-processor-${n}`, log });
     const pds = createDataSource({ url: db.url, log, poolSize: 4 });
     await pds.initialize();
-    const processor = createProcessor({ config: processorConfig, kafka: pkafka, dataSource: pds, log: log.child({ replica: n }), parts: (ctx) => [createHubSpotProcessorPart(processorConfig, ctx)] });
+    const processor = createProcessor({
+      config: processorConfig,
+      kafka: pkafka,
+      dataSource: pds,
+      log: log.child({ replica: n }),
+      parts: (ctx) => [createHubSpotProcessorPart(processorConfig, ctx)],
+    });
     await processor.start();
     let stopped = false;
     const replica: ProcessorReplica = {
@@ -150,7 +177,8 @@ export async function startTestFleet(opts: { processors?: number; processorEnv?:
     async post(events, o = {}) {
       const body = o.body ?? JSON.stringify(events);
       const url = `${edgeUrl}/webhooks/hubspot`;
-      const headers = o.headers ?? signedHeaders({ secret: SECRET, version: o.version ?? 'v3', url, body, ...(o.timestamp !== undefined ? { timestamp: o.timestamp } : {}) });
+      const headers =
+        o.headers ?? signedHeaders({ secret: SECRET, version: o.version ?? 'v3', url, body, ...(o.timestamp !== undefined ? { timestamp: o.timestamp } : {}) });
       const res = await fetch(url, { method: 'POST', headers, body });
       const text = await res.text();
       return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
@@ -158,19 +186,27 @@ export async function startTestFleet(opts: { processors?: number; processorEnv?:
     addProcessor,
     topicMessages,
     async groupStable(members) {
-      await waitUntil(`a stable group of ${members}`, async () => {
-        const { groups } = await admin.describeGroups([groupId]);
-        const g = groups[0];
-        return g?.state === 'Stable' && g.members.length === members && g.members.every((m) => m.memberAssignment.length > 0);
-      }, 90_000);
+      await waitUntil(
+        `a stable group of ${members}`,
+        async () => {
+          const { groups } = await admin.describeGroups([groupId]);
+          const g = groups[0];
+          return g?.state === 'Stable' && g.members.length === members && g.members.every((m) => m.memberAssignment.length > 0);
+        },
+        90_000,
+      );
     },
     async drained() {
-      await waitUntil('the consumer group to commit every message', async () => {
-        const high = await admin.fetchTopicOffsets(topic);
-        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-        const byPartition = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-        return high.every((p) => Number(p.high) === 0 || byPartition.get(p.partition) === Number(p.high));
-      }, 90_000);
+      await waitUntil(
+        'the consumer group to commit every message',
+        async () => {
+          const high = await admin.fetchTopicOffsets(topic);
+          const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+          const byPartition = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+          return high.every((p) => Number(p.high) === 0 || byPartition.get(p.partition) === Number(p.high));
+        },
+        90_000,
+      );
     },
     async rowCount() {
       const [row] = (await ds.query('SELECT COUNT(*) AS n FROM events')) as Array<{ n: number | string }>;

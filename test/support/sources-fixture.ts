@@ -216,19 +216,26 @@ export const JSON_TYPE: Headers = { 'content-type': 'application/json' };
 export const apiKeyHeaders = (key: string): Headers => ({ ...JSON_TYPE, 'x-api-key': key });
 
 export function ordersHeaders(body: Body, opts: { secret?: string; shop?: string; prefix?: string } = {}): Headers {
-  const digest = createHmac('sha256', opts.secret ?? ORDERS_SECRET).update(body).digest('hex');
+  const digest = createHmac('sha256', opts.secret ?? ORDERS_SECRET)
+    .update(body)
+    .digest('hex');
   return { ...JSON_TYPE, 'x-signature': `${opts.prefix ?? 'sha256='}${digest}`, ...(opts.shop !== undefined ? { 'x-shop': opts.shop } : {}) };
 }
 
 export function ledgerHeaders(body: Body, opts: { type?: string; shard?: string; secret?: string; algorithm?: string } = {}): Headers {
-  const digest = createHmac(opts.algorithm ?? 'sha512', opts.secret ?? LEDGER_SECRET).update(body).digest('base64');
+  const digest = createHmac(opts.algorithm ?? 'sha512', opts.secret ?? LEDGER_SECRET)
+    .update(body)
+    .digest('base64');
   return { ...JSON_TYPE, 'x-ledger-signature': digest, 'x-event-type': opts.type ?? 'entry.posted', 'x-shard': opts.shard ?? 'shard-a' };
 }
 
 /** Standard Webhooks as the specification defines it: base64(HMAC-SHA256(key, id.ts.body)). */
 export function signedHeaders(body: Body, opts: { id: string; atMs?: number; key?: Buffer }): Headers {
   const ts = String(Math.floor((opts.atMs ?? Date.now()) / 1000));
-  const sig = createHmac('sha256', opts.key ?? SIGNED_KEY).update(`${opts.id}.${ts}.`).update(body).digest('base64');
+  const sig = createHmac('sha256', opts.key ?? SIGNED_KEY)
+    .update(`${opts.id}.${ts}.`)
+    .update(body)
+    .digest('base64');
   return { ...JSON_TYPE, 'webhook-id': opts.id, 'webhook-timestamp': ts, 'webhook-signature': `v1,${sig}` };
 }
 
@@ -263,7 +270,13 @@ export function validHeaders(source: SourceName, body: Body, nowMs: number = Dat
 export function validEvent(source: SourceName, i: number): Record<string, unknown> {
   switch (source) {
     case 'notes':
-      return { event_id: `evt_${i}`, type: 'note.created', occurred_at: '2026-03-01T10:00:00.250+02:00', account: 'acct_1', note: { id: `n_${i}`, text: `note ${i}` } };
+      return {
+        event_id: `evt_${i}`,
+        type: 'note.created',
+        occurred_at: '2026-03-01T10:00:00.250+02:00',
+        account: 'acct_1',
+        note: { id: `n_${i}`, text: `note ${i}` },
+      };
     case 'orders':
       return { id: 1000 + i, created: 1_767_225_600 + i, amount: 12.5, customer: `cus_${i}` };
     case 'ledger':

@@ -3,7 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { inject } from 'vitest';
 import { loadEdgeConfig, loadProcessorConfig } from '@hookstream/config';
 import { buildEdgeApp, createKafkaPublisher, type EventPublisher } from '@hookstream/edge';
-import { createKafka, createProducer, ensureTopics, openTopicAdmin, type EventProducer, type Kafka, type OutboundMessage, type TopicAdmin } from '@hookstream/kafka';
+import {
+  createKafka,
+  createProducer,
+  ensureTopics,
+  openTopicAdmin,
+  type EventProducer,
+  type Kafka,
+  type OutboundMessage,
+  type TopicAdmin,
+} from '@hookstream/kafka';
 import { createLogger, createRegistry, type Logger } from '@hookstream/observability';
 import { createProcessor, type Processor } from '@hookstream/processor';
 import { createDataSource, createLedgerReader, ledgerFromRow, type DataSource, type LedgerReader, type LedgerRecord } from '@hookstream/store';
@@ -74,7 +83,11 @@ export async function startSourcesFleet(opts: { processors?: number } = {}): Pro
   };
 
   const kafka = createKafka({ brokers: brokers.split(','), clientId: `sources-e2e-${suffix}`, log });
-  await ensureTopics(kafka, [topic, `${topic}.retry`, `${topic}.dlq`].map((t) => ({ topic: t, numPartitions: PARTITIONS })), log);
+  await ensureTopics(
+    kafka,
+    [topic, `${topic}.retry`, `${topic}.dlq`].map((t) => ({ topic: t, numPartitions: PARTITIONS })),
+    log,
+  );
   const admin: TopicAdmin = await openTopicAdmin(kafka);
 
   const processorConfig = loadProcessorConfig(env);
@@ -95,10 +108,14 @@ export async function startSourcesFleet(opts: { processors?: number } = {}): Pro
   }
 
   // Every replica owns partitions before the tests start, so concurrent writers are real.
-  await waitUntil(`a stable group of ${replicas.length}`, async () => {
-    const g = await admin.describeGroup(groupId);
-    return g.state === 'Stable' && g.members === replicas.length;
-  }, 90_000);
+  await waitUntil(
+    `a stable group of ${replicas.length}`,
+    async () => {
+      const g = await admin.describeGroup(groupId);
+      return g.state === 'Stable' && g.members === replicas.length;
+    },
+    90_000,
+  );
 
   const edgeConfig = loadEdgeConfig(env);
   const producer: EventProducer = createProducer(kafka, log);
@@ -135,11 +152,16 @@ export async function startSourcesFleet(opts: { processors?: number } = {}): Pro
     },
     inTopic: async () => (await admin.partitions(topic)).reduce((n, p) => n + Number(p.high), 0),
     async drained() {
-      await waitUntil('the sources group to commit every message', async () => {
-        const high = await admin.partitions(topic);
-        const committed = await admin.committed(groupId, topic);
-        return high.every((p) => p.high === 0n || committed.get(p.partition) === p.high);
-      }, 90_000, 100);
+      await waitUntil(
+        'the sources group to commit every message',
+        async () => {
+          const high = await admin.partitions(topic);
+          const committed = await admin.committed(groupId, topic);
+          return high.every((p) => p.high === 0n || committed.get(p.partition) === p.high);
+        },
+        90_000,
+        100,
+      );
     },
     async rows(source) {
       const rows = (await store.ds.query(

@@ -23,7 +23,11 @@ const json = (status: number, body: unknown): Response => new Response(JSON.stri
 
 describe('events client (stubbed fetch)', () => {
   it('builds query strings, keeps a base path and sends the bearer token', async () => {
-    const { fetch, calls } = stub([json(200, { events: [], nextCursor: null }), json(200, { events: [], nextCursor: 'c1' }), json(200, { events: [], nextCursor: null })]);
+    const { fetch, calls } = stub([
+      json(200, { events: [], nextCursor: null }),
+      json(200, { events: [], nextCursor: 'c1' }),
+      json(200, { events: [], nextCursor: null }),
+    ]);
     const client = createEventsClient({ baseUrl: 'http://127.0.0.1:9/api/', token: 't0k', fetch });
     await client.listEvents({ portalId: 5, objectType: '2-123', from: new Date(Date.UTC(2024, 0, 2)), to: 1_700_000_000_000, order: 'desc', limit: 10 });
     await client.changes('abc', 50, { portalId: 5 });
@@ -44,7 +48,13 @@ describe('events client (stubbed fetch)', () => {
       json(200, 'not an object'),
     ]);
     const client = createEventsClient({ baseUrl: 'http://127.0.0.1:9', token: 't', fetch });
-    await expect(client.listEvents({ limit: 0 })).rejects.toMatchObject({ name: 'EventsApiError', status: 400, code: 'BAD_REQUEST', message: 'limit: must be an integer between 1 and 1000', retryable: false });
+    await expect(client.listEvents({ limit: 0 })).rejects.toMatchObject({
+      name: 'EventsApiError',
+      status: 400,
+      code: 'BAD_REQUEST',
+      message: 'limit: must be an integer between 1 and 1000',
+      retryable: false,
+    });
     await expect(client.listEvents()).rejects.toMatchObject({ status: 502, code: 'HTTP_502', message: 'Bad Gateway', retryable: true });
     const network = await client.listEvents().catch((e: unknown) => e);
     expect(network).toBeInstanceOf(EventsApiError);

@@ -60,7 +60,12 @@ export function createEventsClient(options: EventsClientOptions): EventsClient {
       });
     } catch (err) {
       const timeout = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-      throw new EventsApiError(0, timeout ? 'TIMEOUT' : 'NETWORK_ERROR', timeout ? `no answer within ${timeoutMs} ms` : `request failed: ${(err as Error).message}`, { cause: err });
+      throw new EventsApiError(
+        0,
+        timeout ? 'TIMEOUT' : 'NETWORK_ERROR',
+        timeout ? `no answer within ${timeoutMs} ms` : `request failed: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     const text = await res.text();
     let body: unknown;
@@ -109,7 +114,8 @@ export function createEventsClient(options: EventsClientOptions): EventsClient {
       }),
     lifecycle: (portalId, contactId) =>
       get<LifecycleEntry[]>(`/portals/${encodeURIComponent(String(portalId))}/contacts/${encodeURIComponent(String(contactId))}/lifecycle`),
-    subscriptionTypeStats: (q = {}) => get<SubscriptionTypeStats>('/stats/subscription-types', { portalId: str(q.portalId), from: time(q.from), to: time(q.to) }),
+    subscriptionTypeStats: (q = {}) =>
+      get<SubscriptionTypeStats>('/stats/subscription-types', { portalId: str(q.portalId), from: time(q.from), to: time(q.to) }),
     iterateEvents(q = {}) {
       return {
         async *[Symbol.asyncIterator]() {

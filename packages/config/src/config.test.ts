@@ -34,10 +34,14 @@ describe('config', () => {
     expect(loadEdgeConfig({ ...edgeEnv, PUBLIC_URL: '' }).PUBLIC_URL).toBeUndefined();
   });
 
-  it('keeps no provider setting: those are the providers\' own', () => {
+  it("keeps no provider setting: those are the providers' own", () => {
     const edge = loadEdgeConfig({ ...edgeEnv, HUBSPOT_CLIENT_SECRET: 's3cret', KAFKA_TOPIC: 'hs.x', DATABASE_URL: procEnv.DATABASE_URL });
     expect(Object.keys(edge).filter((k) => k.startsWith('HUBSPOT_') || k === 'KAFKA_TOPIC' || k.startsWith('DATABASE_'))).toEqual([]);
     const proc = loadProcessorConfig({ ...procEnv, HUBSPOT_ACCESS_TOKEN: 't', KAFKA_GROUP_ID: 'g' });
-    expect(Object.keys(proc).filter((k) => k.startsWith('HUBSPOT_') || k.startsWith('ENRICH_') || k.startsWith('TOKEN_') || /^KAFKA_(TOPIC|DLQ_TOPIC|RETRY_TOPIC|GROUP_ID)$/.test(k))).toEqual([]);
+    expect(
+      Object.keys(proc).filter(
+        (k) => k.startsWith('HUBSPOT_') || k.startsWith('ENRICH_') || k.startsWith('TOKEN_') || /^KAFKA_(TOPIC|DLQ_TOPIC|RETRY_TOPIC|GROUP_ID)$/.test(k),
+      ),
+    ).toEqual([]);
   });
 });

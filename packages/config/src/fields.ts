@@ -16,7 +16,11 @@ export const port = (dflt: number) =>
     .default(dflt);
 
 export const positiveInt = (dflt: number, what = 'a positive integer') =>
-  z.coerce.number({ error: `must be ${what}` }).int({ error: `must be ${what}` }).positive({ error: `must be ${what}` }).default(dflt);
+  z.coerce
+    .number({ error: `must be ${what}` })
+    .int({ error: `must be ${what}` })
+    .positive({ error: `must be ${what}` })
+    .default(dflt);
 
 export const boolFlag = (dflt: boolean) =>
   z
@@ -26,26 +30,27 @@ export const boolFlag = (dflt: boolean) =>
 
 export const kafkaBrokers = z
   .string({ error: 'required (comma-separated host:port list, e.g. localhost:9092)' })
-  .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+  )
   .pipe(
-    z
-      .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, { error: 'each broker must be host:port' }))
-      .min(1, { error: 'required (comma-separated host:port list)' }),
+    z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, { error: 'each broker must be host:port' })).min(1, { error: 'required (comma-separated host:port list)' }),
   );
 
-export const mysqlUrl = z
-  .string({ error: 'required (mysql://user:pass@host:port/db)' })
-  .refine(
-    (s) => {
-      try {
-        const u = new URL(s);
-        return (u.protocol === 'mysql:' || u.protocol === 'mariadb:') && u.pathname.length > 1;
-      } catch {
-        return false;
-      }
-    },
-    { error: 'must be a URL like mysql://user:pass@host:port/db' },
-  );
+export const mysqlUrl = z.string({ error: 'required (mysql://user:pass@host:port/db)' }).refine(
+  (s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'mysql:' || u.protocol === 'mariadb:') && u.pathname.length > 1;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'must be a URL like mysql://user:pass@host:port/db' },
+);
 
 export const httpUrl = z.string().refine(
   (s) => {
@@ -60,11 +65,25 @@ export const httpUrl = z.string().refine(
 );
 
 export const topicName = (dflt: string) =>
-  z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, { error: 'must be a valid Kafka topic name' }).default(dflt);
+  z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,249}$/, { error: 'must be a valid Kafka topic name' })
+    .default(dflt);
 
 /** PROVIDERS: which providers a service hosts. Unset means HubSpot alone, as before there were others. */
 export const providerList = z
   .string()
   .default('hubspot')
-  .transform((s) => [...new Set(s.split(',').map((p) => p.trim()).filter(Boolean))])
-  .pipe(z.array(z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, { error: 'each provider must be a lower-case name like hubspot or sources' })).min(1, { error: 'name at least one provider' }));
+  .transform((s) => [
+    ...new Set(
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    ),
+  ])
+  .pipe(
+    z
+      .array(z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, { error: 'each provider must be a lower-case name like hubspot or sources' }))
+      .min(1, { error: 'name at least one provider' }),
+  );

@@ -25,7 +25,10 @@ const turn = () => new Promise<void>((r) => setImmediate(r));
 
 function track(p: Promise<void>) {
   const state = { settled: 'pending' as 'pending' | 'resolved' | 'rejected' };
-  p.then(() => (state.settled = 'resolved'), () => (state.settled = 'rejected'));
+  p.then(
+    () => (state.settled = 'resolved'),
+    () => (state.settled = 'rejected'),
+  );
   return state;
 }
 

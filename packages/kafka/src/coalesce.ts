@@ -41,13 +41,15 @@ export function createCoalescer<M>(flush: (topic: string, messages: M[], timeout
     while (q.inFlight < opts.maxInFlight && q.batches.length > 0) {
       const batch = q.batches.shift() as Batch<M>;
       q.inFlight++;
-      flush(topic, batch.messages, batch.timeoutMs).then(
-        () => batch.waiters.forEach((w) => w.resolve()),
-        (err: unknown) => batch.waiters.forEach((w) => w.reject(err)),
-      ).finally(() => {
-        q.inFlight--;
-        pump(topic, q);
-      });
+      flush(topic, batch.messages, batch.timeoutMs)
+        .then(
+          () => batch.waiters.forEach((w) => w.resolve()),
+          (err: unknown) => batch.waiters.forEach((w) => w.reject(err)),
+        )
+        .finally(() => {
+          q.inFlight--;
+          pump(topic, q);
+        });
     }
     if (q.inFlight === 0 && q.batches.length === 0) queues.delete(topic);
   };

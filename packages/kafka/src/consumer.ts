@@ -133,10 +133,13 @@ export function createBatchConsumer(kafka: Kafka, opts: BatchConsumerOptions): B
             }
             if (pauseMs !== undefined && isRunning() && !isStale()) {
               const resume = pause();
-              const timer = setTimeout(() => {
-                resumeTimers.delete(timer);
-                resume();
-              }, Math.max(0, pauseMs));
+              const timer = setTimeout(
+                () => {
+                  resumeTimers.delete(timer);
+                  resume();
+                },
+                Math.max(0, pauseMs),
+              );
               resumeTimers.add(timer);
             }
           } finally {

@@ -87,7 +87,13 @@ export function failureHeaders(l: DeadLetter, now: number): Record<string, strin
  * the original offset only after this resolves, so a message is never both skipped and absent
  * from the topic it was routed to.
  */
-export async function publishDeadLetters(producer: EventProducer, topic: string, letters: readonly DeadLetter[], now: number, timeoutMs = 10_000): Promise<void> {
+export async function publishDeadLetters(
+  producer: EventProducer,
+  topic: string,
+  letters: readonly DeadLetter[],
+  now: number,
+  timeoutMs = 10_000,
+): Promise<void> {
   if (letters.length === 0) return;
   await producer.send(
     topic,
@@ -102,7 +108,11 @@ export async function publishDeadLetters(producer: EventProducer, topic: string,
 }
 
 /** Headers of a dead letter put back on the events topic: a fresh delivery that remembers where it came from. */
-export function redriveHeaders(headers: Readonly<Record<string, string>>, from: { topic: string; partition: number; offset: string }, now: number): Record<string, string> {
+export function redriveHeaders(
+  headers: Readonly<Record<string, string>>,
+  from: { topic: string; partition: number; offset: string },
+  now: number,
+): Record<string, string> {
   const out: Record<string, string> = {};
   const failure = new Set<string>(Object.values(DLQ_HEADERS));
   for (const [k, v] of Object.entries(headers)) if (!failure.has(k)) out[k] = v;

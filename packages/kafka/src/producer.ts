@@ -86,11 +86,9 @@ export function createProducer(kafka: Kafka, log: Logger, opts: ProducerOptions 
         bytes += m.key.length + m.value.length + 64;
         return { key: m.key, value: m.value, headers: m.headers };
       });
-      const write = coalescer
-        .submit(topic, outbound, bytes, timeoutMs)
-        .catch((err: unknown) => {
-          throw new ProduceFailedError(err);
-        });
+      const write = coalescer.submit(topic, outbound, bytes, timeoutMs).catch((err: unknown) => {
+        throw new ProduceFailedError(err);
+      });
       // A write that loses the race may still land later; the consumer's unique key makes
       // that harmless, and the 503 makes HubSpot retry rather than drop the delivery.
       write.catch((err: unknown) => log.debug({ err }, 'late produce failure after timeout'));

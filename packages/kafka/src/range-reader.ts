@@ -87,7 +87,13 @@ export async function readRanges(kafka: Kafka, opts: ReadRangesOptions): Promise
         for (const m of batch.messages) {
           const o = BigInt(m.offset);
           if (o < r.next || o >= r.end) continue;
-          messages.push({ key: m.key ? m.key.toString('utf8') : null, value: m.value, offset: m.offset, timestamp: m.timestamp, headers: toHeaders(m.headers as Record<string, unknown> | undefined) });
+          messages.push({
+            key: m.key ? m.key.toString('utf8') : null,
+            value: m.value,
+            offset: m.offset,
+            timestamp: m.timestamp,
+            headers: toHeaders(m.headers as Record<string, unknown> | undefined),
+          });
         }
         const last = messages[messages.length - 1];
         if (last) {

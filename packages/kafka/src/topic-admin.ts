@@ -32,9 +32,7 @@ export async function openTopicAdmin(kafka: Kafka): Promise<TopicAdmin> {
   return {
     async partitions(topic) {
       const offsets = await admin.fetchTopicOffsets(topic);
-      return offsets
-        .map((p) => ({ partition: p.partition, low: BigInt(p.low), high: BigInt(p.high) }))
-        .sort((a, b) => a.partition - b.partition);
+      return offsets.map((p) => ({ partition: p.partition, low: BigInt(p.low), high: BigInt(p.high) })).sort((a, b) => a.partition - b.partition);
     },
     async offsetsAtTime(topic, timestamp) {
       const offsets = await admin.fetchTopicOffsetsByTimestamp(topic, timestamp);

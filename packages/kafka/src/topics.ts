@@ -41,7 +41,10 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[], lo
   } finally {
     await admin.disconnect();
   }
-  await waitForLeaders(kafka, specs.map((s) => s.topic));
+  await waitForLeaders(
+    kafka,
+    specs.map((s) => s.topic),
+  );
 }
 
 const TRANSIENT = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION']);

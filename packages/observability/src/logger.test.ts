@@ -8,9 +8,16 @@ function capture(settings: { redactHeaders?: readonly string[]; redactPaths?: re
 }
 
 describe('logger redaction', () => {
-  it('censors the shared paths always, and a provider\'s headers and paths when given', () => {
+  it("censors the shared paths always, and a provider's headers and paths when given", () => {
     const { log, lines } = capture({ redactHeaders: ['x-sig'], redactPaths: ['config.PROVIDER_SECRET'] });
-    log.info({ req: { headers: { authorization: 'Bearer a', 'x-sig': 'sig-1' } }, headers: { 'x-sig': 'sig-2' }, config: { PROVIDER_SECRET: 'p-1', DATABASE_URL: 'mysql://u:pw@h/db', PORT: 1 } }, 'line');
+    log.info(
+      {
+        req: { headers: { authorization: 'Bearer a', 'x-sig': 'sig-1' } },
+        headers: { 'x-sig': 'sig-2' },
+        config: { PROVIDER_SECRET: 'p-1', DATABASE_URL: 'mysql://u:pw@h/db', PORT: 1 },
+      },
+      'line',
+    );
     const out = lines.join('');
     for (const secret of ['Bearer a', 'sig-1', 'sig-2', 'p-1', 'mysql://']) expect(out).not.toContain(secret);
     expect(out).toContain('"PORT":1');

@@ -46,7 +46,10 @@ export function createLogger(settings: LoggerSettings): Logger {
   const options: LoggerOptions = {
     name: settings.name,
     level: settings.level ?? 'info',
-    redact: { paths: [...new Set([...REDACT_PATHS, ...headerRedactPaths(settings.redactHeaders ?? []), ...(settings.redactPaths ?? [])])], censor: '[redacted]' },
+    redact: {
+      paths: [...new Set([...REDACT_PATHS, ...headerRedactPaths(settings.redactHeaders ?? []), ...(settings.redactPaths ?? [])])],
+      censor: '[redacted]',
+    },
     // Plain epoch-ms "time" keeps lines cheap to produce and easy to sort.
     base: { pid: process.pid, service: settings.name },
   };

@@ -22,7 +22,14 @@ export type { SourceEntry, SourcesFile } from './sources-file/types.js';
 export { findUnstorable, MAX_STORABLE_DEPTH, type Unstorable } from './json/storable.js';
 export { escapePointerToken, toPointer } from './json/pointer.js';
 export type * from './provider.js';
-export { createBatchRuntime, type DecodedMessage, type DecodeOutcome, type PersistOutcome, type ProcessStep, type RuntimeDeps } from './processor/batch-runtime.js';
+export {
+  createBatchRuntime,
+  type DecodedMessage,
+  type DecodeOutcome,
+  type PersistOutcome,
+  type ProcessStep,
+  type RuntimeDeps,
+} from './processor/batch-runtime.js';
 export { createRuntimeMetrics, type RuntimeMetrics, type Increment } from './processor/metrics.js';
 export { backoffMs, sleepWhile } from './processor/backoff.js';
 export { duePrefix, retryDelayMs, routeFailure, isPermanent, type Failure, type RetryPolicy, type Route } from './processor/failure-routing.js';

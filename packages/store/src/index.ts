@@ -7,7 +7,15 @@ export type { DataSource, QueryRunner } from 'typeorm';
 export { createDataSource, runMigrations, MIGRATIONS, type DataSourceOptions, type MigrationClass } from './data-source.js';
 export { readDatabaseUrl } from './cli/database-url.js';
 export { ENTITIES, EventEntity, EventSequenceEntity, type LedgerRow, type EventSequenceRow } from './entities.js';
-export { StoreError, StoreUnavailableError, StoreValidationError, classifyError, isDeadlockOrLockTimeout, isDuplicateKey, isConnectionError } from './errors.js';
+export {
+  StoreError,
+  StoreUnavailableError,
+  StoreValidationError,
+  classifyError,
+  isDeadlockOrLockTimeout,
+  isDuplicateKey,
+  isConnectionError,
+} from './errors.js';
 export { num, numOrNull, strOrNull, parseJson } from './rows.js';
 export { inTransaction, type TxOptions } from './write/tx.js';
 export { chunkRows, openLedgerInsert, prepareLedgerRow, type LedgerInsert, type LedgerChunking, type PreparedLedgerRow } from './ledger/write.js';

@@ -2,7 +2,13 @@ import { UsageError, type CommandContext } from './command.js';
 import { COMMANDS } from './registry.js';
 
 /** `hookstream <command> [args]`; returns the exit code. Separate from main.ts so tests call it directly. */
-export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, out: CommandContext['out'], err: CommandContext['err'], signal?: AbortSignal): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  out: CommandContext['out'],
+  err: CommandContext['err'],
+  signal?: AbortSignal,
+): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === 'help') {
     out('usage: npm run cli -- <command> [options]\n\ncommands:');

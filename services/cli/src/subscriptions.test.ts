@@ -14,7 +14,12 @@ afterEach(async () => fake.close());
 async function cli(args: string[], env: Record<string, string> = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(args, { HUBSPOT_APP_ID: String(APP), HUBSPOT_DEVELOPER_API_KEY: KEY, HUBSPOT_API_BASE_URL: fake.url, ...env }, (l) => out.push(l), (l) => err.push(l));
+  const code = await runCli(
+    args,
+    { HUBSPOT_APP_ID: String(APP), HUBSPOT_DEVELOPER_API_KEY: KEY, HUBSPOT_API_BASE_URL: fake.url, ...env },
+    (l) => out.push(l),
+    (l) => err.push(l),
+  );
   return { code, out, err };
 }
 
@@ -56,11 +61,13 @@ describe('subscriptions:setup and subscriptions:list against the fake HubSpot', 
     const other = await api.createSubscription({ eventType: 'deal.creation', active: true });
     const r = await cli(['subscriptions:setup', '--types', 'contact.creation', '--pause-others'], { PUBLIC_URL: 'https://new.example.com/' });
     expect(r.code).toBe(0);
-    expect(r.out).toEqual(expect.arrayContaining([
-      `app ${APP}: target URL https://new.example.com/webhooks/hubspot (updated)`,
-      `  activated contact.creation (id ${paused.id})`,
-      `  paused    deal.creation (id ${other.id})`,
-    ]));
+    expect(r.out).toEqual(
+      expect.arrayContaining([
+        `app ${APP}: target URL https://new.example.com/webhooks/hubspot (updated)`,
+        `  activated contact.creation (id ${paused.id})`,
+        `  paused    deal.creation (id ${other.id})`,
+      ]),
+    );
     // The throttling the app had is kept.
     expect(fake.webhooks.settings()?.throttling.maxConcurrentRequests).toBe(20);
     expect(Object.fromEntries(fake.webhooks.subscriptions().map((s) => [s.eventType, s.active]))).toEqual({ 'contact.creation': true, 'deal.creation': false });
@@ -81,10 +88,18 @@ describe('subscriptions:setup and subscriptions:list against the fake HubSpot', 
     expect(dup).toBeInstanceOf(WebhookSubscriptionExistsError);
     expect((dup as WebhookSubscriptionExistsError).existingId).toBe(existing.id);
     const stale = { ...api, listSubscriptions: async () => [] };
-    const report = await setupSubscriptions(stale, { targetUrl: 'https://h.example.com/webhooks/hubspot', subscriptions: [{ eventType: 'contact.propertyChange', propertyName: 'email' }] });
+    const report = await setupSubscriptions(stale, {
+      targetUrl: 'https://h.example.com/webhooks/hubspot',
+      subscriptions: [{ eventType: 'contact.propertyChange', propertyName: 'email' }],
+    });
     expect(report.subscriptions).toEqual([{ spec: 'contact.propertyChange:email', id: existing.id, action: 'activated' }]);
     expect(fake.webhooks.subscriptions()[0]?.active).toBe(true);
-    expect([existingSubscriptionId({ subscriptionIds: ['[123]'] }), existingSubscriptionId({ subscriptionIds: ['45'] }), existingSubscriptionId({ subscriptionIds: [6] }), existingSubscriptionId({})]).toEqual(['123', '45', '6', undefined]);
+    expect([
+      existingSubscriptionId({ subscriptionIds: ['[123]'] }),
+      existingSubscriptionId({ subscriptionIds: ['45'] }),
+      existingSubscriptionId({ subscriptionIds: [6] }),
+      existingSubscriptionId({}),
+    ]).toEqual(['123', '45', '6', undefined]);
   });
 
   it('refuses bad input before calling HubSpot, and reports HubSpot’s refusals', async () => {

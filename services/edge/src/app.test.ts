@@ -13,7 +13,19 @@ const NOW = 1_769_081_994_066;
 const URL_ = `${PUBLIC}/webhooks/hubspot`;
 
 function event(i: number, extra: Record<string, unknown> = {}) {
-  return { eventId: 1000 + i, subscriptionId: 7, portalId: 62515, appId: 54321, occurredAt: NOW - i, subscriptionType: 'contact.creation', attemptNumber: 0, objectId: 267448862446 + i, changeSource: 'CRM', changeFlag: 'NEW', ...extra };
+  return {
+    eventId: 1000 + i,
+    subscriptionId: 7,
+    portalId: 62515,
+    appId: 54321,
+    occurredAt: NOW - i,
+    subscriptionType: 'contact.creation',
+    attemptNumber: 0,
+    objectId: 267448862446 + i,
+    changeSource: 'CRM',
+    changeFlag: 'NEW',
+    ...extra,
+  };
 }
 
 class RecordingPublisher implements EventPublisher {
@@ -30,7 +42,12 @@ class RecordingPublisher implements EventPublisher {
 
 async function setup(env: Record<string, string> = {}) {
   const lines: string[] = [];
-  const destination = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
+  const destination = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
   const config = loadHubSpotEdgeConfig({ KAFKA_BROKERS: 'localhost:9092', HUBSPOT_CLIENT_SECRET: SECRET, PUBLIC_URL: PUBLIC, ...env });
   const publisher = new RecordingPublisher();
   const log = createLogger({ name: 'edge-test', level: 'debug', destination });
@@ -67,7 +84,10 @@ describe('POST /webhooks/hubspot', () => {
     ['unsigned', (_b: string) => ({ 'content-type': 'application/json' })],
     ['wrong secret', (b: string) => signedHeaders({ secret: 'other-secret', version: 'v3', url: URL_, body: b, timestamp: NOW })],
     ['expired timestamp', (b: string) => signedHeaders({ secret: SECRET, version: 'v3', url: URL_, body: b, timestamp: NOW - 301_000 })],
-    ['signed for another URL', (b: string) => signedHeaders({ secret: SECRET, version: 'v3', url: 'https://evil.example.com/webhooks/hubspot', body: b, timestamp: NOW })],
+    [
+      'signed for another URL',
+      (b: string) => signedHeaders({ secret: SECRET, version: 'v3', url: 'https://evil.example.com/webhooks/hubspot', body: b, timestamp: NOW }),
+    ],
   ])('refuses %s with 401 and publishes nothing', async (_name, headersFor) => {
     const { app, publisher } = await setup();
     const body = JSON.stringify([event(1)]);
@@ -135,7 +155,11 @@ describe('POST /webhooks/hubspot', () => {
   it('rebuilds the signed URL from X-Forwarded-* only behind a trusted proxy', async () => {
     const body = JSON.stringify([event(1)]);
     const proxyUrl = 'https://public.example.org/webhooks/hubspot?x=1';
-    const headers = { ...signedHeaders({ secret: SECRET, version: 'v3', url: proxyUrl, body, timestamp: NOW }), 'x-forwarded-proto': 'https', 'x-forwarded-host': 'public.example.org' };
+    const headers = {
+      ...signedHeaders({ secret: SECRET, version: 'v3', url: proxyUrl, body, timestamp: NOW }),
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'public.example.org',
+    };
     const trusted = await setup({ PUBLIC_URL: '', TRUST_PROXY: 'true' });
     expect((await trusted.app.inject({ method: 'POST', url: '/webhooks/hubspot?x=1', payload: body, headers })).statusCode).toBe(200);
     const untrusted = await setup({ PUBLIC_URL: '' });

@@ -48,10 +48,27 @@ export async function buildEdgeApp(deps: EdgeDeps): Promise<FastifyInstance> {
     return503OnClosing: false,
   });
   const gate = createInflightGate(deps.config.EDGE_MAX_INFLIGHT_BYTES);
-  const requests = new Counter({ name: 'hookstream_edge_http_requests_total', help: 'HTTP replies by route and status', labelNames: ['route', 'status'], registers: [registry] });
+  const requests = new Counter({
+    name: 'hookstream_edge_http_requests_total',
+    help: 'HTTP replies by route and status',
+    labelNames: ['route', 'status'],
+    registers: [registry],
+  });
   const accepted = new Counter({ name: 'hookstream_edge_events_accepted_total', help: 'Events acknowledged by Kafka and answered 2xx', registers: [registry] });
-  new Gauge({ name: 'hookstream_edge_inflight_bytes', help: 'Request and unsettled Kafka write bytes held (limit EDGE_MAX_INFLIGHT_BYTES)', registers: [registry], collect() { this.set(gate.used()); } });
-  const produceSeconds = new Histogram({ name: 'hookstream_edge_produce_seconds', help: 'Time until Kafka acknowledged a delivery', buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4], registers: [registry] });
+  new Gauge({
+    name: 'hookstream_edge_inflight_bytes',
+    help: 'Request and unsettled Kafka write bytes held (limit EDGE_MAX_INFLIGHT_BYTES)',
+    registers: [registry],
+    collect() {
+      this.set(gate.used());
+    },
+  });
+  const produceSeconds = new Histogram({
+    name: 'hookstream_edge_produce_seconds',
+    help: 'Time until Kafka acknowledged a delivery',
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4],
+    registers: [registry],
+  });
   app.addHook('onResponse', async (req, reply) => {
     requests.inc({ route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
     // Path only: a query string can carry credentials (the OAuth callback's authorization code).
@@ -68,7 +85,11 @@ export async function buildEdgeApp(deps: EdgeDeps): Promise<FastifyInstance> {
   // Requests that arrive once shutdown began are turned away; those already in flight finish.
   app.addHook('onRequest', async (_req, reply) => {
     if (!closing) return;
-    return reply.code(503).header('connection', 'close').header('retry-after', '5').send({ code: 'SHUTTING_DOWN', message: 'the edge is shutting down; retry' });
+    return reply
+      .code(503)
+      .header('connection', 'close')
+      .header('retry-after', '5')
+      .send({ code: 'SHUTTING_DOWN', message: 'the edge is shutting down; retry' });
   });
   // A keep-alive connection would otherwise outlive its last response and hold close() open
   // until SHUTDOWN_TIMEOUT_MS: answers sent while closing end their connection.
@@ -79,7 +100,14 @@ export async function buildEdgeApp(deps: EdgeDeps): Promise<FastifyInstance> {
   for (const part of deps.parts) for (const plugin of part.plugins ?? []) await app.register(plugin);
   const routes = deps.parts.flatMap((p) => p.routes);
   if (routes.length > 0) {
-    await app.register(ingestRoutes, { routes, publisher: deps.publisher, gate, now: deps.now ?? Date.now, metrics: { accepted, produceSeconds }, maxMessageBytes: deps.config.EDGE_MAX_MESSAGE_BYTES });
+    await app.register(ingestRoutes, {
+      routes,
+      publisher: deps.publisher,
+      gate,
+      now: deps.now ?? Date.now,
+      metrics: { accepted, produceSeconds },
+      maxMessageBytes: deps.config.EDGE_MAX_MESSAGE_BYTES,
+    });
   }
   return app;
 }

@@ -73,7 +73,9 @@ export function createClientErrorHandler(log: Logger, maxHeaderBytes: number): (
       socket.destroy();
       return;
     }
-    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
     // A client that never reads must not keep the socket: end() alone waits for its FIN.
     setTimeout(() => socket.destroy(), 1000).unref();
   };

@@ -31,7 +31,13 @@ class RecordingPublisher implements EventPublisher {
  */
 describe('edge fuzz (fast-check, inject)', () => {
   it(`answers ${RUNS} generated bad requests with the right 4xx and publishes nothing`, async ({ annotate }) => {
-    const config = loadHubSpotEdgeConfig({ KAFKA_BROKERS: 'localhost:9092', HUBSPOT_CLIENT_SECRET: SECRET, PUBLIC_URL: PUBLIC, EDGE_BODY_LIMIT_BYTES: String(BODY_LIMIT), EDGE_MAX_EVENTS: String(MAX_EVENTS) });
+    const config = loadHubSpotEdgeConfig({
+      KAFKA_BROKERS: 'localhost:9092',
+      HUBSPOT_CLIENT_SECRET: SECRET,
+      PUBLIC_URL: PUBLIC,
+      EDGE_BODY_LIMIT_BYTES: String(BODY_LIMIT),
+      EDGE_MAX_EVENTS: String(MAX_EVENTS),
+    });
     const publisher = new RecordingPublisher();
     const log = createLogger({ name: 'edge-fuzz', level: 'silent' });
     const app = await buildEdgeApp({ config, publisher, log, now: () => NOW, parts: [hubspotEdgePart(config, log, () => NOW)] });
@@ -39,16 +45,19 @@ describe('edge fuzz (fast-check, inject)', () => {
     const byStatus = new Map<number, number>();
     try {
       await fc.assert(
-        fc.asyncProperty(webhookFuzzCase({ secret: SECRET, url: `${PUBLIC}/webhooks/hubspot`, now: () => NOW, bodyLimit: BODY_LIMIT, maxEvents: MAX_EVENTS }), async (c) => {
-          const res = await app.inject({ method: c.method, url: c.path, headers: c.headers, payload: c.body });
-          byKind.set(c.kind, (byKind.get(c.kind) ?? 0) + 1);
-          byStatus.set(res.statusCode, (byStatus.get(res.statusCode) ?? 0) + 1);
-          expect(c.expected, `${c.kind}: ${res.body.slice(0, 300)}`).toContain(res.statusCode);
-          const body = res.json() as { code?: unknown; message?: unknown };
-          expect(typeof body.code).toBe('string');
-          expect(typeof body.message === 'string' && body.message.length > 0).toBe(true);
-          expect(publisher.batches).toHaveLength(0);
-        }),
+        fc.asyncProperty(
+          webhookFuzzCase({ secret: SECRET, url: `${PUBLIC}/webhooks/hubspot`, now: () => NOW, bodyLimit: BODY_LIMIT, maxEvents: MAX_EVENTS }),
+          async (c) => {
+            const res = await app.inject({ method: c.method, url: c.path, headers: c.headers, payload: c.body });
+            byKind.set(c.kind, (byKind.get(c.kind) ?? 0) + 1);
+            byStatus.set(res.statusCode, (byStatus.get(res.statusCode) ?? 0) + 1);
+            expect(c.expected, `${c.kind}: ${res.body.slice(0, 300)}`).toContain(res.statusCode);
+            const body = res.json() as { code?: unknown; message?: unknown };
+            expect(typeof body.code).toBe('string');
+            expect(typeof body.message === 'string' && body.message.length > 0).toBe(true);
+            expect(publisher.batches).toHaveLength(0);
+          },
+        ),
         { numRuns: RUNS },
       );
       // The edge still works: a valid delivery after all that is accepted.
@@ -58,6 +67,11 @@ describe('edge fuzz (fast-check, inject)', () => {
     }
     const total = [...byKind.values()].reduce((a, b) => a + b, 0);
     expect(total).toBe(RUNS);
-    await annotate(`${total} cases: ${[...byKind].map(([k, n]) => `${k} ${n}`).join(', ')}; statuses ${[...byStatus].sort().map(([s, n]) => `${s}×${n}`).join(' ')}`);
+    await annotate(
+      `${total} cases: ${[...byKind].map(([k, n]) => `${k} ${n}`).join(', ')}; statuses ${[...byStatus]
+        .sort()
+        .map(([s, n]) => `${s}×${n}`)
+        .join(' ')}`,
+    );
   });
 });

@@ -1,7 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createOAuthClient, createStateSigner, createTokenCipher, hubspotEdgePart, oauthRoutes, loadHubSpotEdgeConfig, tokenContext, type InstalledPortal, type OAuthRouteOptions } from '@hookstream/hubspot';
+import {
+  createOAuthClient,
+  createStateSigner,
+  createTokenCipher,
+  hubspotEdgePart,
+  oauthRoutes,
+  loadHubSpotEdgeConfig,
+  tokenContext,
+  type InstalledPortal,
+  type OAuthRouteOptions,
+} from '@hookstream/hubspot';
 import { createLogger } from '@hookstream/observability';
 import { createMemoryTokenRepository, startFakeHubSpot, type FakeHubSpot } from '@hookstream/testkit';
 import { buildEdgeApp } from './app.js';
@@ -25,18 +35,24 @@ async function setup() {
   const repository = createMemoryTokenRepository();
   const installed: InstalledPortal[] = [];
   const oauth: OAuthRouteOptions = {
-      clientId: 'cid-1',
-      redirectUri: REDIRECT,
-      scopes: ['oauth', 'crm.objects.contacts.read'],
-      optionalScopes: ['tickets'],
-      authorizeUrl: 'https://app.hubspot.com/oauth/authorize',
-      signer: createStateSigner({ secret: SECRET, now: Date.now }),
-      installDeps: async () => ({ client: createOAuthClient({ baseUrl: f.url, clientId: 'cid-1', clientSecret: SECRET }), repository, cipher, now: Date.now, log }),
-      onInstalled: async (p) => {
-        installed.push(p);
-        return 3;
-      },
+    clientId: 'cid-1',
+    redirectUri: REDIRECT,
+    scopes: ['oauth', 'crm.objects.contacts.read'],
+    optionalScopes: ['tickets'],
+    authorizeUrl: 'https://app.hubspot.com/oauth/authorize',
+    signer: createStateSigner({ secret: SECRET, now: Date.now }),
+    installDeps: async () => ({
+      client: createOAuthClient({ baseUrl: f.url, clientId: 'cid-1', clientSecret: SECRET }),
+      repository,
+      cipher,
+      now: Date.now,
       log,
+    }),
+    onInstalled: async (p) => {
+      installed.push(p);
+      return 3;
+    },
+    log,
   };
   // HubSpot's part with OAuth routes built by hand, so the test controls the repository and clock.
   const part = { ...hubspotEdgePart(config, log), plugins: [async (a: FastifyInstance) => void (await a.register(oauthRoutes, oauth))] };
@@ -69,7 +85,13 @@ describe('edge OAuth install flow', () => {
     const { cookie, state, code } = await s.startInstall(62515);
     const res = await s.app.inject({ method: 'GET', url: `/oauth/callback?code=${code}&state=${state}`, headers: { cookie } });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ installed: true, portalId: 62515, hubDomain: 'acme.hubspot.com', scopes: ['oauth', 'crm.objects.contacts.read'], rescheduledEvents: 3 });
+    expect(res.json()).toEqual({
+      installed: true,
+      portalId: 62515,
+      hubDomain: 'acme.hubspot.com',
+      scopes: ['oauth', 'crm.objects.contacts.read'],
+      rescheduledEvents: 3,
+    });
     const row = s.repository.rows.get(62515);
     expect(row?.status).toBe('active');
     expect(s.cipher.open(row?.refreshTokenCiphertext ?? '', tokenContext.refresh(62515))).toMatch(/^na1-/);
@@ -97,7 +119,11 @@ describe('edge OAuth install flow', () => {
 
   it('explains a denied install, a reused code, and answers HTML to browsers', async () => {
     const s = await setup();
-    const denied = await s.app.inject({ method: 'GET', url: '/oauth/callback?error=access_denied&error_description=User%20cancelled', headers: { accept: 'text/html' } });
+    const denied = await s.app.inject({
+      method: 'GET',
+      url: '/oauth/callback?error=access_denied&error_description=User%20cancelled',
+      headers: { accept: 'text/html' },
+    });
     expect(denied.statusCode).toBe(400);
     expect(denied.headers['content-type']).toMatch(/text\/html/);
     expect(denied.body).toContain('User cancelled');

@@ -15,7 +15,16 @@ const PUBLIC = 'https://hooks.example.com';
 const NOW = 1_769_081_994_066;
 const URL_ = `${PUBLIC}/webhooks/hubspot`;
 
-const event = (i: number, extra: Record<string, unknown> = {}) => ({ eventId: i, subscriptionId: 7, portalId: 62515, occurredAt: NOW - i, subscriptionType: 'contact.creation', attemptNumber: 0, objectId: 1000 + i, ...extra });
+const event = (i: number, extra: Record<string, unknown> = {}) => ({
+  eventId: i,
+  subscriptionId: 7,
+  portalId: 62515,
+  occurredAt: NOW - i,
+  subscriptionType: 'contact.creation',
+  attemptNumber: 0,
+  objectId: 1000 + i,
+  ...extra,
+});
 
 /** A publisher whose writes the test settles by hand, like a Kafka that is slow to acknowledge. */
 class ManualPublisher implements EventPublisher {
@@ -51,7 +60,15 @@ async function setup(env: Record<string, string> = {}) {
   const app = await buildEdgeApp({ config, publisher, log, now: () => NOW, parts: [hubspotEdgePart(config, log, () => NOW)] });
   apps.push(app);
   // inject() is lazy until awaited; wrapping it starts the request now, so several can be in flight.
-  const post = (body: string) => Promise.resolve(app.inject({ method: 'POST', url: '/webhooks/hubspot', payload: body, headers: signedHeaders({ secret: SECRET, version: 'v3', url: URL_, body, timestamp: NOW }) }));
+  const post = (body: string) =>
+    Promise.resolve(
+      app.inject({
+        method: 'POST',
+        url: '/webhooks/hubspot',
+        payload: body,
+        headers: signedHeaders({ secret: SECRET, version: 'v3', url: URL_, body, timestamp: NOW }),
+      }),
+    );
   const inflight = async () => Number(/hookstream_edge_inflight_bytes\{[^}]*\} (\d+)/.exec((await app.inject('/metrics')).body)?.[1]);
   return { app, publisher, post, inflight };
 }
@@ -121,7 +138,10 @@ describe('values the database could not store', () => {
     const deep = `[${JSON.stringify(event(1)).slice(0, -1)},"extra":${'['.repeat(10_000)}${']'.repeat(10_000)}}]`;
     const r1 = await post(deep);
     expect(r1.statusCode).toBe(400);
-    expect(r1.json()).toMatchObject({ code: 'BAD_REQUEST', message: `event[0].extra${'[0]'.repeat(MAX_EVENT_DEPTH - 1)}: nested deeper than ${MAX_EVENT_DEPTH} levels` });
+    expect(r1.json()).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: `event[0].extra${'[0]'.repeat(MAX_EVENT_DEPTH - 1)}: nested deeper than ${MAX_EVENT_DEPTH} levels`,
+    });
     const r2 = await post(`[${JSON.stringify(event(1, { propertyName: 'firstname', propertyValue: 'x' })).replace('"x"', '"\\ud800x"')}]`);
     expect(r2.statusCode).toBe(400);
     expect(r2.json().message).toBe('event[0].propertyValue: contains an unpaired UTF-16 surrogate');
@@ -186,7 +206,9 @@ describe('closing', () => {
     const body = JSON.stringify([event(1)]);
     const request = (b: string) => {
       const h = { ...signedHeaders({ secret: SECRET, version: 'v3', url: URL_, body: b, timestamp: NOW }), 'content-length': String(Buffer.byteLength(b)) };
-      return `POST /webhooks/hubspot HTTP/1.1\r\nHost: hooks.example.com\r\n${Object.entries(h).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${b}`;
+      return `POST /webhooks/hubspot HTTP/1.1\r\nHost: hooks.example.com\r\n${Object.entries(h)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\r\n')}\r\n\r\n${b}`;
     };
     const a = await rawClient(app);
     a.socket.write(request(body));

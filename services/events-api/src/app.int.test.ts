@@ -26,7 +26,13 @@ describe('events-api on the real database', () => {
       }
       await writer.persist({
         events,
-        state: events.map((e) => ({ ref: { portalId: e.portalId, objectType: e.objectType, objectId: e.objectId }, updates: [{ kind: 'seen', at: e.occurredAt }, { kind: 'property', name: 'email', value: `${e.eventId}@x.io`, at: e.occurredAt }] })),
+        state: events.map((e) => ({
+          ref: { portalId: e.portalId, objectType: e.objectType, objectId: e.objectId },
+          updates: [
+            { kind: 'seen', at: e.occurredAt },
+            { kind: 'property', name: 'email', value: `${e.eventId}@x.io`, at: e.occurredAt },
+          ],
+        })),
         now: 1_800_000_000_000,
       });
     }
@@ -72,7 +78,11 @@ describe('events-api on the real database', () => {
     expect((await pageAll('/events?limit=97&order=asc')).map((e) => e.id)).toEqual(ids);
     expect((await pageAll('/events?limit=97&order=desc')).map((e) => e.id)).toEqual([...ids].reverse());
     const portal = await pageAll('/events?portalId=501&from=2023-11-14T22:30:00Z&to=1700001200000&limit=13');
-    const want = ((await store.ds.query('SELECT id FROM hubspot_event_rows WHERE portal_id = 501 AND occurred_at BETWEEN 1700001000000 AND 1700001200000 ORDER BY occurred_at, id')) as Array<{ id: number }>).map((r) => r.id);
+    const want = (
+      (await store.ds.query(
+        'SELECT id FROM hubspot_event_rows WHERE portal_id = 501 AND occurred_at BETWEEN 1700001000000 AND 1700001200000 ORDER BY occurred_at, id',
+      )) as Array<{ id: number }>
+    ).map((r) => r.id);
     expect(want.length).toBeGreaterThan(13);
     expect(portal.map((e) => e.id)).toEqual(want);
   });
@@ -96,12 +106,22 @@ describe('events-api on the real database', () => {
 
   it('returns object state and timeline from what the writer persisted', async () => {
     const state = await get('/portals/500/objects/contact/3');
-    const [last] = (await store.ds.query('SELECT event_id, occurred_at FROM hubspot_event_rows WHERE portal_id = 500 AND object_id = 3 AND event_id <> 777777 ORDER BY occurred_at DESC, event_id DESC LIMIT 1')) as Array<{ event_id: number; occurred_at: number }>;
-    expect(state).toMatchObject({ portalId: 500, objectType: 'contact', objectId: 3, lastEventAt: last?.occurred_at, propertyVersions: { email: last?.occurred_at } });
+    const [last] = (await store.ds.query(
+      'SELECT event_id, occurred_at FROM hubspot_event_rows WHERE portal_id = 500 AND object_id = 3 AND event_id <> 777777 ORDER BY occurred_at DESC, event_id DESC LIMIT 1',
+    )) as Array<{ event_id: number; occurred_at: number }>;
+    expect(state).toMatchObject({
+      portalId: 500,
+      objectType: 'contact',
+      objectId: 3,
+      lastEventAt: last?.occurred_at,
+      propertyVersions: { email: last?.occurred_at },
+    });
     const timeline = await pageAll('/portals/500/objects/contact/3/timeline?order=desc&limit=8');
     expect(timeline.length).toBeGreaterThan(8);
     expect(timeline.every((e) => e.portalId === 500 && e.objectId === 3)).toBe(true);
-    expect(timeline.map((e) => [e.occurredAt, e.id])).toEqual([...timeline].sort((a, b) => b.occurredAt - a.occurredAt || b.id - a.id).map((e) => [e.occurredAt, e.id]));
+    expect(timeline.map((e) => [e.occurredAt, e.id])).toEqual(
+      [...timeline].sort((a, b) => b.occurredAt - a.occurredAt || b.id - a.id).map((e) => [e.occurredAt, e.id]),
+    );
     const missing = await app.inject({ method: 'GET', url: '/portals/500/objects/contact/999', headers: { authorization: `Bearer ${TOKEN}` } });
     expect(missing.statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);

@@ -47,7 +47,12 @@ async function build(reader: FakeReader = createFakeReader(dataset()), ready: ()
   const log = capture();
   const api = fakeHubSpotApi(reader);
   lastLedger = api.ledger;
-  app = await buildApp({ config: { EVENTS_API_TOKENS: [TOKEN, OTHER] }, ...api, log: createLogger({ name: 'test', level: 'info', destination: log.stream }), ready });
+  app = await buildApp({
+    config: { EVENTS_API_TOKENS: [TOKEN, OTHER] },
+    ...api,
+    log: createLogger({ name: 'test', level: 'info', destination: log.stream }),
+    ready,
+  });
   return { app, log };
 }
 
@@ -59,7 +64,13 @@ async function get(a: FastifyInstance, url: string, headers: Record<string, stri
 describe('auth and probes', () => {
   it('requires a configured bearer token on data routes', async () => {
     const { app } = await build();
-    const variants: Array<Record<string, string>> = [{}, { authorization: 'Bearer nope' }, { authorization: TOKEN }, { authorization: `Basic ${TOKEN}` }, { authorization: `Bearer ${TOKEN}x` }];
+    const variants: Array<Record<string, string>> = [
+      {},
+      { authorization: 'Bearer nope' },
+      { authorization: TOKEN },
+      { authorization: `Basic ${TOKEN}` },
+      { authorization: `Bearer ${TOKEN}x` },
+    ];
     for (const headers of variants) {
       const r = await get(app, '/events', headers);
       expect(r.status).toBe(401);
@@ -113,15 +124,30 @@ describe('GET /events', () => {
   it('passes filters through, with ISO-8601 times converted to epoch ms', async () => {
     const reader = createFakeReader(dataset());
     const { app } = await build(reader);
-    const r = await get(app, '/events?portalId=101&objectType=contact&objectId=2&subscriptionType=contact.creation&from=2023-11-14T22:13:21%2B00:00&to=1700000005000&order=desc&limit=3');
+    const r = await get(
+      app,
+      '/events?portalId=101&objectType=contact&objectId=2&subscriptionType=contact.creation&from=2023-11-14T22:13:21%2B00:00&to=1700000005000&order=desc&limit=3',
+    );
     expect(r.status).toBe(200);
     // HubSpot's parameters become ledger filters of provider hubspot: portal → tenant, object → subject.
-    expect(lastLedger?.calls.at(-1)).toEqual({ provider: 'hubspot', tenant: '101', subject: { eq: 'contact:2' }, type: 'contact.creation', from: 1_700_000_001_000, to: 1_700_000_005_000, order: 'desc', limit: 4 });
+    expect(lastLedger?.calls.at(-1)).toEqual({
+      provider: 'hubspot',
+      tenant: '101',
+      subject: { eq: 'contact:2' },
+      type: 'contact.creation',
+      from: 1_700_000_001_000,
+      to: 1_700_000_005_000,
+      order: 'desc',
+      limit: 4,
+    });
     await get(app, '/events?from=2023-11-15');
     expect(lastLedger?.calls.at(-1)).toEqual({ from: Date.UTC(2023, 10, 15), order: 'asc', limit: 101 });
     await get(app, '/events?objectType=deal');
     expect(lastLedger?.calls.at(-1)).toMatchObject({ provider: 'hubspot', subject: { prefix: 'deal:' } });
-    expect(await get(app, '/events?provider=sources&portalId=1')).toMatchObject({ status: 400, body: { message: 'portalId: is a hubspot parameter; it cannot be combined with provider=sources' } });
+    expect(await get(app, '/events?provider=sources&portalId=1')).toMatchObject({
+      status: 400,
+      body: { message: 'portalId: is a hubspot parameter; it cannot be combined with provider=sources' },
+    });
   });
 
   for (const order of ['asc', 'desc'] as const) {
@@ -162,8 +188,13 @@ describe('GET /events', () => {
       status: 400,
       body: { message: 'cursor: was issued for order=desc; use the same order or start without a cursor' },
     });
-    expect((await get(app, `/portals/100/objects/contact/1/timeline?order=desc&cursor=${cursor}`)).body).toMatchObject({ message: 'cursor: belongs to another endpoint (events)' });
-    expect((await get(app, `/events/changes?after=${cursor}`)).body).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^after: is not a changes-feed cursor/) });
+    expect((await get(app, `/portals/100/objects/contact/1/timeline?order=desc&cursor=${cursor}`)).body).toMatchObject({
+      message: 'cursor: belongs to another endpoint (events)',
+    });
+    expect((await get(app, `/events/changes?after=${cursor}`)).body).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/^after: is not a changes-feed cursor/),
+    });
   });
 });
 
@@ -192,7 +223,22 @@ describe('GET /events/changes', () => {
 
 describe('objects', () => {
   it('answers object state, or 404 when unknown', async () => {
-    const state = { portalId: 100, objectType: 'deal', objectId: 9, properties: { amount: '5' }, propertyVersions: { amount: 1 }, archived: false, archivedVersion: 0, mergedIntoObjectId: null, mergedVersion: 0, createdAt: 1, lastEventAt: 2, snapshotAt: null, mergedObjectIds: [], privacyDeletedAt: null };
+    const state = {
+      portalId: 100,
+      objectType: 'deal',
+      objectId: 9,
+      properties: { amount: '5' },
+      propertyVersions: { amount: 1 },
+      archived: false,
+      archivedVersion: 0,
+      mergedIntoObjectId: null,
+      mergedVersion: 0,
+      createdAt: 1,
+      lastEventAt: 2,
+      snapshotAt: null,
+      mergedObjectIds: [],
+      privacyDeletedAt: null,
+    };
     const { app } = await build(createFakeReader([], [state]));
     expect(await get(app, '/portals/100/objects/deal/9')).toEqual({ status: 200, body: state, headers: expect.anything() });
     expect(await get(app, '/portals/100/objects/deal/10')).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });

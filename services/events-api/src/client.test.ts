@@ -11,8 +11,25 @@ import { createFakeReader, fakeHubSpotApi, storedEvent } from './testing/fake-re
  * here, not in packages/client, because packages must not depend on services.
  */
 const TOKEN = 'client-contract-token-0123';
-const events = Array.from({ length: 45 }, (_, i) => storedEvent({ id: 500 + ((i * 11) % 45), occurredAt: 1_700_000_000_000 + (i % 6) * 1000, portalId: 7, objectId: 1 + (i % 3) }));
-const state = { portalId: 7, objectType: 'contact', objectId: 1, properties: { email: 'a@b.io' }, propertyVersions: { email: 5 }, archived: false, archivedVersion: 0, mergedIntoObjectId: null, mergedVersion: 0, createdAt: null, lastEventAt: 5, snapshotAt: null, mergedObjectIds: [], privacyDeletedAt: null };
+const events = Array.from({ length: 45 }, (_, i) =>
+  storedEvent({ id: 500 + ((i * 11) % 45), occurredAt: 1_700_000_000_000 + (i % 6) * 1000, portalId: 7, objectId: 1 + (i % 3) }),
+);
+const state = {
+  portalId: 7,
+  objectType: 'contact',
+  objectId: 1,
+  properties: { email: 'a@b.io' },
+  propertyVersions: { email: 5 },
+  archived: false,
+  archivedVersion: 0,
+  mergedIntoObjectId: null,
+  mergedVersion: 0,
+  createdAt: null,
+  lastEventAt: 5,
+  snapshotAt: null,
+  mergedObjectIds: [],
+  privacyDeletedAt: null,
+};
 
 describe('@hookstream/client against events-api', () => {
   let app: FastifyInstance;
@@ -20,11 +37,30 @@ describe('@hookstream/client against events-api', () => {
 
   beforeAll(async () => {
     const relations = {
-      associations: [{ portalId: 7, fromObjectType: 'contact', fromObjectId: 1, toObjectType: 'company', toObjectId: 9, associationType: 'CONTACT_TO_COMPANY', isPrimary: true, removed: true, version: 5 }],
-      lifecycle: new Map([['7:contact:1', [{ stage: 'lead', at: 5, eventId: 3, subscriptionType: 'contact.propertyChange', source: 'propertyChange' as const }]]]),
+      associations: [
+        {
+          portalId: 7,
+          fromObjectType: 'contact',
+          fromObjectId: 1,
+          toObjectType: 'company',
+          toObjectId: 9,
+          associationType: 'CONTACT_TO_COMPANY',
+          isPrimary: true,
+          removed: true,
+          version: 5,
+        },
+      ],
+      lifecycle: new Map([
+        ['7:contact:1', [{ stage: 'lead', at: 5, eventId: 3, subscriptionType: 'contact.propertyChange', source: 'propertyChange' as const }]],
+      ]),
       stats: [{ subscriptionType: 'event.completed', events: 2, firstOccurredAt: 1, lastOccurredAt: 2 }],
     };
-    app = await buildApp({ config: { EVENTS_API_TOKENS: [TOKEN] }, ...fakeHubSpotApi(createFakeReader(events, [state], relations)), log: createLogger({ name: 'client-test', level: 'silent' }), ready: async () => true });
+    app = await buildApp({
+      config: { EVENTS_API_TOKENS: [TOKEN] },
+      ...fakeHubSpotApi(createFakeReader(events, [state], relations)),
+      log: createLogger({ name: 'client-test', level: 'silent' }),
+      ready: async () => true,
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   });
@@ -75,9 +111,15 @@ describe('@hookstream/client against events-api', () => {
   it('surfaces API errors as EventsApiError', async () => {
     const client = createEventsClient({ baseUrl, token: TOKEN });
     await expect(client.objectState(7, 'contact', 99)).rejects.toMatchObject({ status: 404, code: 'NOT_FOUND' });
-    await expect(client.listEvents({ limit: 5000 })).rejects.toMatchObject({ status: 400, code: 'BAD_REQUEST', message: 'limit: must be an integer between 1 and 1000' });
+    await expect(client.listEvents({ limit: 5000 })).rejects.toMatchObject({
+      status: 400,
+      code: 'BAD_REQUEST',
+      message: 'limit: must be an integer between 1 and 1000',
+    });
     await expect(client.listEvents({ from: '2024-01-01T10:00' })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/^from: /) });
-    const denied = await createEventsClient({ baseUrl, token: 'wrong-token-wrong-token' }).listEvents().catch((e: unknown) => e);
+    const denied = await createEventsClient({ baseUrl, token: 'wrong-token-wrong-token' })
+      .listEvents()
+      .catch((e: unknown) => e);
     expect(denied).toBeInstanceOf(EventsApiError);
     expect(denied).toMatchObject({ status: 401, code: 'UNAUTHORIZED', retryable: false });
   });

@@ -13,18 +13,32 @@ export class ConfigError extends Error {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const Schema = z.object({
-  PORT: z.coerce.number({ error: 'must be a port number' }).int('must be a port number').min(1, 'must be a port number').max(65535, 'must be a port number').default(8081),
+  PORT: z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be a port number')
+    .min(1, 'must be a port number')
+    .max(65535, 'must be a port number')
+    .default(8081),
   HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-  DATABASE_URL: z
-    .string({ error: 'required (mysql://user:pass@host:port/db)' })
-    .refine(isMysqlUrl, 'must be a mysql://user:pass@host:port/db URL'),
+  DATABASE_URL: z.string({ error: 'required (mysql://user:pass@host:port/db)' }).refine(isMysqlUrl, 'must be a mysql://user:pass@host:port/db URL'),
   /** Providers whose read routes and JSON events-api serves (comma-separated); unset: hubspot. */
   PROVIDERS: z
     .string()
     .default('hubspot')
-    .transform((s) => [...new Set(s.split(',').map((p) => p.trim()).filter(Boolean))])
-    .pipe(z.array(z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'each provider must be a lower-case name like hubspot or sources')).min(1, 'name at least one provider')),
+    .transform((s) => [
+      ...new Set(
+        s
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean),
+      ),
+    ])
+    .pipe(
+      z
+        .array(z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'each provider must be a lower-case name like hubspot or sources'))
+        .min(1, 'name at least one provider'),
+    ),
   /**
    * Bearer tokens of readers, comma-separated; each may carry a scope (a public contract):
    *
@@ -45,7 +59,12 @@ const Schema = z.object({
    */
   EVENTS_API_TOKENS: z
     .string({ error: 'required (comma-separated bearer tokens)' })
-    .transform((s) => s.split(',').map((t) => t.trim()).filter((t) => t.length > 0))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t.length > 0),
+    )
     .superRefine((entries, ctx) => {
       const r = parseTokenEntries(entries);
       if ('problem' in r) ctx.addIssue({ code: 'custom', message: r.problem });

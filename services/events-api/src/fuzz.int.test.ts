@@ -18,7 +18,7 @@ const HOSTILE = [
   "' OR '1'='1",
   "1' OR 1=1 --",
   '1; DROP TABLE events; --',
-  "1 UNION SELECT id, raw FROM events --",
+  '1 UNION SELECT id, raw FROM events --',
   "62515' AND SLEEP(5)#",
   "contact' OR ''='",
   '0x41',
@@ -74,7 +74,11 @@ describe('events-api fuzz on the real database', () => {
 
   /** Per table: row count and CHECKSUM TABLE, i.e. any change to stored data shows. */
   async function snapshot(): Promise<Record<string, string>> {
-    const tables = ((await store.ds.query('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name')) as Array<{ t: string }>).map((r) => r.t);
+    const tables = (
+      (await store.ds.query('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name')) as Array<{
+        t: string;
+      }>
+    ).map((r) => r.t);
     const out: Record<string, string> = {};
     for (const t of tables) {
       const [count] = (await store.ds.query(`SELECT COUNT(*) AS n FROM \`${t}\``)) as Array<{ n: number | string }>;
@@ -86,13 +90,33 @@ describe('events-api fuzz on the real database', () => {
 
   beforeAll(async () => {
     store = await openMigratedStore(await testDatabase('hs_fuzz'));
-    const events: NewEvent[] = Array.from({ length: 240 }, (_, n) => makeEvent({ eventId: n + 1, portalId: 500 + (n % 2), objectId: 1 + (n % 7), occurredAt: 1_700_000_000_000 + ((n * 13) % 29) * 60_000, propertyValue: `${n}@x.io` }));
+    const events: NewEvent[] = Array.from({ length: 240 }, (_, n) =>
+      makeEvent({
+        eventId: n + 1,
+        portalId: 500 + (n % 2),
+        objectId: 1 + (n % 7),
+        occurredAt: 1_700_000_000_000 + ((n * 13) % 29) * 60_000,
+        propertyValue: `${n}@x.io`,
+      }),
+    );
     await createEventWriter(store.ds).persist({
       events,
-      state: events.map((e) => ({ ref: { portalId: e.portalId, objectType: e.objectType, objectId: e.objectId }, updates: [{ kind: 'seen' as const, at: e.occurredAt }, { kind: 'property' as const, name: 'email', value: e.propertyValue, at: e.occurredAt }] })),
+      state: events.map((e) => ({
+        ref: { portalId: e.portalId, objectType: e.objectType, objectId: e.objectId },
+        updates: [
+          { kind: 'seen' as const, at: e.occurredAt },
+          { kind: 'property' as const, name: 'email', value: e.propertyValue, at: e.occurredAt },
+        ],
+      })),
       now: 1_800_000_000_000,
     });
-    app = await buildApp({ config: { EVENTS_API_TOKENS: [TOKEN] }, ledger: createLedgerReader(store.ds), parts: [{ provider: 'hubspot', part: hubspotApiPart(createEventReader(store.ds)) }], log: createLogger({ name: 'events-api-fuzz', level: 'silent' }), ready: async () => true });
+    app = await buildApp({
+      config: { EVENTS_API_TOKENS: [TOKEN] },
+      ledger: createLedgerReader(store.ds),
+      parts: [{ provider: 'hubspot', part: hubspotApiPart(createEventReader(store.ds)) }],
+      log: createLogger({ name: 'events-api-fuzz', level: 'silent' }),
+      ready: async () => true,
+    });
     // Real cursors of every kind, to be replayed on the wrong endpoint, order or parameter.
     for (const url of ['/events?limit=5', '/events?limit=5&order=desc', '/events/changes?limit=5', '/portals/500/objects/contact/1/timeline?limit=2']) {
       const res = await app.inject({ url, headers: { authorization: `Bearer ${TOKEN}` } });
@@ -112,10 +136,24 @@ describe('events-api fuzz on the real database', () => {
     const cursors = fc.oneof(
       fc.constantFrom(...realCursors),
       fc.stringMatching(/^[A-Za-z0-9_-]{1,300}$/),
-      fc.record({ v: fc.constantFrom(1, 2, '1'), k: fc.constantFrom('events', 'changes', 'timeline', 'associations', 'x'), o: fc.constantFrom('asc', 'desc', 1), t: fc.oneof(fc.integer(), fc.double(), fc.constant(-1), fc.constant(2 ** 63), fc.string()), i: fc.oneof(fc.integer(), fc.constant(-5), fc.constant(1e300), fc.string()) }, { requiredKeys: [] }).map(b64),
+      fc
+        .record(
+          {
+            v: fc.constantFrom(1, 2, '1'),
+            k: fc.constantFrom('events', 'changes', 'timeline', 'associations', 'x'),
+            o: fc.constantFrom('asc', 'desc', 1),
+            t: fc.oneof(fc.integer(), fc.double(), fc.constant(-1), fc.constant(2 ** 63), fc.string()),
+            i: fc.oneof(fc.integer(), fc.constant(-5), fc.constant(1e300), fc.string()),
+          },
+          { requiredKeys: [] },
+        )
+        .map(b64),
       fc.constantFrom(...HOSTILE).map(b64),
     );
-    const plausible = (name: string) => (name === 'cursor' || name === 'after' ? cursors : fc.constantFrom('500', 'contact', 'asc', 'desc', '10', '1700000000000', '2023-11-14T22:30:00Z', 'true', 'contact.propertyChange'));
+    const plausible = (name: string) =>
+      name === 'cursor' || name === 'after'
+        ? cursors
+        : fc.constantFrom('500', 'contact', 'asc', 'desc', '10', '1700000000000', '2023-11-14T22:30:00Z', 'true', 'contact.propertyChange');
     const value = (name: string) =>
       fc.oneof(
         { arbitrary: plausible(name), weight: 3 },
@@ -125,14 +163,22 @@ describe('events-api fuzz on the real database', () => {
         { arbitrary: fc.double().map(String), weight: 1 },
       );
     const param = (names: readonly string[]) =>
-      fc.oneof(
-        { arbitrary: fc.constantFrom(...(names.length > 0 ? names : ['limit'])), weight: 4 },
-        { arbitrary: fc.constantFrom('portalID', 'id', '__proto__', 'constructor', 'toString', 'limit[]', 'cursor.v', "'; --", '😀'), weight: 1 },
-      ).chain((name) => value(name).map((v) => [name, v] as const));
+      fc
+        .oneof(
+          { arbitrary: fc.constantFrom(...(names.length > 0 ? names : ['limit'])), weight: 4 },
+          { arbitrary: fc.constantFrom('portalID', 'id', '__proto__', 'constructor', 'toString', 'limit[]', 'cursor.v', "'; --", '😀'), weight: 1 },
+        )
+        .chain((name) => value(name).map((v) => [name, v] as const));
     const request = fc
       .tuple(
         fc.constantFrom(...ROUTES),
-        fc.array(fc.oneof({ arbitrary: fc.constantFrom(...HOSTILE), weight: 1 }, { arbitrary: fc.constantFrom('500', '501', 'contact', '1', '2-123', 'deal'), weight: 2 }), { minLength: 3, maxLength: 3 }),
+        fc.array(
+          fc.oneof(
+            { arbitrary: fc.constantFrom(...HOSTILE), weight: 1 },
+            { arbitrary: fc.constantFrom('500', '501', 'contact', '1', '2-123', 'deal'), weight: 2 },
+          ),
+          { minLength: 3, maxLength: 3 },
+        ),
         fc.nat({ max: ROUTES.length }),
         fc.oneof({ arbitrary: fc.constant('good'), weight: 8 }, { arbitrary: fc.constantFrom('missing', 'wrong', 'hostile'), weight: 2 }),
       )
@@ -147,7 +193,8 @@ describe('events-api fuzz on the real database', () => {
     const statuses = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(request, async ({ url, auth }) => {
-        const authorization = auth === 'good' ? `Bearer ${TOKEN}` : auth === 'wrong' ? `Bearer ${TOKEN.slice(0, -1)}x` : auth === 'hostile' ? "Bearer ' OR 1=1 --" : undefined;
+        const authorization =
+          auth === 'good' ? `Bearer ${TOKEN}` : auth === 'wrong' ? `Bearer ${TOKEN.slice(0, -1)}x` : auth === 'hostile' ? "Bearer ' OR 1=1 --" : undefined;
         const res = await app.inject({ method: 'GET', url, headers: authorization ? { authorization } : {} });
         statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
         expect(res.statusCode, `${url}: ${res.body.slice(0, 300)}`).toBeLessThan(500);
@@ -171,6 +218,11 @@ describe('events-api fuzz on the real database', () => {
     expect(sum).toBe(RUNS);
     // A fuzz run that never reaches the database proves little: valid combinations must be among the cases.
     expect(statuses.get(200) ?? 0).toBeGreaterThan(RUNS / 50);
-    await annotate(`${RUNS} cases: ${[...statuses].sort().map(([s, n]) => `${s}×${n}`).join(' ')}; ${Object.keys(before).length} tables unchanged (row count + CHECKSUM TABLE)`);
+    await annotate(
+      `${RUNS} cases: ${[...statuses]
+        .sort()
+        .map(([s, n]) => `${s}×${n}`)
+        .join(' ')}; ${Object.keys(before).length} tables unchanged (row count + CHECKSUM TABLE)`,
+    );
   });
 });

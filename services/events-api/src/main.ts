@@ -10,7 +10,14 @@ await runService('events-api', async () => {
   const config = loadEventsApiConfig(process.env);
   const providers = selectProviders(config.PROVIDERS);
   // Only providers with read routes run here: another's redaction may need settings (SOURCES_FILE) events-api never asked for.
-  const log = createLogger({ name: 'events-api', level: config.LOG_LEVEL, ...providerRedaction(providers.filter((p) => p.api), process.env) });
+  const log = createLogger({
+    name: 'events-api',
+    level: config.LOG_LEVEL,
+    ...providerRedaction(
+      providers.filter((p) => p.api),
+      process.env,
+    ),
+  });
   const ds = createDataSource({ url: config.DATABASE_URL, log });
   await ds.initialize();
   log.info({ database: redactUrl(config.DATABASE_URL) }, 'database connected');

@@ -15,7 +15,12 @@ afterEach(async () => {
 });
 
 async function build(reader: FakeReader): Promise<FastifyInstance> {
-  app = await buildApp({ config: { EVENTS_API_TOKENS: [TOKEN] }, ...fakeHubSpotApi(reader), log: createLogger({ name: 'test', level: 'silent' }), ready: async () => true });
+  app = await buildApp({
+    config: { EVENTS_API_TOKENS: [TOKEN] },
+    ...fakeHubSpotApi(reader),
+    log: createLogger({ name: 'test', level: 'silent' }),
+    ready: async () => true,
+  });
   return app;
 }
 
@@ -25,30 +30,56 @@ async function get(a: FastifyInstance, url: string) {
 }
 
 const assoc = (toObjectId: number, over: Partial<Association> = {}): Association => ({
-  portalId: 62515, fromObjectType: 'contact', fromObjectId: 1, toObjectType: 'company', toObjectId, associationType: 'CONTACT_TO_COMPANY', isPrimary: false, removed: false, version: 1000, ...over,
+  portalId: 62515,
+  fromObjectType: 'contact',
+  fromObjectId: 1,
+  toObjectType: 'company',
+  toObjectId,
+  associationType: 'CONTACT_TO_COMPANY',
+  isPrimary: false,
+  removed: false,
+  version: 1000,
+  ...over,
 });
 
 describe('GET /portals/:portalId/objects/:objectType/:objectId/associations', () => {
   const relations: FakeRelations = {
-    associations: [assoc(7), assoc(7, { isPrimary: true, removed: true }), assoc(8), assoc(9, { toObjectType: 'deal', associationType: 'CONTACT_TO_DEAL' }), assoc(5, { fromObjectId: 2 })],
+    associations: [
+      assoc(7),
+      assoc(7, { isPrimary: true, removed: true }),
+      assoc(8),
+      assoc(9, { toObjectType: 'deal', associationType: 'CONTACT_TO_DEAL' }),
+      assoc(5, { fromObjectId: 2 }),
+    ],
   };
 
   it('lists current associations, pages with a cursor, and includes removed ones on request', async () => {
     const a = await build(createFakeReader([], [], relations));
     const first = await get(a, '/portals/62515/objects/contact/1/associations?limit=2');
     expect(first.status).toBe(200);
-    expect((first.body.associations as Association[]).map((x) => [x.toObjectType, x.toObjectId])).toEqual([['company', 7], ['company', 8]]);
+    expect((first.body.associations as Association[]).map((x) => [x.toObjectType, x.toObjectId])).toEqual([
+      ['company', 7],
+      ['company', 8],
+    ]);
     const next = await get(a, `/portals/62515/objects/contact/1/associations?limit=2&cursor=${String(first.body.nextCursor)}`);
     expect((next.body.associations as Association[]).map((x) => x.toObjectId)).toEqual([9]);
     expect(next.body.nextCursor).toBeNull();
 
     const all = await get(a, '/portals/62515/objects/contact/1/associations?includeRemoved=true');
-    expect((all.body.associations as Association[]).map((x) => [x.toObjectId, x.isPrimary, x.removed])).toEqual([[7, false, false], [7, true, true], [8, false, false], [9, false, false]]);
+    expect((all.body.associations as Association[]).map((x) => [x.toObjectId, x.isPrimary, x.removed])).toEqual([
+      [7, false, false],
+      [7, true, true],
+      [8, false, false],
+      [9, false, false],
+    ]);
   });
 
   it('refuses bad parameters and a cursor issued for another includeRemoved', async () => {
     const a = await build(createFakeReader([], [], relations));
-    expect((await get(a, '/portals/62515/objects/contact/1/associations?includeRemoved=yes')).body).toEqual({ code: 'BAD_REQUEST', message: 'includeRemoved: must be true or false' });
+    expect((await get(a, '/portals/62515/objects/contact/1/associations?includeRemoved=yes')).body).toEqual({
+      code: 'BAD_REQUEST',
+      message: 'includeRemoved: must be true or false',
+    });
     const first = await get(a, '/portals/62515/objects/contact/1/associations?limit=1');
     const wrong = await get(a, `/portals/62515/objects/contact/1/associations?includeRemoved=true&cursor=${String(first.body.nextCursor)}`);
     expect(wrong.status).toBe(400);

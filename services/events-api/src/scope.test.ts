@@ -33,7 +33,9 @@ describe('EVENTS_API_TOKENS scopes', () => {
         { token: B, scope: { providers: ['sources'] } },
       ],
     });
-    expect(parseTokenEntries([`${A}@portals=1@providers=sources+hubspot`])).toEqual({ entries: [{ token: A, scope: { providers: ['sources', 'hubspot'], tenants: { hubspot: ['1'] } } }] });
+    expect(parseTokenEntries([`${A}@portals=1@providers=sources+hubspot`])).toEqual({
+      entries: [{ token: A, scope: { providers: ['sources', 'hubspot'], tenants: { hubspot: ['1'] } } }],
+    });
   });
 
   it.each([
@@ -65,8 +67,12 @@ describe('EVENTS_API_TOKENS scopes', () => {
   });
 
   it('checks scoped providers against PROVIDERS, portals= against hubspot being hosted', () => {
-    expect(configError({ PROVIDERS: 'hubspot', EVENTS_API_TOKENS: `${A}@providers=sources` })).toBe('EVENTS_API_TOKENS: entry 1: providers= names a provider PROVIDERS does not list (hubspot)');
-    expect(configError({ PROVIDERS: 'sources', EVENTS_API_TOKENS: `${A},${B}@portals=1` })).toBe('EVENTS_API_TOKENS: entry 2: providers= names a provider PROVIDERS does not list (sources)');
+    expect(configError({ PROVIDERS: 'hubspot', EVENTS_API_TOKENS: `${A}@providers=sources` })).toBe(
+      'EVENTS_API_TOKENS: entry 1: providers= names a provider PROVIDERS does not list (hubspot)',
+    );
+    expect(configError({ PROVIDERS: 'sources', EVENTS_API_TOKENS: `${A},${B}@portals=1` })).toBe(
+      'EVENTS_API_TOKENS: entry 2: providers= names a provider PROVIDERS does not list (sources)',
+    );
   });
 });
 
@@ -123,14 +129,30 @@ describe('narrowToScope', () => {
   });
 
   it('refuses (403) a provider or tenant outside the scope', () => {
-    expect(refused(() => narrow({ provider: 'hubspot' }, sources))).toEqual({ status: 403, code: 'FORBIDDEN', message: 'this token may not read provider hubspot' });
-    expect(refused(() => narrow({ provider: 'sources' }, portal))).toEqual({ status: 403, code: 'FORBIDDEN', message: 'this token may not read provider sources' });
-    expect(refused(() => narrow({ tenant: '101' }, portal))).toEqual({ status: 403, code: 'FORBIDDEN', message: 'this token may not read tenant 101 of hubspot' });
+    expect(refused(() => narrow({ provider: 'hubspot' }, sources))).toEqual({
+      status: 403,
+      code: 'FORBIDDEN',
+      message: 'this token may not read provider hubspot',
+    });
+    expect(refused(() => narrow({ provider: 'sources' }, portal))).toEqual({
+      status: 403,
+      code: 'FORBIDDEN',
+      message: 'this token may not read provider sources',
+    });
+    expect(refused(() => narrow({ tenant: '101' }, portal))).toEqual({
+      status: 403,
+      code: 'FORBIDDEN',
+      message: 'this token may not read tenant 101 of hubspot',
+    });
     expect(refused(() => narrow({ provider: 'hubspot', tenant: '102' }, mixed)).status).toBe(403);
   });
 
   it('asks (400) for a provider or tenant when the scope has several', () => {
-    expect(refused(() => narrow({}, mixed))).toEqual({ status: 400, code: 'BAD_REQUEST', message: 'provider: required: this token may read hubspot, sources; name one' });
+    expect(refused(() => narrow({}, mixed))).toEqual({
+      status: 400,
+      code: 'BAD_REQUEST',
+      message: 'provider: required: this token may read hubspot, sources; name one',
+    });
     expect(refused(() => narrow({ type: 't' }, portals))).toEqual({
       status: 400,
       code: 'BAD_REQUEST',

@@ -41,8 +41,10 @@ export function parseTokenEntries(entries: readonly string[]): { entries: TokenE
     // Today's messages, unchanged, for entries without a scope; with one, the token may be
     // short only because it contained an @ before scopes existed, so say where it was cut.
     const cut = clauses.length > 0 ? `entry ${i + 1}: the token before @ ` : '';
-    if (token.length < 16) return { problem: cut ? `${cut}must be at least 16 characters (tokens cannot contain @)` : 'each token must be at least 16 characters' };
-    if (!/^[\x21-\x7e]+$/.test(token)) return { problem: cut ? `${cut}must be printable ASCII without spaces` : 'tokens must be printable ASCII without spaces' };
+    if (token.length < 16)
+      return { problem: cut ? `${cut}must be at least 16 characters (tokens cannot contain @)` : 'each token must be at least 16 characters' };
+    if (!/^[\x21-\x7e]+$/.test(token))
+      return { problem: cut ? `${cut}must be printable ASCII without spaces` : 'tokens must be printable ASCII without spaces' };
     const scope = parseScope(clauses);
     if (typeof scope === 'string') return { problem: `entry ${i + 1}: ${scope}` };
     parsed.push({ token, scope });
@@ -59,7 +61,8 @@ export function parseTokenEntries(entries: readonly string[]): { entries: TokenE
 export function unhostedProvider(entries: readonly TokenEntry[], hosted: readonly string[]): string | undefined {
   for (const [i, e] of entries.entries()) {
     // The name is not repeated: it comes from the setting that holds the tokens.
-    if (e.scope.providers?.some((p) => !hosted.includes(p))) return `entry ${i + 1}: providers= names a provider PROVIDERS does not list (${hosted.join(', ')})`;
+    if (e.scope.providers?.some((p) => !hosted.includes(p)))
+      return `entry ${i + 1}: providers= names a provider PROVIDERS does not list (${hosted.join(', ')})`;
   }
   return undefined;
 }
@@ -96,7 +99,9 @@ function parseScope(clauses: readonly string[]): TokenScope | string {
 }
 
 function scopeKey(s: TokenScope): string {
-  const tenants = Object.entries(s.tenants ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, t]) => [p, [...t].sort()]);
+  const tenants = Object.entries(s.tenants ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([p, t]) => [p, [...t].sort()]);
   return JSON.stringify([s.providers ? [...s.providers].sort() : null, tenants]);
 }
 
@@ -133,7 +138,11 @@ export function narrowToScope<F extends { provider?: string; tenant?: string }>(
   const tenants = scope.tenants(provider);
   if (tenants === undefined) return { ...filter, provider };
   if (filter.tenant === undefined) {
-    if (tenants.length !== 1) throw badRequest('tenant', `required: this token may read ${provider} tenants ${tenants.join(', ')}; name one (tenant=, or ${provider}'s own parameter for it)`);
+    if (tenants.length !== 1)
+      throw badRequest(
+        'tenant',
+        `required: this token may read ${provider} tenants ${tenants.join(', ')}; name one (tenant=, or ${provider}'s own parameter for it)`,
+      );
     return { ...filter, provider, tenant: tenants[0] as string };
   }
   if (!tenants.includes(filter.tenant)) throw forbidden(`this token may not read tenant ${filter.tenant} of ${provider}`);

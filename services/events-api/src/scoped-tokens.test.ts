@@ -14,11 +14,19 @@ const P100 = 'tok_p100_0123456789abcde';
 const P100_101 = 'tok_p100_101_0123456789a';
 const MIXED = 'tok_mixed_0123456789abcd';
 const SECRETS = [ALL, SRC, P100, P100_101, MIXED];
-const ENTRIES = [ALL, `${SRC}@providers=sources`, `${P100}@portals=100`, `${P100_101}@providers=hubspot@portals=100+101`, `${MIXED}@providers=hubspot+sources@portals=100`];
+const ENTRIES = [
+  ALL,
+  `${SRC}@providers=sources`,
+  `${P100}@portals=100`,
+  `${P100_101}@providers=hubspot@portals=100+101`,
+  `${MIXED}@providers=hubspot+sources@portals=100`,
+];
 
 /** 30 HubSpot events over portals 100-102 and 12 sources events, ids interleaved, times shared. */
 function hubspotEvents(): StoredEvent[] {
-  return Array.from({ length: 30 }, (_, i) => storedEvent({ id: 1 + ((i * 7) % 30) * 2, occurredAt: 1_700_000_000_000 + (i % 5) * 1000, portalId: 100 + (i % 3), objectId: 1 + (i % 2) }));
+  return Array.from({ length: 30 }, (_, i) =>
+    storedEvent({ id: 1 + ((i * 7) % 30) * 2, occurredAt: 1_700_000_000_000 + (i % 5) * 1000, portalId: 100 + (i % 3), objectId: 1 + (i % 2) }),
+  );
 }
 
 function sourcesRecords(): LedgerRecord[] {
@@ -39,7 +47,22 @@ function sourcesRecords(): LedgerRecord[] {
   }));
 }
 
-const state = (portalId: number): ObjectState => ({ portalId, objectType: 'contact', objectId: 1, properties: {}, propertyVersions: {}, archived: false, archivedVersion: 0, mergedIntoObjectId: null, mergedVersion: 0, createdAt: 1, lastEventAt: 2, snapshotAt: null, mergedObjectIds: [], privacyDeletedAt: null });
+const state = (portalId: number): ObjectState => ({
+  portalId,
+  objectType: 'contact',
+  objectId: 1,
+  properties: {},
+  propertyVersions: {},
+  archived: false,
+  archivedVersion: 0,
+  mergedIntoObjectId: null,
+  mergedVersion: 0,
+  createdAt: 1,
+  lastEventAt: 2,
+  snapshotAt: null,
+  mergedObjectIds: [],
+  privacyDeletedAt: null,
+});
 const lifecycle: LifecycleEntry[] = [];
 
 let app: FastifyInstance | undefined;
@@ -99,7 +122,8 @@ async function readAll(a: FastifyInstance, url: string, token: string): Promise<
   return seen;
 }
 
-const byTime = (order: 'asc' | 'desc') => (a: { occurredAt: number; id: number }, b: { occurredAt: number; id: number }) => (order === 'asc' ? 1 : -1) * (a.occurredAt - b.occurredAt || a.id - b.id);
+const byTime = (order: 'asc' | 'desc') => (a: { occurredAt: number; id: number }, b: { occurredAt: number; id: number }) =>
+  (order === 'asc' ? 1 : -1) * (a.occurredAt - b.occurredAt || a.id - b.id);
 
 describe('an unscoped token', () => {
   it('reads as before: every provider and portal, unfiltered queries unchanged', async () => {
@@ -120,7 +144,11 @@ describe('a token scoped to one provider', () => {
     const { app, ledger } = await build();
     for (const order of ['asc', 'desc'] as const) {
       const seen = await readAll(app, `/events?order=${order}`, SRC);
-      expect(seen.map((e) => e.id)).toEqual(sourcesRecords().sort(byTime(order)).map((e) => e.id));
+      expect(seen.map((e) => e.id)).toEqual(
+        sourcesRecords()
+          .sort(byTime(order))
+          .map((e) => e.id),
+      );
       expect(ledger.calls.at(-1)).toMatchObject({ provider: 'sources', order });
     }
     const changes = await get(app, '/events/changes', SRC);
@@ -130,7 +158,19 @@ describe('a token scoped to one provider', () => {
 
   it('is refused (403) any other provider, filtered or through its routes', async () => {
     const { app } = await build();
-    for (const url of ['/events?provider=hubspot', '/events?portalId=100', '/events?objectType=contact', '/events/changes?provider=hubspot', '/events/changes?portalId=100', '/portals/100/objects/contact/1', '/portals/100/objects/contact/1/timeline', '/portals/100/objects/contact/1/associations', '/portals/100/contacts/1/lifecycle', '/stats/subscription-types', '/stats/subscription-types?portalId=100']) {
+    for (const url of [
+      '/events?provider=hubspot',
+      '/events?portalId=100',
+      '/events?objectType=contact',
+      '/events/changes?provider=hubspot',
+      '/events/changes?portalId=100',
+      '/portals/100/objects/contact/1',
+      '/portals/100/objects/contact/1/timeline',
+      '/portals/100/objects/contact/1/associations',
+      '/portals/100/contacts/1/lifecycle',
+      '/stats/subscription-types',
+      '/stats/subscription-types?portalId=100',
+    ]) {
       expect(await get(app, url, SRC), url).toMatchObject(forbidden);
     }
     expect((await get(app, '/events?provider=hubspot', SRC)).body.message).toBe('this token may not read provider hubspot');
@@ -186,11 +226,22 @@ describe('a token scoped to one HubSpot portal', () => {
 describe('a token scoped to several portals or providers', () => {
   it('names one portal for unfiltered reads and stats (400), reads each it may, and none other', async () => {
     const { app, reader } = await build();
-    expect(await get(app, '/events', P100_101)).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST', message: expect.stringMatching(/^tenant: required: this token may read hubspot tenants 100, 101; name one/) } });
+    expect(await get(app, '/events', P100_101)).toMatchObject({
+      status: 400,
+      body: { code: 'BAD_REQUEST', message: expect.stringMatching(/^tenant: required: this token may read hubspot tenants 100, 101; name one/) },
+    });
     expect(await get(app, '/events/changes', P100_101)).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST' } });
-    expect(await get(app, '/stats/subscription-types', P100_101)).toMatchObject({ status: 400, body: { message: 'portalId: required: this token may read portals 100, 101; name one' } });
+    expect(await get(app, '/stats/subscription-types', P100_101)).toMatchObject({
+      status: 400,
+      body: { message: 'portalId: required: this token may read portals 100, 101; name one' },
+    });
     const p101 = await readAll(app, '/events?portalId=101', P100_101);
-    expect(p101.map((e) => e.id)).toEqual(reader.events.filter((e) => e.portalId === 101).sort(byTime('asc')).map((e) => e.id));
+    expect(p101.map((e) => e.id)).toEqual(
+      reader.events
+        .filter((e) => e.portalId === 101)
+        .sort(byTime('asc'))
+        .map((e) => e.id),
+    );
     expect((await get(app, '/stats/subscription-types?portalId=101', P100_101)).status).toBe(200);
     expect(reader.statsCalls.at(-1)).toEqual({ portalId: 101 });
     expect(await get(app, '/events?portalId=102', P100_101)).toMatchObject(forbidden);
@@ -200,7 +251,10 @@ describe('a token scoped to several portals or providers', () => {
 
   it('names one provider for unfiltered reads (400); each provider reads within the scope', async () => {
     const { app, ledger } = await build();
-    expect(await get(app, '/events', MIXED)).toMatchObject({ status: 400, body: { message: 'provider: required: this token may read hubspot, sources; name one' } });
+    expect(await get(app, '/events', MIXED)).toMatchObject({
+      status: 400,
+      body: { message: 'provider: required: this token may read hubspot, sources; name one' },
+    });
     expect(await get(app, '/events/changes', MIXED)).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST' } });
     expect((await readAll(app, '/events?provider=sources', MIXED)).every((e) => e.provider === 'sources')).toBe(true);
     // HubSpot through this token is its one portal.
@@ -238,7 +292,13 @@ describe('tokens and scopes at the edges', () => {
   });
 
   it('refuses an invalid entry at build time, naming the setting and not the token', async () => {
-    const attempt = buildApp({ config: { EVENTS_API_TOKENS: [`${ALL}@portals=abc`] }, ledger: createFakeLedger([]), parts: [], log: createLogger({ name: 'test', level: 'silent' }), ready: async () => true });
+    const attempt = buildApp({
+      config: { EVENTS_API_TOKENS: [`${ALL}@portals=abc`] },
+      ledger: createFakeLedger([]),
+      parts: [],
+      log: createLogger({ name: 'test', level: 'silent' }),
+      ready: async () => true,
+    });
     await expect(attempt).rejects.toBeInstanceOf(ConfigError);
     await expect(attempt).rejects.toThrow(/^EVENTS_API_TOKENS: entry 1: portals= takes HubSpot portal ids/);
     await attempt.catch((e: Error) => expect(e.message).not.toContain(ALL));

@@ -22,11 +22,15 @@ await runService('processor', async () => {
     parts: (ctx) => Promise.all(providers.flatMap((p) => (p.processor ? [p.processor(ctx)] : []))),
   });
   const health = config.PORT > 0 ? await buildHealthServer({ log, ready: processor.ready, registry: processor.registry }) : undefined;
-  installShutdown(log, [
-    { name: 'processor', close: () => processor.stop() },
-    { name: 'health', close: async () => void (await health?.close()) },
-    { name: 'database', close: () => dataSource.destroy() },
-  ], { timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+  installShutdown(
+    log,
+    [
+      { name: 'processor', close: () => processor.stop() },
+      { name: 'health', close: async () => void (await health?.close()) },
+      { name: 'database', close: () => dataSource.destroy() },
+    ],
+    { timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
+  );
   await processor.start();
   if (health) await health.listen({ port: config.PORT, host: config.HOST });
   const parts = Object.fromEntries(processor.parts.map((p) => [p.groupId, { topic: p.topics.events, ...p.describe?.() }]));

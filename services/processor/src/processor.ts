@@ -61,7 +61,11 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     async start() {
       parts = await deps.parts({ env: deps.env ?? process.env, log, now, registry, kafka, dataSource: deps.dataSource, producer });
       const topics = [...new Set(parts.flatMap((p) => [p.topics.events, p.topics.dlq, p.topics.retry]))];
-      await ensureTopics(kafka, topics.map((topic) => ({ topic, numPartitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR })), log);
+      await ensureTopics(
+        kafka,
+        topics.map((topic) => ({ topic, numPartitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR })),
+        log,
+      );
       await producer.connect();
       consumers = parts.map(consumerFor);
       for (const c of consumers) await c.start();

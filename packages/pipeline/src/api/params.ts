@@ -31,16 +31,20 @@ export const positiveInt: Parser<number> = (name, raw) => {
 };
 
 /** A provider, source or tenant name as the ledger stores it. */
-export const name = (max: number): Parser<string> => (param, raw) => {
-  if (raw.length === 0 || raw.length > max || !/^[\x21-\x7e]+$/.test(raw)) throw badRequest(param, `must be 1-${max} printable characters`);
-  return raw;
-};
+export const name =
+  (max: number): Parser<string> =>
+  (param, raw) => {
+    if (raw.length === 0 || raw.length > max || !/^[\x21-\x7e]+$/.test(raw)) throw badRequest(param, `must be 1-${max} printable characters`);
+    return raw;
+  };
 
 /** An event type or subject: any text the provider used, within the column's length. */
-export const text = (max: number): Parser<string> => (param, raw) => {
-  if (raw.length === 0 || raw.length > max) throw badRequest(param, `must be 1-${max} characters`);
-  return raw;
-};
+export const text =
+  (max: number): Parser<string> =>
+  (param, raw) => {
+    if (raw.length === 0 || raw.length > max) throw badRequest(param, `must be 1-${max} characters`);
+    return raw;
+  };
 
 export const order: Parser<SortOrder> = (name, raw) => {
   if (raw !== 'asc' && raw !== 'desc') throw badRequest(name, 'must be asc or desc');

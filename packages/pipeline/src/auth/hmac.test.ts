@@ -4,8 +4,7 @@ import { verifierFor } from './test-helpers.js';
 
 const SECRET = 'hmac-secret-at-least-16';
 const BODY = '{"event_id":1,"description":"caf\u00e9"}';
-const sign = (algorithm: string, encoding: 'hex' | 'base64', body: string | Buffer = BODY) =>
-  createHmac(algorithm, SECRET).update(body).digest(encoding);
+const sign = (algorithm: string, encoding: 'hex' | 'base64', body: string | Buffer = BODY) => createHmac(algorithm, SECRET).update(body).digest(encoding);
 
 describe('hmac', () => {
   it('accepts the HMAC of the raw body in each algorithm and encoding', () => {

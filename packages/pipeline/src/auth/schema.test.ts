@@ -12,7 +12,11 @@ describe('authConfigSchema', () => {
     expect(authConfigSchema.parse({ type: 'api_key', keys: [KEY] })).toEqual({ type: 'api_key', header: 'x-api-key', keys: [KEY] });
     expect(authConfigSchema.parse({ type: 'api_key', header: 'X-Token', keys: [KEY] })).toMatchObject({ header: 'x-token' });
     expect(authConfigSchema.parse({ type: 'hmac', header: 'X-Signature', secret: KEY })).toEqual({
-      type: 'hmac', header: 'x-signature', algorithm: 'sha256', encoding: 'hex', secret: KEY,
+      type: 'hmac',
+      header: 'x-signature',
+      algorithm: 'sha256',
+      encoding: 'hex',
+      secret: KEY,
     });
     expect(authConfigSchema.parse({ type: 'standard_webhooks', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })).toMatchObject({ toleranceSec: 300 });
     expect(authConfigSchema.parse({ type: 'none' })).toEqual({ type: 'none' });
@@ -23,7 +27,10 @@ describe('authConfigSchema', () => {
     expect(issues({ type: 'api_key', keys: [] })).toEqual(['keys: must list at least one']);
     expect(issues({ type: 'api_key', keys: ['has a space in it, 16+'] })).toEqual(['keys.0: must be visible ASCII without spaces']);
     expect(issues({ type: 'bearer', tokens: ['not a token: 16+ chars'] })).toEqual(['tokens.0: must contain only letters, digits and -._~+/ (RFC 6750)']);
-    expect(issues({ type: 'hmac', header: 'x sig', secret: 'short' })).toEqual(['header: must be an HTTP header name', 'secret: must be at least 16 characters']);
+    expect(issues({ type: 'hmac', header: 'x sig', secret: 'short' })).toEqual([
+      'header: must be an HTTP header name',
+      'secret: must be at least 16 characters',
+    ]);
     expect(issues({ type: 'hmac', header: 'x-sig', secret: KEY, algorithm: 'md5' })).toEqual(['algorithm: must be sha1, sha256 or sha512']);
     expect(issues({ type: 'standard_webhooks', secret: 'MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })).toEqual(['secret: must be "whsec_" followed by a base64 key']);
     expect(issues({ type: 'standard_webhooks', secret: 'whsec_c2hvcnQ=' })).toEqual(['secret: the key must decode to at least 16 bytes']);

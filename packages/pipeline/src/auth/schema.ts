@@ -19,7 +19,10 @@ const TOO_SHORT = `must be at least ${MIN_SECRET_LENGTH} characters`;
 const requiredOr = (message: string) => (iss: { input?: unknown }) => (iss.input === undefined ? 'is required' : message);
 
 const headerName = () =>
-  z.string({ error: requiredOr('expected an HTTP header name') }).regex(HEADER_NAME, { error: 'must be an HTTP header name' }).toLowerCase();
+  z
+    .string({ error: requiredOr('expected an HTTP header name') })
+    .regex(HEADER_NAME, { error: 'must be an HTTP header name' })
+    .toLowerCase();
 
 const secretString = () => z.string({ error: requiredOr('expected a string') }).min(MIN_SECRET_LENGTH, { error: TOO_SHORT });
 
@@ -42,7 +45,10 @@ const hmacAuth = z.strictObject({
   algorithm: z.enum(['sha1', 'sha256', 'sha512'], { error: 'must be sha1, sha256 or sha512' }).default('sha256'),
   encoding: z.enum(['hex', 'base64'], { error: 'must be hex or base64' }).default('hex'),
   secret: secretString(),
-  prefix: z.string({ error: requiredOr('expected a string') }).min(1, { error: 'must not be empty' }).optional(),
+  prefix: z
+    .string({ error: requiredOr('expected a string') })
+    .min(1, { error: 'must not be empty' })
+    .optional(),
 });
 
 const standardWebhooksAuth = z.strictObject({
@@ -79,17 +85,13 @@ const bearerAuth = z.strictObject({
 /** Only when written out: a source without credentials is for local demos, never a default. */
 const noneAuth = z.strictObject({ type: z.literal('none') });
 
-export const authConfigSchema = z.discriminatedUnion(
-  'type',
-  [apiKeyAuth, hmacAuth, standardWebhooksAuth, basicAuth, bearerAuth, noneAuth],
-  {
-    error: (iss) => {
-      if (iss.input === undefined) return 'is required';
-      if (typeof iss.input !== 'object' || iss.input === null || Array.isArray(iss.input)) return 'expected a mapping with a type';
-      return 'type must be one of api_key, hmac, standard_webhooks, basic, bearer, none';
-    },
+export const authConfigSchema = z.discriminatedUnion('type', [apiKeyAuth, hmacAuth, standardWebhooksAuth, basicAuth, bearerAuth, noneAuth], {
+  error: (iss) => {
+    if (iss.input === undefined) return 'is required';
+    if (typeof iss.input !== 'object' || iss.input === null || Array.isArray(iss.input)) return 'expected a mapping with a type';
+    return 'type must be one of api_key, hmac, standard_webhooks, basic, bearer, none';
   },
-);
+});
 
 export type AuthConfig = z.output<typeof authConfigSchema>;
 export type AuthConfigInput = z.input<typeof authConfigSchema>;

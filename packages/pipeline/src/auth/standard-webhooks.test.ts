@@ -8,7 +8,12 @@ const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 const BODY = '{"type":"invoice.paid","data":{"id":"in_1"}}';
 
 /** Headers as a Standard Webhooks sender makes them, signed by the reference library. */
-function signed(secret: string, atMs: number, body = BODY, id = 'msg_2a9G'): { 'webhook-id': string; 'webhook-timestamp': string; 'webhook-signature': string } {
+function signed(
+  secret: string,
+  atMs: number,
+  body = BODY,
+  id = 'msg_2a9G',
+): { 'webhook-id': string; 'webhook-timestamp': string; 'webhook-signature': string } {
   return { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(atMs / 1000)), 'webhook-signature': new Webhook(secret).sign(id, new Date(atMs), body) };
 }
 

@@ -17,7 +17,10 @@ describe('findUnstorable', () => {
   });
 
   it('names the JSON pointer of a container that is too deep', () => {
-    expect(findUnstorable({ a: nest(MAX_STORABLE_DEPTH) })).toEqual({ path: `/a${'/0'.repeat(MAX_STORABLE_DEPTH - 1)}`, message: 'nested deeper than 20 levels' });
+    expect(findUnstorable({ a: nest(MAX_STORABLE_DEPTH) })).toEqual({
+      path: `/a${'/0'.repeat(MAX_STORABLE_DEPTH - 1)}`,
+      message: 'nested deeper than 20 levels',
+    });
     expect(findUnstorable({ a: { b: { c: 1 } } }, 2)).toEqual({ path: '/a/b', message: 'nested deeper than 2 levels' });
     expect(findUnstorable({ a: { b: 'deep leaves are fine' } }, 2)).toBeNull();
   });

@@ -97,7 +97,13 @@ export function createBatchRuntime<D extends DecodedMessage, P>(step: ProcessSte
   }
 
   /** Persists the batch; on a non-retryable refusal, event by event, collecting the refused ones. */
-  async function persistIsolating(ctx: BatchContext, messages: readonly ConsumedMessage[], events: D[], prepared: P, failures: Failure[]): Promise<'done' | 'stopped'> {
+  async function persistIsolating(
+    ctx: BatchContext,
+    messages: readonly ConsumedMessage[],
+    events: D[],
+    prepared: P,
+    failures: Failure[],
+  ): Promise<'done' | 'stopped'> {
     const outcome = await persistWithRetry(ctx, events, prepared);
     if (outcome !== 'done' && !(outcome instanceof Error)) return outcome;
     if (outcome instanceof Error) {
@@ -124,8 +130,13 @@ export function createBatchRuntime<D extends DecodedMessage, P>(step: ProcessSte
     await publishDeadLetters(deps.producer, deps.dlqTopic, dead, at);
     metrics.retried.inc(retries.length);
     metrics.deadLettered.inc(dead.length);
-    for (const l of retries) log.warn({ topic: ctx.topic, offset: l.message.offset, partition: ctx.partition, attempts: l.attempts, notBefore: l.notBefore, error: l.error.message }, 'message sent to the retry topic');
-    for (const l of dead) log.warn({ topic: ctx.topic, offset: l.message.offset, partition: ctx.partition, attempts: l.attempts, error: l.error.message }, 'dead-lettered message');
+    for (const l of retries)
+      log.warn(
+        { topic: ctx.topic, offset: l.message.offset, partition: ctx.partition, attempts: l.attempts, notBefore: l.notBefore, error: l.error.message },
+        'message sent to the retry topic',
+      );
+    for (const l of dead)
+      log.warn({ topic: ctx.topic, offset: l.message.offset, partition: ctx.partition, attempts: l.attempts, error: l.error.message }, 'dead-lettered message');
   }
 
   return async (ctx) => {

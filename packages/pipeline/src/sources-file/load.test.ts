@@ -28,7 +28,9 @@ const messageOf = (text: string, name = 'sources.yaml') => {
 describe('loadSourcesFile', () => {
   it('reads YAML entries with their index, name, provider (default "sources") and raw fields', () => {
     tmp = tempDir();
-    const path = tmp.write('sources.yaml', `
+    const path = tmp.write(
+      'sources.yaml',
+      `
 sources:
   - name: alerts
     auth: { type: none }
@@ -37,7 +39,8 @@ sources:
     apiKey: x
   - name: geo_1
     provider: location
-`);
+`,
+    );
     const file = loadSourcesFile(path);
     expect(file.path).toBe(path);
     expect(file.dir).toBe(tmp.dir);
@@ -52,12 +55,15 @@ sources:
     tmp = tempDir();
     const json = tmp.write('sources.json', JSON.stringify({ sources: [{ name: 'a', auth: { type: 'none' } }] }));
     expect(loadSourcesFile(json).entries.map((e) => e.name)).toEqual(['a']);
-    const yaml = tmp.write('anchors.yml', `
+    const yaml = tmp.write(
+      'anchors.yml',
+      `
 x-auth: &auth { type: api_key, keys: [k1-at-least-16-chars] }
 sources:
   - { name: a, auth: *auth }
   - { name: b, auth: *auth }
-`);
+`,
+    );
     expect(loadSourcesFile(yaml).entries.map((e) => e.raw.auth)).toEqual([
       { type: 'api_key', keys: ['k1-at-least-16-chars'] },
       { type: 'api_key', keys: ['k1-at-least-16-chars'] },
@@ -108,7 +114,17 @@ sources:
   });
 
   it('refuses YAML alias bombs', () => {
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 6 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`), 'sources: []'].join('\n');
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...Array.from(
+        { length: 6 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+            .fill(`*${String.fromCharCode(97 + i)}`)
+            .join(', ')}]`,
+      ),
+      'sources: []',
+    ].join('\n');
     expect(messageOf(bomb)).toMatch(/not valid YAML: .*alias/i);
   });
 });

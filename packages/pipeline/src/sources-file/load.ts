@@ -33,11 +33,15 @@ export function loadSourcesFile(path: string): SourcesFile {
     if (!isPlainObject(raw)) return fail(`${describeEntry(index)}: expected a mapping, got ${describe(raw)}`, toPointer(['sources', index]));
     const { name, provider = DEFAULT_PROVIDER } = raw;
     if (typeof name !== 'string' || !SOURCE_NAME.test(name)) {
-      const what = name === undefined ? 'is required' : `must be 1-63 lower-case letters, digits, _ or - starting with a letter or digit, got ${JSON.stringify(name)}`;
+      const what =
+        name === undefined ? 'is required' : `must be 1-63 lower-case letters, digits, _ or - starting with a letter or digit, got ${JSON.stringify(name)}`;
       return fail(`${describeEntry(index)}: name: ${what}`, toPointer(['sources', index, 'name']));
     }
     if (typeof provider !== 'string' || !PROVIDER_NAME.test(provider)) {
-      return fail(`${describeEntry(index, name)}: provider: must be a provider name such as "sources", got ${JSON.stringify(provider)}`, toPointer(['sources', index, 'provider']));
+      return fail(
+        `${describeEntry(index, name)}: provider: must be a provider name such as "sources", got ${JSON.stringify(provider)}`,
+        toPointer(['sources', index, 'provider']),
+      );
     }
     const key = `${provider}\u0000${name}`;
     const earlier = seen.get(key);

@@ -41,19 +41,25 @@ sources:
   });
 
   it('names the file, the source and the field in one line', () => {
-    expect(messageOf(`
+    expect(
+      messageOf(`
 sources:
   - { name: ok, auth: { type: none } }
   - { name: other, auth: { type: none } }
   - name: alerts
     auth: { type: api_key, keys: [short] }
-`)).toBe('SOURCES_FILE ./sources.yaml: sources[2] "alerts": auth.keys.0: must be at least 16 characters');
+`),
+    ).toBe('SOURCES_FILE ./sources.yaml: sources[2] "alerts": auth.keys.0: must be at least 16 characters');
   });
 
   it('words the issues a schema leaves to zod, and counts the rest', () => {
     expect(messageOf('sources:\n  - { name: a }\n')).toBe('SOURCES_FILE ./sources.yaml: sources[0] "a": auth: is required');
-    expect(messageOf('sources:\n  - { name: a, auth: { type: none }, maxEvent: 3 }\n')).toBe('SOURCES_FILE ./sources.yaml: sources[0] "a": unknown field "maxEvent"');
-    expect(messageOf('sources:\n  - { name: a, auth: { type: none }, maxEvents: "3" }\n')).toBe('SOURCES_FILE ./sources.yaml: sources[0] "a": maxEvents: expected a number, got string');
+    expect(messageOf('sources:\n  - { name: a, auth: { type: none }, maxEvent: 3 }\n')).toBe(
+      'SOURCES_FILE ./sources.yaml: sources[0] "a": unknown field "maxEvent"',
+    );
+    expect(messageOf('sources:\n  - { name: a, auth: { type: none }, maxEvents: "3" }\n')).toBe(
+      'SOURCES_FILE ./sources.yaml: sources[0] "a": maxEvents: expected a number, got string',
+    );
     expect(messageOf('sources:\n  - { name: a, auth: { type: none }, maxEvents: 0 }\n')).toMatch(/maxEvents: must be /);
     expect(messageOf('sources:\n  - { name: a, auth: { type: hmac, secret: x } }\n')).toBe(
       'SOURCES_FILE ./sources.yaml: sources[0] "a": auth.header: is required (and 1 more)',

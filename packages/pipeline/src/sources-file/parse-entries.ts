@@ -21,9 +21,13 @@ export function parseSourceEntries<T extends object>(file: SourcesFile, provider
       const first = issues[0];
       const field = first ? dottedPath(first.path) : '';
       const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
-      throw new SourcesFileError(file.path, `${describeEntry(entry.index, entry.name)}: ${field === '' ? '' : `${field}: `}${first?.message ?? 'invalid'}${more}`, {
-        errors: issuesToFieldErrors(issues, ['sources', entry.index]),
-      });
+      throw new SourcesFileError(
+        file.path,
+        `${describeEntry(entry.index, entry.name)}: ${field === '' ? '' : `${field}: `}${first?.message ?? 'invalid'}${more}`,
+        {
+          errors: issuesToFieldErrors(issues, ['sources', entry.index]),
+        },
+      );
     }
     out.push({ ...r.data, name: entry.name, index: entry.index });
   }

@@ -3,7 +3,7 @@ import type { Provider } from '@hookstream/pipeline';
 import { providerRedaction } from './index.js';
 
 describe('providerRedaction', () => {
-  it('joins the providers\' headers and paths once each, for createLogger', () => {
+  it("joins the providers' headers and paths once each, for createLogger", () => {
     const a: Provider = { id: 'a', redact: () => ({ headers: ['x-a', 'x-shared'], paths: ['config.A_SECRET'] }) };
     const b: Provider = { id: 'b', redact: (env) => ({ headers: ['x-shared', `x-${env.B_HEADER ?? 'b'}`] }) };
     const c: Provider = { id: 'c' };

@@ -110,24 +110,14 @@ describe('parseWebhookBatch', () => {
   });
 
   it('rejects occurredAt in seconds instead of milliseconds', () => {
-    expect(message([{ ...contactCreation, occurredAt: 1564113600 }])).toBe(
-      'event[0].occurredAt: expected epoch milliseconds between 2000 and 2100',
-    );
+    expect(message([{ ...contactCreation, occurredAt: 1564113600 }])).toBe('event[0].occurredAt: expected epoch milliseconds between 2000 and 2100');
   });
 
   it('enforces string limits that match the database columns', () => {
-    expect(message([{ ...contactCreation, subscriptionType: 'x'.repeat(101) }])).toBe(
-      'event[0].subscriptionType: expected a string of at most 100 characters',
-    );
-    expect(message([{ ...contactCreation, changeSource: 'x'.repeat(65) }])).toBe(
-      'event[0].changeSource: expected a string of at most 64 characters',
-    );
-    expect(message([{ ...contactCreation, propertyName: 'p'.repeat(256) }])).toBe(
-      'event[0].propertyName: expected a string of at most 255 characters',
-    );
-    expect(message([{ ...objectDeletion, objectTypeId: 'contacts' }])).toBe(
-      'event[0].objectTypeId: expected an object type id like "0-1" or "2-123"',
-    );
+    expect(message([{ ...contactCreation, subscriptionType: 'x'.repeat(101) }])).toBe('event[0].subscriptionType: expected a string of at most 100 characters');
+    expect(message([{ ...contactCreation, changeSource: 'x'.repeat(65) }])).toBe('event[0].changeSource: expected a string of at most 64 characters');
+    expect(message([{ ...contactCreation, propertyName: 'p'.repeat(256) }])).toBe('event[0].propertyName: expected a string of at most 255 characters');
+    expect(message([{ ...objectDeletion, objectTypeId: 'contacts' }])).toBe('event[0].objectTypeId: expected an object type id like "0-1" or "2-123"');
     expect(parse([{ ...contactCreation, propertyName: 'p'.repeat(255) }]).ok).toBe(true);
   });
 

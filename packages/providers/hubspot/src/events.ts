@@ -38,8 +38,7 @@ export const EVENT_FIELD_LIMITS = {
 const MIN_OCCURRED_AT = Date.UTC(2000, 0, 1);
 const MAX_OCCURRED_AT = Date.UTC(2100, 0, 1);
 
-const requiredOr = (message: string) => (iss: { input: unknown }) =>
-  iss.input === undefined ? 'required field is missing' : message;
+const requiredOr = (message: string) => (iss: { input: unknown }) => (iss.input === undefined ? 'required field is missing' : message);
 
 const NON_NEG_INT = 'expected a non-negative integer';
 const nonNegativeInt = () =>
@@ -54,8 +53,7 @@ const boundedString = (max: number) => {
 };
 
 /** null on an optional field is read as "absent" rather than failing the whole batch. */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (v === null ? undefined : v), schema.optional());
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === null ? undefined : v), schema.optional());
 
 const eventSchema = z.looseObject({
   eventId: nonNegativeInt(),
@@ -115,10 +113,7 @@ export function parseWebhookBatch(json: unknown, opts: { maxEvents: number }): B
       continue;
     }
     // The 2016 docs name the field eventType; every real payload says subscriptionType.
-    let candidate =
-      item.subscriptionType === undefined && typeof item.eventType === 'string'
-        ? { ...item, subscriptionType: item.eventType }
-        : item;
+    let candidate = item.subscriptionType === undefined && typeof item.eventType === 'string' ? { ...item, subscriptionType: item.eventType } : item;
     // Association events are documented with fromObjectId/toObjectId, and at least one captured
     // deal.associationChange has no objectId: the event belongs to its "from" object.
     if (candidate.objectId === undefined && typeof candidate.fromObjectId === 'number') {

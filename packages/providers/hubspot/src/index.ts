@@ -35,22 +35,9 @@ export {
   HubSpotNoTokenError,
   HubSpotBadRequestError,
 } from './batch-read/errors.js';
-export type {
-  CrmObject,
-  BatchReadResult,
-  BatchReadClientOptions,
-  BatchReadInput,
-  BatchReadClient,
-} from './batch-read/types.js';
+export type { CrmObject, BatchReadResult, BatchReadClientOptions, BatchReadInput, BatchReadClient } from './batch-read/types.js';
 export { createTokenCipher, parseEncryptionKey, keyIdFor, type TokenCipher, type TokenCipherOptions } from './oauth/cipher.js';
-export {
-  createOAuthClient,
-  classifyTokenFailure,
-  type OAuthClient,
-  type OAuthClientOptions,
-  type TokenGrant,
-  type AccessTokenInfo,
-} from './oauth/client.js';
+export { createOAuthClient, classifyTokenFailure, type OAuthClient, type OAuthClientOptions, type TokenGrant, type AccessTokenInfo } from './oauth/client.js';
 export { buildAuthorizeUrl, createStateSigner, HUBSPOT_AUTHORIZE_URL, type AuthorizeUrlInput, type StateSigner, type IssuedState } from './oauth/authorize.js';
 export { createTokenProvider, type TokenProvider, type TokenProviderOptions } from './oauth/token-provider.js';
 export { completeInstall, type InstallDeps, type InstalledPortal } from './oauth/install.js';
@@ -67,7 +54,14 @@ export {
   type WebhookSubscription,
   type SubscriptionInput,
 } from './webhooks-api/client.js';
-export { setupSubscriptions, parseSubscriptionSpec, formatSubscriptionSpec, type SetupInput, type SetupReport, type SubscriptionAction } from './webhooks-api/setup.js';
+export {
+  setupSubscriptions,
+  parseSubscriptionSpec,
+  formatSubscriptionSpec,
+  type SetupInput,
+  type SetupReport,
+  type SubscriptionAction,
+} from './webhooks-api/setup.js';
 export { createPortalTokenRepository, makePortalEnrichmentDue } from './store/portal-token-repository.js';
 export {
   HubSpotEdgeSchema,

@@ -162,9 +162,7 @@ export function verifySignature(input: VerifyInput): VerifyResult {
   // Hex digests: HubSpot sends lower case; accept upper case too, it is the same digest.
   const given = sig.value.toLowerCase();
   if (version === 'v1') {
-    return safeEqual(given, signV1(input.clientSecret, input.rawBody))
-      ? { ok: true, version: 'v1' }
-      : { ok: false, reason: 'signature mismatch' };
+    return safeEqual(given, signV1(input.clientSecret, input.rawBody)) ? { ok: true, version: 'v1' } : { ok: false, reason: 'signature mismatch' };
   }
   if (version === 'v2') {
     return safeEqual(given, signV2(input.clientSecret, method, input.url, input.rawBody))

@@ -3,7 +3,14 @@ import { parseWebhookBatch } from './events.js';
 import { findUnstorable, MAX_EVENT_DEPTH } from './storable.js';
 
 const event = (extra: Record<string, unknown> = {}) => ({
-  eventId: 1, subscriptionId: 2, portalId: 62515, occurredAt: 1_769_000_000_000, subscriptionType: 'contact.creation', attemptNumber: 0, objectId: 10, ...extra,
+  eventId: 1,
+  subscriptionId: 2,
+  portalId: 62515,
+  occurredAt: 1_769_000_000_000,
+  subscriptionType: 'contact.creation',
+  attemptNumber: 0,
+  objectId: 10,
+  ...extra,
 });
 
 describe('findUnstorable', () => {

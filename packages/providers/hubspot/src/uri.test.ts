@@ -39,21 +39,15 @@ describe('publicRequestUrl', () => {
   });
 
   it('falls back per header when only one forwarding header is present', () => {
-    expect(publicRequestUrl({ ...base, trustProxy: true, headers: { 'x-forwarded-proto': 'https' } })).toBe(
-      'https://10.0.0.5:8080/webhooks/hubspot?x=1',
-    );
+    expect(publicRequestUrl({ ...base, trustProxy: true, headers: { 'x-forwarded-proto': 'https' } })).toBe('https://10.0.0.5:8080/webhooks/hubspot?x=1');
   });
 
   it('lets PUBLIC_URL win, keeping its base path and avoiding double slashes', () => {
     const headers = { 'x-forwarded-proto': 'http', 'x-forwarded-host': 'ignored' };
-    expect(publicRequestUrl({ ...base, headers, trustProxy: true, publicUrl: 'https://abc.ngrok.app' })).toBe(
-      'https://abc.ngrok.app/webhooks/hubspot?x=1',
-    );
+    expect(publicRequestUrl({ ...base, headers, trustProxy: true, publicUrl: 'https://abc.ngrok.app' })).toBe('https://abc.ngrok.app/webhooks/hubspot?x=1');
     expect(publicRequestUrl({ ...base, publicUrl: 'https://abc.ngrok.app/' })).toBe('https://abc.ngrok.app/webhooks/hubspot?x=1');
     expect(publicRequestUrl({ ...base, publicUrl: 'https://example.com/hooks/' })).toBe('https://example.com/hooks/webhooks/hubspot?x=1');
-    expect(publicRequestUrl({ ...base, publicUrl: 'https://example.com:8443/hooks' })).toBe(
-      'https://example.com:8443/hooks/webhooks/hubspot?x=1',
-    );
+    expect(publicRequestUrl({ ...base, publicUrl: 'https://example.com:8443/hooks' })).toBe('https://example.com:8443/hooks/webhooks/hubspot?x=1');
   });
 
   it('treats an empty PUBLIC_URL as unset', () => {

@@ -21,14 +21,40 @@ const EXAMPLE = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'exampl
 describe('compileSource: schemas', () => {
   it('loads $ref files relative to the sources file, JSON or YAML, transitively, and keeps #/ refs working', () => {
     tmp = new TempDir();
-    const [s] = tmp.compile(`${head}    types:\n      a: { schema: { $ref: "./schemas/a.json" } }\n      b: { schema: { $ref: "schemas/b.yaml#/$defs/b" } }\n      c: { schema: { $defs: { id: { type: integer } }, type: object, properties: { id: { $ref: "#/$defs/id" } } } }\n`, {
-      'schemas/a.json': JSON.stringify({ type: 'object', required: ['id', 'who'], properties: { who: { $ref: 'common/person.json' } } }),
-      'schemas/common/person.json': JSON.stringify({ $defs: { name: { type: 'string', minLength: 1 } }, type: 'object', required: ['name'], properties: { name: { $ref: '#/$defs/name' } } }),
-      'schemas/b.yaml': '$defs:\n  b: { type: object, required: [flag], properties: { flag: { type: boolean } } }\n',
-    });
+    const [s] = tmp.compile(
+      `${head}    types:\n      a: { schema: { $ref: "./schemas/a.json" } }\n      b: { schema: { $ref: "schemas/b.yaml#/$defs/b" } }\n      c: { schema: { $defs: { id: { type: integer } }, type: object, properties: { id: { $ref: "#/$defs/id" } } } }\n`,
+      {
+        'schemas/a.json': JSON.stringify({ type: 'object', required: ['id', 'who'], properties: { who: { $ref: 'common/person.json' } } }),
+        'schemas/common/person.json': JSON.stringify({
+          $defs: { name: { type: 'string', minLength: 1 } },
+          type: 'object',
+          required: ['name'],
+          properties: { name: { $ref: '#/$defs/name' } },
+        }),
+        'schemas/b.yaml': '$defs:\n  b: { type: object, required: [flag], properties: { flag: { type: boolean } } }\n',
+      },
+    );
     const src = s as NonNullable<typeof s>;
-    expect(parseDelivery(src, body([{ kind: 'a', id: 1, who: { name: 'Ada' } }, { kind: 'b', id: 2, flag: true }, { kind: 'c', id: 3 }]))).toHaveLength(3);
-    const err = thrown(() => parseDelivery(src, body([{ kind: 'a', id: 1, who: { name: '' } }, { kind: 'b', id: 2, flag: 'yes' }, { kind: 'c', id: 'x' }])));
+    expect(
+      parseDelivery(
+        src,
+        body([
+          { kind: 'a', id: 1, who: { name: 'Ada' } },
+          { kind: 'b', id: 2, flag: true },
+          { kind: 'c', id: 3 },
+        ]),
+      ),
+    ).toHaveLength(3);
+    const err = thrown(() =>
+      parseDelivery(
+        src,
+        body([
+          { kind: 'a', id: 1, who: { name: '' } },
+          { kind: 'b', id: 2, flag: 'yes' },
+          { kind: 'c', id: 'x' },
+        ]),
+      ),
+    );
     expect(err.errors).toEqual([
       { path: '/0/who/name', message: 'must NOT have fewer than 1 characters' },
       { path: '/1/flag', message: 'must be boolean' },
@@ -40,7 +66,10 @@ describe('compileSource: schemas', () => {
     tmp = new TempDir();
     const two = `${head}    types:\n      a: { schema: { $ref: "./x.json" } }\n      b: { schema: { $ref: "./x.json" } }\n`;
     const sources = tmp.compile(`${two}${two.replace('sources:\n', '').replace('name: s', 'name: t')}`, { 'x.json': '{"type":"object","required":["id"]}' });
-    expect(sources.map((s) => s.eventTypes)).toEqual([['a', 'b'], ['a', 'b']]);
+    expect(sources.map((s) => s.eventTypes)).toEqual([
+      ['a', 'b'],
+      ['a', 'b'],
+    ]);
   });
 
   it('supports formats (ajv-formats)', () => {
@@ -55,20 +84,32 @@ describe('compileSource: schemas', () => {
 
   it('refuses an invalid schema at start-up, naming the source and the type', () => {
     tmp = new TempDir();
-    expect(tmp.failure(`${head}    types:\n      a: { schema: { type: objekt } }\n`)).toMatch(/^SOURCES_FILE \.\/sources\.yaml: sources\[0\] "s": types\.a\.schema: schema is invalid: data\/type must be equal to one of the allowed values/);
+    expect(tmp.failure(`${head}    types:\n      a: { schema: { type: objekt } }\n`)).toMatch(
+      /^SOURCES_FILE \.\/sources\.yaml: sources\[0\] "s": types\.a\.schema: schema is invalid: data\/type must be equal to one of the allowed values/,
+    );
     expect(tmp.failure(`${head}    types:\n      a: { schema: { type: object, require: [id] } }\n`)).toBe(
       'SOURCES_FILE ./sources.yaml: sources[0] "s": types.a.schema: strict mode: unknown keyword: "require"',
     );
-    expect(tmp.failure(`${head}    types:\n      a: { schema: { $ref: "#/$defs/missing" } }\n`)).toMatch(/^SOURCES_FILE \.\/sources\.yaml: sources\[0\] "s": types\.a\.schema: can't resolve reference #\/\$defs\/missing/);
+    expect(tmp.failure(`${head}    types:\n      a: { schema: { $ref: "#/$defs/missing" } }\n`)).toMatch(
+      /^SOURCES_FILE \.\/sources\.yaml: sources\[0\] "s": types\.a\.schema: can't resolve reference #\/\$defs\/missing/,
+    );
   });
 
   it('refuses missing, unparsable, invalid and network $refs in one line', () => {
     tmp = new TempDir();
     const ref = (r: string) => `${head}    types:\n      a: { schema: { $ref: "${r}" } }\n`;
-    expect(tmp.failure(ref('./nope.json'))).toMatch(/^SOURCES_FILE \.\/sources\.yaml: sources\[0\] "s": types\.a\.schema: \$ref "\.\/nope\.json": \.\/nope\.json: cannot read file: ENOENT/);
-    expect(tmp.failure(ref('./bad.json'), { 'bad.json': '{"type":' })).toMatch(/^SOURCES_FILE \.\/sources\.yaml: sources\[0\] "s": types\.a\.schema: \$ref "\.\/bad\.json": \.\/bad\.json: not valid JSON: /);
-    expect(tmp.failure(ref('./list.json'), { 'list.json': '[1]' })).toBe('SOURCES_FILE ./sources.yaml: sources[0] "s": types.a.schema: $ref "./list.json": ./list.json: expected a JSON Schema (a mapping)');
-    expect(tmp.failure(ref('./inv.json'), { 'inv.json': '{"minimum":"x"}' })).toMatch(/\$ref "\.\/inv\.json": \.\/inv\.json: schema is invalid: data\/minimum must be number/);
+    expect(tmp.failure(ref('./nope.json'))).toMatch(
+      /^SOURCES_FILE \.\/sources\.yaml: sources\[0\] "s": types\.a\.schema: \$ref "\.\/nope\.json": \.\/nope\.json: cannot read file: ENOENT/,
+    );
+    expect(tmp.failure(ref('./bad.json'), { 'bad.json': '{"type":' })).toMatch(
+      /^SOURCES_FILE \.\/sources\.yaml: sources\[0\] "s": types\.a\.schema: \$ref "\.\/bad\.json": \.\/bad\.json: not valid JSON: /,
+    );
+    expect(tmp.failure(ref('./list.json'), { 'list.json': '[1]' })).toBe(
+      'SOURCES_FILE ./sources.yaml: sources[0] "s": types.a.schema: $ref "./list.json": ./list.json: expected a JSON Schema (a mapping)',
+    );
+    expect(tmp.failure(ref('./inv.json'), { 'inv.json': '{"minimum":"x"}' })).toMatch(
+      /\$ref "\.\/inv\.json": \.\/inv\.json: schema is invalid: data\/minimum must be number/,
+    );
     expect(tmp.failure(ref('https://example.com/s.json'))).toBe(
       'SOURCES_FILE ./sources.yaml: sources[0] "s": types.a.schema: $ref "https://example.com/s.json": only files (relative to the sources file) can be referenced',
     );
@@ -77,9 +118,18 @@ describe('compileSource: schemas', () => {
   it('compiles every schema once, at start-up: parseDelivery never compiles', () => {
     tmp = new TempDir();
     const compile = vi.spyOn(Ajv2020.prototype, 'compile');
-    const [s] = tmp.compile(`${head}    types:\n      a: { schema: { type: object } }\n      b: { schema: { $ref: "./b.json" } }\n`, { 'b.json': '{"type":"object"}' });
+    const [s] = tmp.compile(`${head}    types:\n      a: { schema: { type: object } }\n      b: { schema: { $ref: "./b.json" } }\n`, {
+      'b.json': '{"type":"object"}',
+    });
     expect(compile).toHaveBeenCalledTimes(2);
-    for (let i = 0; i < 50; i++) parseDelivery(s as NonNullable<typeof s>, body([{ kind: 'a', id: i }, { kind: 'b', id: -i }]));
+    for (let i = 0; i < 50; i++)
+      parseDelivery(
+        s as NonNullable<typeof s>,
+        body([
+          { kind: 'a', id: i },
+          { kind: 'b', id: -i },
+        ]),
+      );
     expect(compile).toHaveBeenCalledTimes(2);
   });
 });

@@ -5,7 +5,8 @@ import { parseDelivery } from './delivery.js';
 import { TempDir, thrown } from './test-support.js';
 
 const RECEIVED = Date.UTC(2026, 4, 1);
-const NOTIFICATION_SCHEMA = '{ type: object, required: [event_id, timestamp, event_type, description], properties: { event_id: { type: integer }, timestamp: { type: string }, event_type: { type: string }, description: { type: string } } }';
+const NOTIFICATION_SCHEMA =
+  '{ type: object, required: [event_id, timestamp, event_type, description], properties: { event_id: { type: integer }, timestamp: { type: string }, event_type: { type: string }, description: { type: string } } }';
 
 const yaml = `
 sources:
@@ -46,14 +47,24 @@ afterAll(() => tmp.remove());
 
 const src = (name: string) => sources.get(name) as CompiledSource;
 const deliver = (name: string, body: unknown, headers: Record<string, string> = {}) =>
-  parseDelivery(src(name), { rawBody: Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)), headers, receivedAt: RECEIVED });
+  parseDelivery(src(name), {
+    rawBody: Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
+    headers,
+    receivedAt: RECEIVED,
+  });
 const refusal = (name: string, body: unknown, headers: Record<string, string> = {}) => {
   const err = thrown(() => deliver(name, body, headers));
   return { status: err.httpStatus, code: err.code, message: err.message, errors: err.errors };
 };
 
 const event = (over: Record<string, unknown> = {}) => ({
-  event_id: 42, timestamp: '2026-01-02T03:04:05Z', event_type: 'notification', description: 'disk almost full', account_id: 'acme', object: { id: 'host-7' }, ...over,
+  event_id: 42,
+  timestamp: '2026-01-02T03:04:05Z',
+  event_type: 'notification',
+  description: 'disk almost full',
+  account_id: 'acme',
+  object: { id: 'host-7' },
+  ...over,
 });
 
 describe('parseDelivery: accepted deliveries', () => {
@@ -155,13 +166,17 @@ describe('parseDelivery: 422 with the JSON pointer of every problem', () => {
       { path: '/account_id', message: 'must be a string or a number (tenant)' },
       { path: '/object/id', message: 'is longer than 255 characters (subject)' },
     ]);
-    expect(refusal('alerts', event({ account_id: 't'.repeat(129) })).errors).toEqual([{ path: '/account_id', message: 'is longer than 128 characters (tenant)' }]);
+    expect(refusal('alerts', event({ account_id: 't'.repeat(129) })).errors).toEqual([
+      { path: '/account_id', message: 'is longer than 128 characters (tenant)' },
+    ]);
   });
 
   it('reports a missing header once, at the request level', () => {
     expect(refusal('signed', [{}, {}], { 'x-event': 'ping' }).errors).toEqual([{ path: '', message: 'header webhook-id is missing (idempotency key)' }]);
     expect(refusal('signed', [{}, {}], { 'webhook-id': 'm' }).errors).toEqual([{ path: '', message: 'header x-event is missing (event type)' }]);
-    expect(refusal('signed', {}, { 'webhook-id': 'm', 'x-event': 'pong' }).errors).toEqual([{ path: '', message: 'unknown event type "pong" (expected ping)' }]);
+    expect(refusal('signed', {}, { 'webhook-id': 'm', 'x-event': 'pong' }).errors).toEqual([
+      { path: '', message: 'unknown event type "pong" (expected ping)' },
+    ]);
   });
 
   it('refuses an idempotency key longer than the store indexes', () => {

@@ -23,7 +23,20 @@ describe('parseOccurredAt', () => {
   });
 
   it('refuses local times, impossible dates, other types and times outside 1970..2100', () => {
-    for (const bad of ['2026-01-02T03:04:05', '2026-02-30T00:00:00Z', '2026-13-01T00:00:00Z', '2026-01-02T24:00:00Z', '2026-01-02T03:04:05+25:00', 'yesterday', '', ' 1767323045', true, null, {}, Number.NaN]) {
+    for (const bad of [
+      '2026-01-02T03:04:05',
+      '2026-02-30T00:00:00Z',
+      '2026-13-01T00:00:00Z',
+      '2026-01-02T24:00:00Z',
+      '2026-01-02T03:04:05+25:00',
+      'yesterday',
+      '',
+      ' 1767323045',
+      true,
+      null,
+      {},
+      Number.NaN,
+    ]) {
       expect(parseOccurredAt(bad)).toBe(OCCURRED_AT_FORMAT);
     }
     expect(parseOccurredAt('2024-02-29T00:00:00Z')).toBe(Date.UTC(2024, 1, 29));

@@ -14,7 +14,12 @@ const example = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'exampl
 const source = compileSources(loadSourcesFile(example))[0];
 if (!source) throw new Error('example has no sources');
 
-const event = (i: number) => ({ event_id: 1000 + i, timestamp: '2026-01-02T03:04:05.123Z', event_type: i % 2 ? 'alert' : 'notification', description: `disk ${i} almost full on host-${i}` });
+const event = (i: number) => ({
+  event_id: 1000 + i,
+  timestamp: '2026-01-02T03:04:05.123Z',
+  event_type: i % 2 ? 'alert' : 'notification',
+  description: `disk ${i} almost full on host-${i}`,
+});
 
 function time(fn: () => void, minMs = 1500): number {
   for (let i = 0; i < 2000; i++) fn();

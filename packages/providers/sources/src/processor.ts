@@ -1,5 +1,13 @@
 import { decodeLedgerEnvelope, EnvelopeError, type ConsumedMessage } from '@hookstream/kafka';
-import { createBatchRuntime, createRuntimeMetrics, type DecodedMessage, type DecodeOutcome, type ProcessorContext, type ProcessorPart, type ProcessStep } from '@hookstream/pipeline';
+import {
+  createBatchRuntime,
+  createRuntimeMetrics,
+  type DecodedMessage,
+  type DecodeOutcome,
+  type ProcessorContext,
+  type ProcessorPart,
+  type ProcessStep,
+} from '@hookstream/pipeline';
 import { inTransaction, openLedgerInsert, prepareLedgerRow, type DataSource, type LedgerEvent } from '@hookstream/store';
 import { PROVIDER } from './compile.js';
 
@@ -45,7 +53,9 @@ export function sourcesStep(ds: DataSource, now: () => number): ProcessStep<Sour
     async persist(events) {
       const at = now();
       const rows = events.map((e) => prepareLedgerRow(e.ledger, at));
-      const ids = await inTransaction(ds, 'persist sources', { lockWaitTimeoutSec: 10 }, async (qr) => (await openLedgerInsert(qr, { chunkSize: 500, chunkBytes: 4 * 1024 * 1024 })).insert(rows));
+      const ids = await inTransaction(ds, 'persist sources', { lockWaitTimeoutSec: 10 }, async (qr) =>
+        (await openLedgerInsert(qr, { chunkSize: 500, chunkBytes: 4 * 1024 * 1024 })).insert(rows),
+      );
       const inserted = ids.filter((id) => id !== null).length;
       return { inserted, duplicates: events.length - inserted };
     },

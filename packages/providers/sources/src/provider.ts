@@ -21,7 +21,11 @@ export const sourcesProvider: Provider = {
     const settings = loadSourcesSettings(ctx.env);
     const shared = loadProcessorConfig(ctx.env as NodeJS.ProcessEnv);
     return sourcesProcessorPart(
-      { topic: settings.SOURCES_KAFKA_TOPIC, groupId: settings.SOURCES_KAFKA_GROUP_ID, retry: { maxAttempts: shared.PROCESSOR_MAX_ATTEMPTS, baseMs: shared.PROCESSOR_RETRY_BASE_MS, maxMs: shared.PROCESSOR_RETRY_MAX_MS } },
+      {
+        topic: settings.SOURCES_KAFKA_TOPIC,
+        groupId: settings.SOURCES_KAFKA_GROUP_ID,
+        retry: { maxAttempts: shared.PROCESSOR_MAX_ATTEMPTS, baseMs: shared.PROCESSOR_RETRY_BASE_MS, maxMs: shared.PROCESSOR_RETRY_MAX_MS },
+      },
       ctx,
     );
   },

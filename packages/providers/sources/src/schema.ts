@@ -10,9 +10,13 @@ const KEY_PART = /^(body\.[^.\s]+(\.[^.\s]+)*|header\.[!#$%&'*+.^_`|~0-9A-Za-z-]
 
 const requiredOr = (message: string) => (iss: { input?: unknown }) => (iss.input === undefined ? 'is required' : message);
 
-const bodyPath = () => z.string({ error: requiredOr('expected a dot path such as object.id') }).regex(DOT_PATH, { error: 'must be a dot path such as object.id' });
+const bodyPath = () =>
+  z.string({ error: requiredOr('expected a dot path such as object.id') }).regex(DOT_PATH, { error: 'must be a dot path such as object.id' });
 const headerName = () =>
-  z.string({ error: requiredOr('expected an HTTP header name') }).regex(HEADER_NAME, { error: 'must be an HTTP header name' }).toLowerCase();
+  z
+    .string({ error: requiredOr('expected an HTTP header name') })
+    .regex(HEADER_NAME, { error: 'must be an HTTP header name' })
+    .toLowerCase();
 
 const fromBody = z.strictObject({ from: z.literal('body'), path: bodyPath() });
 const fromHeader = z.strictObject({ from: z.literal('header'), name: headerName() });

@@ -7,7 +7,13 @@ describe('readDatabaseUrl', () => {
   });
 
   it('names DATABASE_URL in one line and never echoes the value', () => {
-    const cases = [{}, { DATABASE_URL: '' }, { DATABASE_URL: 'nope' }, { DATABASE_URL: 'postgres://u:secretpw@h/db' }, { DATABASE_URL: 'mysql://u:secretpw@h:3306' }];
+    const cases = [
+      {},
+      { DATABASE_URL: '' },
+      { DATABASE_URL: 'nope' },
+      { DATABASE_URL: 'postgres://u:secretpw@h/db' },
+      { DATABASE_URL: 'mysql://u:secretpw@h:3306' },
+    ];
     for (const env of cases) {
       let err: unknown;
       try {

@@ -43,7 +43,11 @@ export function buildLedgerListQuery(q: LedgerQuery, ext: SqlExtension = {}): Sq
 export function buildLedgerChangesQuery(q: LedgerChangesQuery, ext: SqlExtension = {}): Sql {
   const where = ['e.id > ?'];
   const params: unknown[] = [q.afterId];
-  for (const [col, v] of [['provider', q.provider], ['source', q.source], ['tenant', q.tenant]] as const) {
+  for (const [col, v] of [
+    ['provider', q.provider],
+    ['source', q.source],
+    ['tenant', q.tenant],
+  ] as const) {
     if (v === undefined) continue;
     where.push(`e.${col} = ?`);
     params.push(v);

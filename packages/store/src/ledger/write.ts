@@ -5,7 +5,18 @@ import { num } from '../rows.js';
 import type { LedgerEvent } from './types.js';
 
 const LEDGER_COLUMNS = [
-  'provider', 'source', 'tenant', 'type', 'subject', 'event_id', 'idempotency_key', 'occurred_at', 'received_at', 'processed_at', 'request_id', 'raw',
+  'provider',
+  'source',
+  'tenant',
+  'type',
+  'subject',
+  'event_id',
+  'idempotency_key',
+  'occurred_at',
+  'received_at',
+  'processed_at',
+  'request_id',
+  'raw',
 ] as const;
 const LEDGER_ROW = `(${LEDGER_COLUMNS.map(() => '?').join(', ')})`;
 const MAX_KEY = 255;
@@ -77,7 +88,11 @@ export async function openLedgerInsert(qr: QueryRunner, chunking: LedgerChunking
   return {
     async insert(rows) {
       let inserted = 0;
-      for (const chunk of chunkRows(rows.map((r) => r.values), chunking.chunkSize, chunking.chunkBytes)) {
+      for (const chunk of chunkRows(
+        rows.map((r) => r.values),
+        chunking.chunkSize,
+        chunking.chunkBytes,
+      )) {
         const res = (await qr.query(
           `INSERT INTO events (${LEDGER_COLUMNS.join(', ')}) VALUES ${chunk.map(() => LEDGER_ROW).join(', ')}
            ON DUPLICATE KEY UPDATE id = id`,
@@ -87,7 +102,9 @@ export async function openLedgerInsert(qr: QueryRunner, chunking: LedgerChunking
         inserted += res.affectedRows;
       }
       if (inserted === 0) return rows.map(() => null);
-      const fresh = (await qr.query('SELECT id, provider, source, idempotency_key FROM events WHERE id > ? ORDER BY id', [highest])) as Array<Record<string, unknown>>;
+      const fresh = (await qr.query('SELECT id, provider, source, idempotency_key FROM events WHERE id > ? ORDER BY id', [highest])) as Array<
+        Record<string, unknown>
+      >;
       const ids = new Map<string, number>();
       for (const r of fresh) ids.set(identityOf(String(r.provider), String(r.source), String(r.idempotency_key)), num(r.id));
       const last = fresh[fresh.length - 1];

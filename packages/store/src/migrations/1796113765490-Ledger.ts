@@ -2,15 +2,38 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** HubSpot's per-event columns, in the order both tables list them. */
 const HUBSPOT_COLUMNS = [
-  'portal_id', 'app_id', 'subscription_id', 'event_id', 'object_type', 'object_type_id', 'object_id', 'attempt_number',
-  'change_source', 'change_flag', 'property_name', 'property_value', 'enrichment', 'enrichment_state', 'enrichment_attempts',
-  'enrichment_error', 'enrichment_next_at', 'enriched_at', 'enrichment_claim',
+  'portal_id',
+  'app_id',
+  'subscription_id',
+  'event_id',
+  'object_type',
+  'object_type_id',
+  'object_id',
+  'attempt_number',
+  'change_source',
+  'change_flag',
+  'property_name',
+  'property_value',
+  'enrichment',
+  'enrichment_state',
+  'enrichment_attempts',
+  'enrichment_error',
+  'enrichment_next_at',
+  'enriched_at',
+  'enrichment_claim',
 ];
 
 /** Columns of events that become HubSpot's (event_id stays: it turns into the ledger's string id). */
 const MOVED_COLUMNS = HUBSPOT_COLUMNS.filter((c) => c !== 'event_id').concat('subscription_type');
 
-const OLD_INDEXES = ['uq_events_delivery', 'ix_events_object_timeline', 'ix_events_portal_occurred', 'ix_events_portal_changes', 'ix_events_type_occurred', 'ix_events_enrichment_due'];
+const OLD_INDEXES = [
+  'uq_events_delivery',
+  'ix_events_object_timeline',
+  'ix_events_portal_occurred',
+  'ix_events_portal_changes',
+  'ix_events_type_occurred',
+  'ix_events_enrichment_due',
+];
 
 /**
  * One event ledger for every provider. `events` keeps its ids (the commit-ordered changes feed

@@ -27,8 +27,18 @@ describe('migrations (real database)', () => {
     expect([...ra, ...rb]).toEqual(ALL);
     expect(await runMigrations(a)).toEqual([]);
 
-    const tables = (await a.query("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'")) as Array<{ t: string }>;
-    expect(tables.map((r) => r.t).sort()).toEqual(['event_sequence', 'events', 'hubspot_events', 'hubspot_portal_tokens', 'migrations', 'object_associations', 'object_state']);
+    const tables = (await a.query(
+      "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'",
+    )) as Array<{ t: string }>;
+    expect(tables.map((r) => r.t).sort()).toEqual([
+      'event_sequence',
+      'events',
+      'hubspot_events',
+      'hubspot_portal_tokens',
+      'migrations',
+      'object_associations',
+      'object_state',
+    ]);
     const views = (await a.query('SELECT table_name AS t FROM information_schema.views WHERE table_schema = DATABASE()')) as Array<{ t: string }>;
     expect(views.map((r) => r.t).sort()).toEqual(['contacts', 'hubspot_event_rows']);
     expect(await a.query('SELECT id FROM event_sequence')).toEqual([{ id: 1 }]);

@@ -47,7 +47,16 @@ describe('inTransaction', () => {
       return 'done';
     });
     expect(ok).toBe('done');
-    expect(log).toEqual(['begin READ COMMITTED', 'rollback', 'begin READ COMMITTED', 'rollback', 'begin READ COMMITTED', 'rollback', 'begin READ COMMITTED', 'commit']);
+    expect(log).toEqual([
+      'begin READ COMMITTED',
+      'rollback',
+      'begin READ COMMITTED',
+      'rollback',
+      'begin READ COMMITTED',
+      'rollback',
+      'begin READ COMMITTED',
+      'commit',
+    ]);
 
     calls = 0;
     const err = await inTransaction(ds, 'persist', opts, async () => {

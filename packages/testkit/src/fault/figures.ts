@@ -68,7 +68,13 @@ export function formatFigures(f: FaultFigures): string {
   const rows: Array<[string, string]> = [
     ['profile / seed', `${f.profile} / ${f.seed}`],
     ['wall time / traffic time', `${(f.wallMs / 1000).toFixed(1)} s / ${(f.trafficMs / 1000).toFixed(1)} s`],
-    ['requests', Object.entries(f.requests).sort().map(([k, v]) => `${k}: ${v}`).join(', ')],
+    [
+      'requests',
+      Object.entries(f.requests)
+        .sort()
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', '),
+    ],
     ['events sent (copies, incl. duplicates and retries)', String(f.eventsSent)],
     ['distinct events sent', String(f.distinctSent)],
     ['duplicate copies sent', String(f.duplicateCopiesSent)],
@@ -90,7 +96,12 @@ export function formatFigures(f: FaultFigures): string {
     ['throughput (acknowledged events/s)', f.acknowledgedPerSec.toFixed(1)],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
-  const lines = ['fault-injection figures', ...rows.map(([k, v]) => `  ${pad(k, w)}  ${v}`), '', `  ${pad('fault', 34)} ${lpad('lasted', 9)} ${lpad('recovery', 10)}  detail`];
+  const lines = [
+    'fault-injection figures',
+    ...rows.map(([k, v]) => `  ${pad(k, w)}  ${v}`),
+    '',
+    `  ${pad('fault', 34)} ${lpad('lasted', 9)} ${lpad('recovery', 10)}  detail`,
+  ];
   for (const r of f.faults) {
     const lasted = `${(r.durationMs / 1000).toFixed(1)} s`;
     const rec = r.recoveryMs === null ? '-' : `${r.recoveryMs} ms`;

@@ -107,7 +107,8 @@ export function createTrafficGenerator(opts: GeneratorOptions): TrafficGenerator
   };
 
   const request = (d: Delivery): { body: string; headers: Record<string, string> } => {
-    const payload: unknown[] = d.bad === 'invalid-event' ? d.events.map((e, i) => (i === d.events.length - 1 ? { ...e, objectId: 'not-a-number' } : e)) : d.events;
+    const payload: unknown[] =
+      d.bad === 'invalid-event' ? d.events.map((e, i) => (i === d.events.length - 1 ? { ...e, objectId: 'not-a-number' } : e)) : d.events;
     const body = JSON.stringify(payload);
     const secret = d.bad === 'bad-signature' ? `${opts.secret}-wrong` : opts.secret;
     const timestamp = d.bad === 'expired' ? now() - 10 * 60_000 : now();
@@ -158,7 +159,7 @@ export function createTrafficGenerator(opts: GeneratorOptions): TrafficGenerator
 
   const launchDueRetries = (): void => {
     const t = now();
-    for (let i = 0; i < retries.length && inFlight.size < maxInFlight; ) {
+    for (let i = 0; i < retries.length && inFlight.size < maxInFlight;) {
       const r = retries[i] as Delivery;
       if (r.dueAt > t) {
         i++;

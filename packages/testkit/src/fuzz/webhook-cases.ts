@@ -25,7 +25,19 @@ const VERSIONS: readonly SignatureVersion[] = ['v1', 'v2', 'v3'];
 
 /** A valid event; the cases below break it in one way at a time. */
 function validEvent(i: number, now: number): Record<string, unknown> {
-  return { eventId: 1000 + i, subscriptionId: 7, portalId: 62515, appId: 54321, occurredAt: now - 60_000 - i, subscriptionType: 'contact.propertyChange', attemptNumber: 0, objectId: 267448862446 + i, changeSource: 'CRM', propertyName: 'email', propertyValue: `a${i}@example.com` };
+  return {
+    eventId: 1000 + i,
+    subscriptionId: 7,
+    portalId: 62515,
+    appId: 54321,
+    occurredAt: now - 60_000 - i,
+    subscriptionType: 'contact.propertyChange',
+    attemptNumber: 0,
+    objectId: 267448862446 + i,
+    changeSource: 'CRM',
+    propertyName: 'email',
+    propertyValue: `a${i}@example.com`,
+  };
 }
 
 /** Values that are never valid for a required non-negative integer id. */
@@ -45,26 +57,41 @@ const REQUIRED = [...REQUIRED_INTS, 'occurredAt', 'subscriptionType'] as const;
  * values), as JSON text: deep nesting is written out, since JSON.stringify overflows the stack on it.
  */
 const brokenEvent = (now: number): fc.Arbitrary<string> =>
-  fc.oneof(
-    fc.tuple(fc.constantFrom(...REQUIRED_INTS), badInt).map(([field, v]) => ({ ...validEvent(1, now), [field]: v })),
-    fc.tuple(fc.constantFrom('subscriptionId', 'appId'), badInt.filter((v) => v !== null)).map(([field, v]) => ({ ...validEvent(1, now), [field]: v })),
-    fc.constantFrom(...REQUIRED).map((field) => {
-      const e = validEvent(1, now);
-      delete e[field];
-      return e;
-    }),
-    fc.oneof(fc.constant(''), fc.string({ minLength: 101, maxLength: 300 }), fc.integer(), fc.constant(null), fc.constant(['contact.creation'])).map((v) => ({ ...validEvent(1, now), subscriptionType: v })),
-    // Seconds instead of milliseconds, or far outside 2000–2100.
-    fc.oneof(fc.integer({ min: 0, max: 946_684_799_999 }), fc.integer({ min: 4_102_444_800_000, max: Number.MAX_SAFE_INTEGER }), fc.constant('2026-01-01')).map((v) => ({ ...validEvent(1, now), occurredAt: v })),
-    fc.oneof(fc.integer(), fc.constant({}), fc.constant([]), fc.boolean()).map((v) => ({ ...validEvent(1, now), propertyValue: v })),
-    fc.oneof(fc.constant('0-'), fc.constant('contact'), fc.string({ minLength: 33, maxLength: 40 }), fc.integer()).map((v) => ({ ...validEvent(1, now), objectTypeId: v })),
-    // Storable only as far as MariaDB's JSON allows: deep nesting and unpaired surrogates.
-    fc.integer({ min: 21, max: 10_000 }).map((depth) => `${JSON.stringify(validEvent(1, now)).slice(0, -1)},"nested":${'['.repeat(depth)}${']'.repeat(depth)}}`),
-    fc.constantFrom('\ud800', 'x\udfff', '\udc00\ud800').map((s) => ({ ...validEvent(1, now), propertyValue: s })),
-    fc.constantFrom('\ud800', 'k\udc00').map((k) => ({ ...validEvent(1, now), [k]: 1 })),
-    // Not an object at all.
-    fc.oneof(fc.integer(), fc.string(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), fc.boolean()),
-  ).map((e) => (typeof e === 'string' && e.startsWith('{') ? e : JSON.stringify(e)));
+  fc
+    .oneof(
+      fc.tuple(fc.constantFrom(...REQUIRED_INTS), badInt).map(([field, v]) => ({ ...validEvent(1, now), [field]: v })),
+      fc
+        .tuple(
+          fc.constantFrom('subscriptionId', 'appId'),
+          badInt.filter((v) => v !== null),
+        )
+        .map(([field, v]) => ({ ...validEvent(1, now), [field]: v })),
+      fc.constantFrom(...REQUIRED).map((field) => {
+        const e = validEvent(1, now);
+        delete e[field];
+        return e;
+      }),
+      fc
+        .oneof(fc.constant(''), fc.string({ minLength: 101, maxLength: 300 }), fc.integer(), fc.constant(null), fc.constant(['contact.creation']))
+        .map((v) => ({ ...validEvent(1, now), subscriptionType: v })),
+      // Seconds instead of milliseconds, or far outside 2000–2100.
+      fc
+        .oneof(fc.integer({ min: 0, max: 946_684_799_999 }), fc.integer({ min: 4_102_444_800_000, max: Number.MAX_SAFE_INTEGER }), fc.constant('2026-01-01'))
+        .map((v) => ({ ...validEvent(1, now), occurredAt: v })),
+      fc.oneof(fc.integer(), fc.constant({}), fc.constant([]), fc.boolean()).map((v) => ({ ...validEvent(1, now), propertyValue: v })),
+      fc
+        .oneof(fc.constant('0-'), fc.constant('contact'), fc.string({ minLength: 33, maxLength: 40 }), fc.integer())
+        .map((v) => ({ ...validEvent(1, now), objectTypeId: v })),
+      // Storable only as far as MariaDB's JSON allows: deep nesting and unpaired surrogates.
+      fc
+        .integer({ min: 21, max: 10_000 })
+        .map((depth) => `${JSON.stringify(validEvent(1, now)).slice(0, -1)},"nested":${'['.repeat(depth)}${']'.repeat(depth)}}`),
+      fc.constantFrom('\ud800', 'x\udfff', '\udc00\ud800').map((s) => ({ ...validEvent(1, now), propertyValue: s })),
+      fc.constantFrom('\ud800', 'k\udc00').map((k) => ({ ...validEvent(1, now), [k]: 1 })),
+      // Not an object at all.
+      fc.oneof(fc.integer(), fc.string(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), fc.boolean()),
+    )
+    .map((e) => (typeof e === 'string' && e.startsWith('{') ? e : JSON.stringify(e)));
 
 function sign(o: WebhookFuzzOptions, body: Buffer, version: SignatureVersion, timestamp = o.now()): Record<string, string> {
   return signedHeaders({ secret: o.secret, version, url: o.url, body, timestamp });
@@ -76,12 +103,21 @@ function sign(o: WebhookFuzzOptions, body: Buffer, version: SignatureVersion, ti
  */
 export function webhookFuzzCase(o: WebhookFuzzOptions): fc.Arbitrary<WebhookFuzzCase> {
   const version = fc.constantFrom(...VERSIONS);
-  const post = (kind: string, body: Buffer, headers: Record<string, string>, expected: readonly number[]): WebhookFuzzCase => ({ kind, method: 'POST', path: '/webhooks/hubspot', headers, body, expected });
+  const post = (kind: string, body: Buffer, headers: Record<string, string>, expected: readonly number[]): WebhookFuzzCase => ({
+    kind,
+    method: 'POST',
+    path: '/webhooks/hubspot',
+    headers,
+    body,
+    expected,
+  });
   const validBody = fc.integer({ min: 1, max: 5 }).map((n) => Buffer.from(JSON.stringify(Array.from({ length: n }, (_, i) => validEvent(i, o.now())))));
 
   return fc.oneof(
     // Signed, but not UTF-8 JSON at all.
-    fc.tuple(fc.uint8Array({ minLength: 1, maxLength: 2048 }), version).map(([bytes, v]) => post('signed random bytes', Buffer.from(bytes), sign(o, Buffer.from(bytes), v), [400])),
+    fc
+      .tuple(fc.uint8Array({ minLength: 1, maxLength: 2048 }), version)
+      .map(([bytes, v]) => post('signed random bytes', Buffer.from(bytes), sign(o, Buffer.from(bytes), v), [400])),
     fc.tuple(fc.uint8Array({ minLength: 1, maxLength: 64 }), version).map(([bytes, v]) => {
       // Invalid UTF-8 inside an otherwise valid-looking body.
       const body = Buffer.concat([Buffer.from('[{"eventId":1,"x":"'), Buffer.from([0xc3, 0x28, 0xff, ...bytes]), Buffer.from('"}]')]);
@@ -117,26 +153,37 @@ export function webhookFuzzCase(o: WebhookFuzzOptions): fc.Arbitrary<WebhookFuzz
       return post('tampered body', changed, headers, [401]);
     }),
     // Tampered or odd signature headers on a valid body.
-    fc.tuple(validBody, fc.constantFrom('drop', 'garbage', 'stale', 'future', 'ts-text', 'version', 'empty'), fc.stringMatching(/^[\x21-\x7e]{0,120}$/)).map(([body, how, junk]) => {
-      const h = sign(o, body, 'v3');
-      const ts = o.now();
-      switch (how) {
-        case 'drop':
-          return post('signature headers dropped', body, { 'Content-Type': 'application/json' }, [401]);
-        case 'garbage':
-          return post('garbage signature', body, { ...h, 'X-HubSpot-Signature-v3': junk || 'x' }, [401]);
-        case 'stale':
-          return post('stale timestamp', body, sign(o, body, 'v3', ts - 301_000 - (junk.length * 1000)), [401]);
-        case 'future':
-          return post('future timestamp', body, sign(o, body, 'v3', ts + 301_000 + (junk.length * 1000)), [401]);
-        case 'ts-text':
-          return post('timestamp not a number', body, { ...h, 'X-HubSpot-Request-Timestamp': junk || 'soon' }, [401]);
-        case 'version':
-          return post('unknown signature version', body, { 'Content-Type': 'application/json', 'X-HubSpot-Signature': h['X-HubSpot-Signature'] ?? '', 'X-HubSpot-Signature-Version': `v${junk.length + 4}` }, [401]);
-        default:
-          return post('empty signature', body, { ...h, 'X-HubSpot-Signature-v3': '', 'X-HubSpot-Signature': '' }, [401]);
-      }
-    }),
+    fc
+      .tuple(validBody, fc.constantFrom('drop', 'garbage', 'stale', 'future', 'ts-text', 'version', 'empty'), fc.stringMatching(/^[\x21-\x7e]{0,120}$/))
+      .map(([body, how, junk]) => {
+        const h = sign(o, body, 'v3');
+        const ts = o.now();
+        switch (how) {
+          case 'drop':
+            return post('signature headers dropped', body, { 'Content-Type': 'application/json' }, [401]);
+          case 'garbage':
+            return post('garbage signature', body, { ...h, 'X-HubSpot-Signature-v3': junk || 'x' }, [401]);
+          case 'stale':
+            return post('stale timestamp', body, sign(o, body, 'v3', ts - 301_000 - junk.length * 1000), [401]);
+          case 'future':
+            return post('future timestamp', body, sign(o, body, 'v3', ts + 301_000 + junk.length * 1000), [401]);
+          case 'ts-text':
+            return post('timestamp not a number', body, { ...h, 'X-HubSpot-Request-Timestamp': junk || 'soon' }, [401]);
+          case 'version':
+            return post(
+              'unknown signature version',
+              body,
+              {
+                'Content-Type': 'application/json',
+                'X-HubSpot-Signature': h['X-HubSpot-Signature'] ?? '',
+                'X-HubSpot-Signature-Version': `v${junk.length + 4}`,
+              },
+              [401],
+            );
+          default:
+            return post('empty signature', body, { ...h, 'X-HubSpot-Signature-v3': '', 'X-HubSpot-Signature': '' }, [401]);
+        }
+      }),
     // Huge: over the body limit, or more events than EDGE_MAX_EVENTS.
     fc.tuple(fc.integer({ min: 1, max: 3 }), version).map(([times, v]) => {
       const body = Buffer.from(JSON.stringify([{ ...validEvent(1, o.now()), propertyValue: 'x'.repeat(o.bodyLimit * times) }]));
@@ -147,13 +194,39 @@ export function webhookFuzzCase(o: WebhookFuzzOptions): fc.Arbitrary<WebhookFuzz
       return post('too many events', body, sign(o, body, v), body.length > o.bodyLimit ? [413] : [400]);
     }),
     // Wrong or missing media type (the signature is never looked at).
-    fc.tuple(validBody, fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/jsonx', 'json')).map(([body, type]) => post('wrong content type', body, { ...sign(o, body, 'v3'), 'Content-Type': type }, [415])),
+    fc
+      .tuple(
+        validBody,
+        fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/jsonx', 'json'),
+      )
+      .map(([body, type]) => post('wrong content type', body, { ...sign(o, body, 'v3'), 'Content-Type': type }, [415])),
     // Wrong method or path.
     fc.constantFrom<WebhookFuzzCase>(
       { kind: 'wrong method', method: 'GET', path: '/webhooks/hubspot', headers: {}, body: Buffer.alloc(0), expected: [404] },
-      { kind: 'wrong method', method: 'PUT', path: '/webhooks/hubspot', headers: { 'Content-Type': 'application/json' }, body: Buffer.from('[]'), expected: [404] },
-      { kind: 'unknown path', method: 'POST', path: '/webhooks/hubspot/../../etc/passwd', headers: { 'Content-Type': 'application/json' }, body: Buffer.from('[]'), expected: [404, 401] },
-      { kind: 'unknown path', method: 'POST', path: "/webhooks/hubspot'%20OR%201=1--", headers: { 'Content-Type': 'application/json' }, body: Buffer.from('[]'), expected: [404] },
+      {
+        kind: 'wrong method',
+        method: 'PUT',
+        path: '/webhooks/hubspot',
+        headers: { 'Content-Type': 'application/json' },
+        body: Buffer.from('[]'),
+        expected: [404],
+      },
+      {
+        kind: 'unknown path',
+        method: 'POST',
+        path: '/webhooks/hubspot/../../etc/passwd',
+        headers: { 'Content-Type': 'application/json' },
+        body: Buffer.from('[]'),
+        expected: [404, 401],
+      },
+      {
+        kind: 'unknown path',
+        method: 'POST',
+        path: "/webhooks/hubspot'%20OR%201=1--",
+        headers: { 'Content-Type': 'application/json' },
+        body: Buffer.from('[]'),
+        expected: [404],
+      },
     ),
   );
 }

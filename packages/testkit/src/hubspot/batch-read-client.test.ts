@@ -225,9 +225,7 @@ describe('batch-read client against the fake HubSpot', () => {
   it('maps a 400 to HubSpotBadRequestError without retrying', async () => {
     const { f, client } = await setup();
     // A non-string property name slips past the types only through a caller bug; the fake answers 400.
-    const err = await rejection(
-      client.read({ portalId: PORTAL, objectType: 'contact', ids: ['1'], properties: [5 as unknown as string] }),
-    );
+    const err = await rejection(client.read({ portalId: PORTAL, objectType: 'contact', ids: ['1'], properties: [5 as unknown as string] }));
     expect(err).toBeInstanceOf(HubSpotBadRequestError);
     expect((err as HubSpotBadRequestError).status).toBe(400);
     expect(f.calls).toHaveLength(1);

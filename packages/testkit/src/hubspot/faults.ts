@@ -1,7 +1,5 @@
 export type FakeFault =
-  | { status: 429; policyName?: 'TEN_SECONDLY_ROLLING' | 'DAILY'; retryAfterSeconds?: number }
-  | { status: 500 | 502 | 503 | 504 }
-  | { status: 401 };
+  { status: 429; policyName?: 'TEN_SECONDLY_ROLLING' | 'DAILY'; retryAfterSeconds?: number } | { status: 500 | 502 | 503 | 504 } | { status: 401 };
 
 export interface FaultPlan {
   failNext(count: number, fault: FakeFault): void;

@@ -38,7 +38,10 @@ describe('HubSpot fixtures: coverage by subscription type', () => {
       const f = hubspotFixture(`object.${action}`);
       const typeIds = f.events.map((e) => (action === 'associationChange' ? e.fromObjectTypeId : e.objectTypeId));
       for (const id of STANDARD_OBJECT_TYPE_IDS) expect(typeIds, `object.${action} lacks ${id}`).toContain(id);
-      expect(typeIds.some((t) => typeof t === 'string' && custom.test(t)), `object.${action} lacks a custom object`).toBe(true);
+      expect(
+        typeIds.some((t) => typeof t === 'string' && custom.test(t)),
+        `object.${action} lacks a custom object`,
+      ).toBe(true);
     }
   });
 
@@ -55,14 +58,24 @@ describe('HubSpot fixtures: coverage by subscription type', () => {
   it('association fixtures carry the legacy and the generic fields; a primary association arrives as two messages', () => {
     for (const n of names.filter((x) => x.endsWith('.associationChange') && !x.startsWith('object.'))) {
       for (const e of hubspotFixture(n).events) {
-        for (const field of ['associationType', 'fromObjectId', 'toObjectId', 'associationRemoved', 'isPrimaryAssociation']) expect(e, `${n}.${field}`).toHaveProperty(field);
+        for (const field of ['associationType', 'fromObjectId', 'toObjectId', 'associationRemoved', 'isPrimaryAssociation'])
+          expect(e, `${n}.${field}`).toHaveProperty(field);
       }
     }
     const contact = hubspotFixture('contact.associationChange').events;
     expect(contact.map((e) => e.isPrimaryAssociation).sort()).toEqual([false, true]);
     const generic = hubspotFixture('object.associationChange').events;
     for (const e of generic) {
-      for (const field of ['fromObjectTypeId', 'toObjectTypeId', 'associationTypeId', 'associationCategory', 'fromObjectId', 'toObjectId', 'associationRemoved']) expect(e).toHaveProperty(field);
+      for (const field of [
+        'fromObjectTypeId',
+        'toObjectTypeId',
+        'associationTypeId',
+        'associationCategory',
+        'fromObjectId',
+        'toObjectId',
+        'associationRemoved',
+      ])
+        expect(e).toHaveProperty(field);
     }
     // Both sides fire for generic associations, and one event omits objectId as captured payloads do.
     expect(generic.some((e) => e.objectId === undefined)).toBe(true);

@@ -32,7 +32,10 @@ async function setup(o: FakeHubSpotOptions = {}) {
   const repository = createMemoryTokenRepository();
   const client = createOAuthClient({ baseUrl: fake.url, clientId: fake.oauth.clientId, clientSecret: fake.oauth.clientSecret });
   const install = (portalId = PORTAL) =>
-    completeInstall({ client, repository, cipher, now: clock.now, log }, { code: (fake as FakeHubSpot).oauth.authorize(portalId, { redirectUri: REDIRECT, hubDomain: 'acme.hubspot.com' }), redirectUri: REDIRECT });
+    completeInstall(
+      { client, repository, cipher, now: clock.now, log },
+      { code: (fake as FakeHubSpot).oauth.authorize(portalId, { redirectUri: REDIRECT, hubDomain: 'acme.hubspot.com' }), redirectUri: REDIRECT },
+    );
   const provider = (extra: Partial<TokenProviderOptions> = {}) => createTokenProvider({ oauth: { client, repository, cipher }, log, now: clock.now, ...extra });
   return { fake, clock, cipher, repository, client, install, provider };
 }
@@ -141,7 +144,13 @@ describe('token provider', () => {
     const token = await p.tokenFor(PORTAL);
     s.fake.oauth.expireAccessTokens(PORTAL);
     s.fake.upsertObject(PORTAL, 'contact', { id: 1, properties: {} });
-    const reader = createBatchReadClient({ baseUrl: s.fake.url, tokenFor: (id) => p.tokenFor(id), onAuthRejected: (id, t) => p.reportRejected(id, t), log, maxRetries: 0 });
+    const reader = createBatchReadClient({
+      baseUrl: s.fake.url,
+      tokenFor: (id) => p.tokenFor(id),
+      onAuthRejected: (id, t) => p.reportRejected(id, t),
+      log,
+      maxRetries: 0,
+    });
     await expect(reader.read({ portalId: PORTAL, objectType: 'contact', ids: ['1'], properties: [] })).rejects.toBeInstanceOf(HubSpotAuthError);
     const next = await p.tokenFor(PORTAL);
     expect(next).not.toBe(token);

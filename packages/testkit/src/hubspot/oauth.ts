@@ -110,7 +110,8 @@ export function registerFakeOAuth(app: FastifyInstance, opts: FakeOAuthOptions, 
         // Codes are single-use: delete before anything else can fail.
         codes.delete(form.code ?? '');
         if (!grant || grant.expiresAt < now()) return answer(400, oauthError('invalid_grant', 'BAD_AUTH_CODE', 'missing or unknown auth code'));
-        if (form.redirect_uri !== grant.redirectUri) return answer(400, oauthError('invalid_grant', 'BAD_REDIRECT_URI', 'redirect_uri does not match the one used to authorize'));
+        if (form.redirect_uri !== grant.redirectUri)
+          return answer(400, oauthError('invalid_grant', 'BAD_REDIRECT_URI', 'redirect_uri does not match the one used to authorize'));
         const install: Install = { portalId: grant.portalId, hubDomain: grant.hubDomain, scopes: grant.scopes, revoked: false };
         const refreshToken = `na1-${randomUUID()}`;
         refreshTokens.set(refreshToken, install);
@@ -130,9 +131,13 @@ export function registerFakeOAuth(app: FastifyInstance, opts: FakeOAuthOptions, 
 
   app.get<{ Params: { token: string } }>('/oauth/v1/access-tokens/:token', async (req, reply) => {
     const hit = accessTokens.get(req.params.token);
-    if (!hit || hit.install.revoked) return reply.code(404).send({ status: 'error', message: 'Token not found', correlationId: randomUUID(), category: 'OBJECT_NOT_FOUND' });
+    if (!hit || hit.install.revoked)
+      return reply.code(404).send({ status: 'error', message: 'Token not found', correlationId: randomUUID(), category: 'OBJECT_NOT_FOUND' });
     const left = Math.floor((hit.expiresAt - now()) / 1000);
-    if (left <= 0) return reply.code(401).send({ status: 'error', message: 'The OAuth token used to make this call expired', correlationId: randomUUID(), category: 'EXPIRED_AUTHENTICATION' });
+    if (left <= 0)
+      return reply
+        .code(401)
+        .send({ status: 'error', message: 'The OAuth token used to make this call expired', correlationId: randomUUID(), category: 'EXPIRED_AUTHENTICATION' });
     return {
       token: req.params.token,
       user: `admin@${hit.install.hubDomain}`,

@@ -109,7 +109,12 @@ describe('fake HubSpot batch read', () => {
   });
 
   it('rejects unknown tokens with 401 and keeps portals apart', async () => {
-    const f = await start({ tokens: new Map([[1, 'tok-1'], [2, 'tok-2']]) });
+    const f = await start({
+      tokens: new Map([
+        [1, 'tok-1'],
+        [2, 'tok-2'],
+      ]),
+    });
     f.upsertObject(1, 'company', { id: 11, properties: { name: 'One' } });
     f.upsertObject(2, 'company', { id: 22, properties: { name: 'Two' } });
     const denied = await batchRead(f, 'companies', { inputs: ids('11'), properties: [] }, 'nope');

@@ -127,60 +127,57 @@ export async function startFakeHubSpot(opts: FakeHubSpotOptions = {}): Promise<F
     return send(reply, errorReply(status, err.message, status === 500 ? 'INTERNAL_ERROR' : 'VALIDATION_ERROR'));
   });
 
-  app.post<{ Params: { objectType: string }; Querystring: { archived?: string } }>(
-    '/crm/v3/objects/:objectType/batch/read',
-    async (req, reply) => {
-      const at = now();
-      const objectType = canonicalObjectType(req.params.objectType);
-      const parsed = parseBody(req.body);
-      const portal = portalOf(req.headers.authorization);
-      const record = (status: number) =>
-        calls.push({
-          ...(typeof portal === 'number' ? { portalId: portal } : {}),
-          objectType: objectType ?? req.params.objectType,
-          ids: typeof parsed === 'string' ? [] : parsed.inputs.map((i) => i.id),
-          properties: typeof parsed === 'string' ? [] : parsed.properties,
-          status,
-          at,
-        });
-      const answer = (r: FakeReply) => {
-        record(r.status);
-        return send(reply, r);
-      };
+  app.post<{ Params: { objectType: string }; Querystring: { archived?: string } }>('/crm/v3/objects/:objectType/batch/read', async (req, reply) => {
+    const at = now();
+    const objectType = canonicalObjectType(req.params.objectType);
+    const parsed = parseBody(req.body);
+    const portal = portalOf(req.headers.authorization);
+    const record = (status: number) =>
+      calls.push({
+        ...(typeof portal === 'number' ? { portalId: portal } : {}),
+        objectType: objectType ?? req.params.objectType,
+        ids: typeof parsed === 'string' ? [] : parsed.inputs.map((i) => i.id),
+        properties: typeof parsed === 'string' ? [] : parsed.properties,
+        status,
+        at,
+      });
+    const answer = (r: FakeReply) => {
+      record(r.status);
+      return send(reply, r);
+    };
 
-      const fault = faults.take();
-      if (fault) return answer(faultReply(fault, max));
-      if (portal === undefined) return answer(unauthorized());
+    const fault = faults.take();
+    if (fault) return answer(faultReply(fault, max));
+    if (portal === undefined) return answer(unauthorized());
 
-      const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
-      const admitted = admit(token, at);
-      const limitHeaders = {
-        'X-HubSpot-RateLimit-Interval-Milliseconds': String(WINDOW_MS),
-        'X-HubSpot-RateLimit-Max': String(max),
-        'X-HubSpot-RateLimit-Remaining': String(admitted.remaining),
-      };
-      if (!admitted.ok) return answer(rateLimited('TEN_SECONDLY_ROLLING', max));
-      if (objectType === undefined) {
-        return answer(errorReply(400, `Unable to infer object type from: ${req.params.objectType}`, 'VALIDATION_ERROR', limitHeaders));
-      }
-      if (typeof parsed === 'string') return answer(errorReply(400, parsed, 'VALIDATION_ERROR', limitHeaders));
+    const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+    const admitted = admit(token, at);
+    const limitHeaders = {
+      'X-HubSpot-RateLimit-Interval-Milliseconds': String(WINDOW_MS),
+      'X-HubSpot-RateLimit-Max': String(max),
+      'X-HubSpot-RateLimit-Remaining': String(admitted.remaining),
+    };
+    if (!admitted.ok) return answer(rateLimited('TEN_SECONDLY_ROLLING', max));
+    if (objectType === undefined) {
+      return answer(errorReply(400, `Unable to infer object type from: ${req.params.objectType}`, 'VALIDATION_ERROR', limitHeaders));
+    }
+    if (typeof parsed === 'string') return answer(errorReply(400, parsed, 'VALIDATION_ERROR', limitHeaders));
 
-      const wantArchived = req.query.archived === 'true';
-      const found: StoredObject[] = [];
-      const missing: string[] = [];
-      const seen = new Set<string>();
-      for (const { id } of parsed.inputs) {
-        if (seen.has(id)) continue;
-        seen.add(id);
-        const obj = store.get(portal ?? undefined, objectType, id);
-        if (obj !== undefined && obj.archived === wantArchived) found.push(obj);
-        else missing.push(id);
-      }
-      const stamp = new Date(at).toISOString();
-      const r = batchReply(objectType, found, missing, parsed.properties, stamp, new Date(now()).toISOString());
-      return answer({ ...r, headers: { ...r.headers, ...limitHeaders } });
-    },
-  );
+    const wantArchived = req.query.archived === 'true';
+    const found: StoredObject[] = [];
+    const missing: string[] = [];
+    const seen = new Set<string>();
+    for (const { id } of parsed.inputs) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const obj = store.get(portal ?? undefined, objectType, id);
+      if (obj !== undefined && obj.archived === wantArchived) found.push(obj);
+      else missing.push(id);
+    }
+    const stamp = new Date(at).toISOString();
+    const r = batchReply(objectType, found, missing, parsed.properties, stamp, new Date(now()).toISOString());
+    return answer({ ...r, headers: { ...r.headers, ...limitHeaders } });
+  });
 
   await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
   const address = app.server.address();

@@ -31,8 +31,16 @@ describe('fake Webhooks v3 API', () => {
   it('updates one or many subscriptions, reporting unknown ids in a 207', async () => {
     const a = await call('POST', '/7/subscriptions', { eventType: 'deal.creation' });
     expect(await call('PATCH', `/7/subscriptions/${a.body?.id}`, { active: true })).toMatchObject({ status: 200, body: { active: true } });
-    const batch = await call('POST', '/7/subscriptions/batch/update', { inputs: [{ id: Number(a.body?.id), active: false }, { id: 999, active: true }] });
-    expect(batch).toMatchObject({ status: 207, body: { numErrors: 1, errors: [{ category: 'SUBSCRIPTION_ID_NOT_FOUND', context: { subscriptionIds: ['999'] } }] } });
+    const batch = await call('POST', '/7/subscriptions/batch/update', {
+      inputs: [
+        { id: Number(a.body?.id), active: false },
+        { id: 999, active: true },
+      ],
+    });
+    expect(batch).toMatchObject({
+      status: 207,
+      body: { numErrors: 1, errors: [{ category: 'SUBSCRIPTION_ID_NOT_FOUND', context: { subscriptionIds: ['999'] } }] },
+    });
     expect(fake.webhooks.subscriptions()[0]?.active).toBe(false);
     expect((await call('PATCH', '/7/subscriptions/999', { active: true })).status).toBe(404);
   });
@@ -40,7 +48,9 @@ describe('fake Webhooks v3 API', () => {
   it('keeps settings, checks throttling, and needs the developer key and the right app', async () => {
     expect((await call('GET', '/7/settings')).status).toBe(404);
     expect((await call('PUT', '/7/settings', { targetUrl: 'https://x.example/h', throttling: { maxConcurrentRequests: 5 } })).status).toBe(400);
-    expect(await call('PUT', '/7/settings', { targetUrl: 'https://x.example/h', throttling: { maxConcurrentRequests: 12, period: 'SECONDLY' } })).toMatchObject({ status: 200, body: { targetUrl: 'https://x.example/h', throttling: { maxConcurrentRequests: 12, period: 'SECONDLY' } } });
+    expect(await call('PUT', '/7/settings', { targetUrl: 'https://x.example/h', throttling: { maxConcurrentRequests: 12, period: 'SECONDLY' } })).toMatchObject(
+      { status: 200, body: { targetUrl: 'https://x.example/h', throttling: { maxConcurrentRequests: 12, period: 'SECONDLY' } } },
+    );
     expect(await call('GET', '/7/settings')).toMatchObject({ status: 200, body: { targetUrl: 'https://x.example/h' } });
     expect((await call('GET', '/7/subscriptions', undefined, 'wrong')).status).toBe(401);
     expect((await call('GET', '/8/subscriptions')).status).toBe(404);

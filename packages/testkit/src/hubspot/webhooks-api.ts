@@ -36,7 +36,9 @@ export interface FakeWebhooks {
 
 /** SPEC's eventType enum (Webhooks v3). */
 const EVENT_TYPES = new Set([
-  ...['company', 'contact', 'deal', 'ticket'].flatMap((o) => ['associationChange', 'creation', 'deletion', 'merge', 'propertyChange', 'restore'].map((a) => `${o}.${a}`)),
+  ...['company', 'contact', 'deal', 'ticket'].flatMap((o) =>
+    ['associationChange', 'creation', 'deletion', 'merge', 'propertyChange', 'restore'].map((a) => `${o}.${a}`),
+  ),
   'contact.privacyDeletion',
   ...['creation', 'deletion', 'newMessage', 'privacyDeletion', 'propertyChange'].map((a) => `conversation.${a}`),
   'event.completed',
@@ -74,7 +76,11 @@ export function registerFakeWebhooksApi(app: FastifyInstance, opts: FakeWebhooks
     return out.body === undefined ? r.code(out.status).send() : r.code(out.status).send(out.body);
   };
   type Req = { Params: { appId: string; id?: string }; Querystring: { hapikey?: string }; Body: unknown };
-  const route = (method: 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE', url: string, handle: (req: { params: Req['Params']; body: unknown }) => { status: number; body?: unknown }) => {
+  const route = (
+    method: 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE',
+    url: string,
+    handle: (req: { params: Req['Params']; body: unknown }) => { status: number; body?: unknown },
+  ) => {
     app.route<Req>({
       method,
       url,
@@ -89,7 +95,9 @@ export function registerFakeWebhooksApi(app: FastifyInstance, opts: FakeWebhooks
   const matches = (s: FakeSubscription, eventType: string, propertyName?: string, objectTypeId?: string) =>
     s.eventType === eventType && s.propertyName === propertyName && s.objectTypeId === objectTypeId;
 
-  route('GET', '/webhooks/v3/:appId/settings', () => (settings ? { status: 200, body: settings } : error(404, 'OBJECT_NOT_FOUND', `No webhook settings found for app ${appId}`)));
+  route('GET', '/webhooks/v3/:appId/settings', () =>
+    settings ? { status: 200, body: settings } : error(404, 'OBJECT_NOT_FOUND', `No webhook settings found for app ${appId}`),
+  );
   route('PUT', '/webhooks/v3/:appId/settings', ({ body }) => {
     if (!isRecord(body) || typeof body.targetUrl !== 'string') return error(400, 'VALIDATION_ERROR', 'targetUrl is required');
     try {
@@ -100,7 +108,8 @@ export function registerFakeWebhooksApi(app: FastifyInstance, opts: FakeWebhooks
     const t = isRecord(body.throttling) ? body.throttling : { maxConcurrentRequests: 10 };
     const max = t.maxConcurrentRequests;
     // The docs: "must be a number greater than five".
-    if (typeof max !== 'number' || !Number.isInteger(max) || max <= 5) return error(400, 'VALIDATION_ERROR', 'throttling.maxConcurrentRequests must be a number greater than five');
+    if (typeof max !== 'number' || !Number.isInteger(max) || max <= 5)
+      return error(400, 'VALIDATION_ERROR', 'throttling.maxConcurrentRequests must be a number greater than five');
     const throttling = { maxConcurrentRequests: max, ...(typeof t.period === 'string' ? { period: t.period } : {}) };
     settings = { targetUrl: body.targetUrl, throttling, createdAt: settings?.createdAt ?? iso(), updatedAt: iso() };
     return { status: 200, body: settings };
@@ -126,7 +135,9 @@ export function registerFakeWebhooksApi(app: FastifyInstance, opts: FakeWebhooks
     const existing = [...subs.values()].find((s) => matches(s, eventType, propertyName, objectTypeId));
     if (existing) {
       // The shape HubSpot's Python sample parses: context.subscriptionIds[0] is itself a JSON array.
-      return error(400, 'VALIDATION_ERROR', `A subscription for ${eventType}${propertyName ? ` (${propertyName})` : ''} already exists`, { subscriptionIds: [`[${existing.id}]`] });
+      return error(400, 'VALIDATION_ERROR', `A subscription for ${eventType}${propertyName ? ` (${propertyName})` : ''} already exists`, {
+        subscriptionIds: [`[${existing.id}]`],
+      });
     }
     if (subs.size >= MAX_SUBSCRIPTIONS) return error(400, 'VALIDATION_ERROR', `An app can have at most ${MAX_SUBSCRIPTIONS} subscriptions`);
     const sub: FakeSubscription = {
@@ -182,13 +193,15 @@ export function registerFakeWebhooksApi(app: FastifyInstance, opts: FakeWebhooks
       body: {
         ...base,
         numErrors: 1,
-        errors: [{
-          status: 'error',
-          category: 'SUBSCRIPTION_ID_NOT_FOUND',
-          subCategory: 'SubscriptionErrors.SUBSCRIPTION_IDS_NOT_FOUND',
-          message: `Failed to find subscriptions by id ${missing.map((m) => `\`${m}\``).join(', ')}. Try again using a different subscriptionId.`,
-          context: { subscriptionIds: missing },
-        }],
+        errors: [
+          {
+            status: 'error',
+            category: 'SUBSCRIPTION_ID_NOT_FOUND',
+            subCategory: 'SubscriptionErrors.SUBSCRIPTION_IDS_NOT_FOUND',
+            message: `Failed to find subscriptions by id ${missing.map((m) => `\`${m}\``).join(', ')}. Try again using a different subscriptionId.`,
+            context: { subscriptionIds: missing },
+          },
+        ],
       },
     };
   });

@@ -74,7 +74,10 @@ async function ensureLocalServer(log: Logger): Promise<void> {
     throw new InfraError('DATABASE_UNAVAILABLE', `no database at ${LOCAL_DATABASE_URL} (${first}); ${START_HINT} (or set DATABASE_URL)`);
   }
   log.info({ reason: first }, 'local MariaDB not answering; starting it');
-  const started = await runCommand('start-stop-daemon', ['--start', '--oknodo', '--background', '--exec', MARIADBD]).catch((err: unknown) => ({ code: -1, output: message(err) }));
+  const started = await runCommand('start-stop-daemon', ['--start', '--oknodo', '--background', '--exec', MARIADBD]).catch((err: unknown) => ({
+    code: -1,
+    output: message(err),
+  }));
   if (started.code !== 0) {
     throw new InfraError('DATABASE_UNAVAILABLE', `could not start MariaDB (${started.output}); ${START_HINT} (or set DATABASE_URL)`);
   }
@@ -85,7 +88,10 @@ async function ensureLocalServer(log: Logger): Promise<void> {
     if (failure === undefined) return;
     last = failure;
   }
-  throw new InfraError('DATABASE_UNAVAILABLE', `MariaDB was started but ${LOCAL_DATABASE_URL} still does not answer (${last}); ${START_HINT} (or set DATABASE_URL)`);
+  throw new InfraError(
+    'DATABASE_UNAVAILABLE',
+    `MariaDB was started but ${LOCAL_DATABASE_URL} still does not answer (${last}); ${START_HINT} (or set DATABASE_URL)`,
+  );
 }
 
 /** undefined when the local server answers a query, else why not. */

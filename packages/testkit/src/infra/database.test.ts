@@ -16,7 +16,12 @@ describe('uniqueName', () => {
 
 describe('database URLs', () => {
   it('reads credentials, host and port, decoding escapes; the database part is ignored', () => {
-    expect(serverConnectionOptions('mysql://app:p%40ss@db.local:3307/hookstream')).toMatchObject({ host: 'db.local', port: 3307, user: 'app', password: 'p@ss' });
+    expect(serverConnectionOptions('mysql://app:p%40ss@db.local:3307/hookstream')).toMatchObject({
+      host: 'db.local',
+      port: 3307,
+      user: 'app',
+      password: 'p@ss',
+    });
   });
 
   it('accepts mariadb:// like the service config does', () => {

@@ -11,7 +11,8 @@ export function serverConnectionOptions(serverUrl: string): ConnectionOptions {
     throw new InfraError('INVALID_SETTING', 'database URL is not a URL (expected mysql://user:pass@host:port[/db])');
   }
   // mariadb:// is accepted too, as @hookstream/config accepts it for DATABASE_URL.
-  if (u.protocol !== 'mysql:' && u.protocol !== 'mariadb:') throw new InfraError('INVALID_SETTING', `database URL must start with mysql://, not ${u.protocol}//`);
+  if (u.protocol !== 'mysql:' && u.protocol !== 'mariadb:')
+    throw new InfraError('INVALID_SETTING', `database URL must start with mysql://, not ${u.protocol}//`);
   return {
     host: u.hostname,
     port: u.port ? Number(u.port) : 3306,
@@ -67,7 +68,10 @@ export async function dropDatabase(serverUrl: string, name: string): Promise<voi
  * `<prefix>_<time base36>_<6 hex>`, e.g. hs_test_mhx2k1c4_3fa9c1.
  */
 export function uniqueName(prefix: string): string {
-  const clean = prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 40);
+  const clean = prefix
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .slice(0, 40);
   return `${clean}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 }
 

@@ -121,7 +121,10 @@ describe('provided database server', () => {
       const [inB] = await conn.query<RowDataPacket[]>('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = ?', [b]);
       expect(inA.map((r) => r['t'])).toEqual(['only_in_a']);
       expect(inB).toEqual([]);
-      const [charset] = await conn.query<RowDataPacket[]>('SELECT default_character_set_name AS cs, default_collation_name AS co FROM information_schema.schemata WHERE schema_name = ?', [a]);
+      const [charset] = await conn.query<RowDataPacket[]>(
+        'SELECT default_character_set_name AS cs, default_collation_name AS co FROM information_schema.schemata WHERE schema_name = ?',
+        [a],
+      );
       expect(charset[0]).toMatchObject({ cs: 'utf8mb4', co: 'utf8mb4_unicode_ci' });
 
       await dropDatabase(serverUrl, a);

@@ -40,7 +40,11 @@ export async function kafkaJarsDir(options: KafkaJarsOptions = {}): Promise<stri
       result = await runCommand('mvn', args);
     } catch (err) {
       if (isEnoent(err)) {
-        throw new InfraError('MAVEN_MISSING', 'Maven (mvn) is needed once to fetch the Kafka jars for the local broker; install Maven 3.8+ (apt-get install maven), or set KAFKA_BROKERS, or run with Docker', { cause: err });
+        throw new InfraError(
+          'MAVEN_MISSING',
+          'Maven (mvn) is needed once to fetch the Kafka jars for the local broker; install Maven 3.8+ (apt-get install maven), or set KAFKA_BROKERS, or run with Docker',
+          { cause: err },
+        );
       }
       throw err;
     }

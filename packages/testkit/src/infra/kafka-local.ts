@@ -58,7 +58,8 @@ export async function startLocalKafka(opts: LocalKafkaOptions): Promise<LocalKaf
   while (controllerPort === brokerPort) controllerPort = await freePort();
 
   const ephemeral = !opts.dataDir && requestedPort === 0;
-  const dataDir = opts.dataDir ?? (ephemeral ? await mkdtemp(join(tmpdir(), 'hookstream-kafka-')) : join(opts.cacheDir ?? kafkaCacheDir(), `data-${brokerPort}`));
+  const dataDir =
+    opts.dataDir ?? (ephemeral ? await mkdtemp(join(tmpdir(), 'hookstream-kafka-')) : join(opts.cacheDir ?? kafkaCacheDir(), `data-${brokerPort}`));
   const logsDir = join(dataDir, 'logs');
   const metadataDir = join(dataDir, 'kraft');
   await mkdir(logsDir, { recursive: true });
@@ -75,7 +76,14 @@ export async function startLocalKafka(opts: LocalKafkaOptions): Promise<LocalKaf
     const logOffset = await fileSize(serverLog);
     const p = await spawnBroker(launch);
     proc = p;
-    await waitForBroker({ proc: p, port: brokerPort, serverLog, logOffset, timeoutMs: opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS, stdoutLog: join(logsDir, 'stdout.log') });
+    await waitForBroker({
+      proc: p,
+      port: brokerPort,
+      serverLog,
+      logOffset,
+      timeoutMs: opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
+      stdoutLog: join(logsDir, 'stdout.log'),
+    });
     log.info({ port: brokerPort, pid: p.pid, dataDir, ms: Date.now() - started }, 'local Kafka broker started');
   };
   const stopProcess = async (): Promise<void> => {

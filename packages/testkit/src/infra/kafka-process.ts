@@ -165,5 +165,9 @@ export function firstErrors(text: string, max = 3): string {
 }
 
 function javaMissing(java: string, cause: unknown): InfraError {
-  return new InfraError('JAVA_MISSING', `cannot run ${java}: the local Kafka broker needs Java 17+ (set JAVA_HOME or put java on PATH), or set KAFKA_BROKERS, or run with Docker`, { cause });
+  return new InfraError(
+    'JAVA_MISSING',
+    `cannot run ${java}: the local Kafka broker needs Java 17+ (set JAVA_HOME or put java on PATH), or set KAFKA_BROKERS, or run with Docker`,
+    { cause },
+  );
 }

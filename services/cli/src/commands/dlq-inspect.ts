@@ -16,7 +16,8 @@ const DEFAULT_LIMIT = 100;
 export const command: Command = {
   name: 'dlq:inspect',
   summary: 'list dead letters: error, attempts, first failure, original position (read-only)',
-  usage: 'dlq:inspect [--since <time>] [--until <time>] [--limit N (default 100)] [--json]   (time: epoch ms or ISO-8601; selects by when a message was dead-lettered)',
+  usage:
+    'dlq:inspect [--since <time>] [--until <time>] [--limit N (default 100)] [--json]   (time: epoch ms or ISO-8601; selects by when a message was dead-lettered)',
   async run(ctx) {
     const flags = parseFlags(ctx.args, { since: 'time', until: 'time', limit: 'int', json: 'bool' });
     if (flags.since !== undefined && flags.until !== undefined && flags.until < flags.since) throw new UsageError('--until is before --since');

@@ -38,9 +38,17 @@ export const command: Command = {
       const cursor = await admin.committed(groupId, dlq);
       const from = flags.since === undefined ? undefined : await admin.offsetsAtTime(dlq, flags.since);
       const to = flags.until === undefined ? undefined : await admin.offsetsAtTime(dlq, flags.until + 1);
-      const plan = planRanges({ partitions, cursor, ...(from ? { from } : {}), ...(to ? { to } : {}), ...(flags.count !== undefined ? { count: flags.count } : {}) });
+      const plan = planRanges({
+        partitions,
+        cursor,
+        ...(from ? { from } : {}),
+        ...(to ? { to } : {}),
+        ...(flags.count !== undefined ? { count: flags.count } : {}),
+      });
       if (plan.passedOver > 0) {
-        ctx.err(`note: ${plan.passedOver} dead letter(s) older than --since were never redriven by group ${groupId}; they stay in ${dlq}, and this group's cursor passes them (redrive them with another --group)`);
+        ctx.err(
+          `note: ${plan.passedOver} dead letter(s) older than --since were never redriven by group ${groupId}; they stay in ${dlq}, and this group's cursor passes them (redrive them with another --group)`,
+        );
       }
       if (flags['dry-run']) {
         ctx.out(`dry run: would redrive ${plan.total} dead letter(s) from ${dlq} to ${target} (group ${groupId})`);
@@ -66,7 +74,11 @@ export const command: Command = {
           const at = Date.now();
           await p.send(
             target,
-            messages.map((m) => ({ key: m.key ?? '', value: m.value ?? Buffer.alloc(0), headers: redriveHeaders(m.headers, { topic: dlq, partition, offset: m.offset }, at) })),
+            messages.map((m) => ({
+              key: m.key ?? '',
+              value: m.value ?? Buffer.alloc(0),
+              headers: redriveHeaders(m.headers, { topic: dlq, partition, offset: m.offset }, at),
+            })),
             30_000,
           );
           progress.add(messages.length);

@@ -4,7 +4,12 @@ import { parseFlags } from '../dlq/flags.js';
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /** Read-only: the app's webhook target and every subscription, active or paused. */
@@ -23,9 +28,18 @@ export const command: Command = {
       ctx.out(JSON.stringify({ appId, settings: settings ?? null, subscriptions: subs }));
       return 0;
     }
-    ctx.out(settings ? `app ${appId}: target URL ${settings.targetUrl}, at most ${settings.throttling.maxConcurrentRequests} concurrent requests` : `app ${appId}: no target URL set`);
-    const sorted = [...subs].sort((a, b) => a.eventType.localeCompare(b.eventType) || (a.propertyName ?? '').localeCompare(b.propertyName ?? '') || Number(a.id) - Number(b.id));
-    const rows = [['ID', 'SUBSCRIPTION', 'ACTIVE', 'CREATED'], ...sorted.map((s) => [s.id, formatSubscriptionSpec(s), s.active ? 'yes' : 'paused', s.createdAt ?? ''])];
+    ctx.out(
+      settings
+        ? `app ${appId}: target URL ${settings.targetUrl}, at most ${settings.throttling.maxConcurrentRequests} concurrent requests`
+        : `app ${appId}: no target URL set`,
+    );
+    const sorted = [...subs].sort(
+      (a, b) => a.eventType.localeCompare(b.eventType) || (a.propertyName ?? '').localeCompare(b.propertyName ?? '') || Number(a.id) - Number(b.id),
+    );
+    const rows = [
+      ['ID', 'SUBSCRIPTION', 'ACTIVE', 'CREATED'],
+      ...sorted.map((s) => [s.id, formatSubscriptionSpec(s), s.active ? 'yes' : 'paused', s.createdAt ?? '']),
+    ];
     for (const line of table(rows)) ctx.out(line);
     ctx.out(`${subs.length} subscription${subs.length === 1 ? '' : 's'}, ${subs.filter((s) => s.active).length} active`);
     return 0;

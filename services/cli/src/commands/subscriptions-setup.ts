@@ -16,11 +16,16 @@ export const command: Command = {
     if (!flags.types) throw new UsageError('--types is required');
     let specs: SubscriptionInput[];
     try {
-      specs = flags.types.split(',').map((t) => t.trim()).filter(Boolean).map(parseSubscriptionSpec);
+      specs = flags.types
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean)
+        .map(parseSubscriptionSpec);
     } catch (err) {
       throw new UsageError(`--types: ${(err as Error).message}`);
     }
-    if (flags['max-concurrent'] !== undefined && flags['max-concurrent'] <= 5) throw new UsageError('--max-concurrent must be greater than 5 (HubSpot’s minimum)');
+    if (flags['max-concurrent'] !== undefined && flags['max-concurrent'] <= 5)
+      throw new UsageError('--max-concurrent must be greater than 5 (HubSpot’s minimum)');
     const config = loadSubscriptionsCliConfig(ctx.env);
     const appId = flags['app-id'] ?? config.HUBSPOT_APP_ID;
     if (appId === undefined) throw new UsageError('--app-id or HUBSPOT_APP_ID is required');

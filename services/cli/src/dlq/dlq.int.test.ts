@@ -1,6 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createKafka, createProducer, DLQ_HEADERS, ensureTopics, openTopicAdmin, readRanges, type ConsumedMessage, type EventProducer, type Kafka, type TopicAdmin } from '@hookstream/kafka';
+import {
+  createKafka,
+  createProducer,
+  DLQ_HEADERS,
+  ensureTopics,
+  openTopicAdmin,
+  readRanges,
+  type ConsumedMessage,
+  type EventProducer,
+  type Kafka,
+  type TopicAdmin,
+} from '@hookstream/kafka';
 import { createLogger } from '@hookstream/observability';
 import { runCli } from '../run.js';
 
@@ -38,7 +49,12 @@ describe('dlq:inspect and dlq:redrive on a real broker', () => {
   async function cli(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runCli(args, env(), (l) => out.push(l), (l) => err.push(l));
+    const code = await runCli(
+      args,
+      env(),
+      (l) => out.push(l),
+      (l) => err.push(l),
+    );
     return { code, out, err };
   }
 
@@ -54,15 +70,30 @@ describe('dlq:inspect and dlq:redrive on a real broker', () => {
 
   beforeAll(async () => {
     kafka = createKafka({ brokers: inject('kafkaBrokers').split(','), clientId: `cli-int-${suffix}`, log });
-    await ensureTopics(kafka, [{ topic, numPartitions: 3 }, { topic: dlq, numPartitions: 3 }], log);
+    await ensureTopics(
+      kafka,
+      [
+        { topic, numPartitions: 3 },
+        { topic: dlq, numPartitions: 3 },
+      ],
+      log,
+    );
     producer = createProducer(kafka, log);
     await producer.connect();
     admin = await openTopicAdmin(kafka);
-    await producer.send(dlq, Array.from({ length: 7 }, (_, i) => letter(i)), 10_000);
+    await producer.send(
+      dlq,
+      Array.from({ length: 7 }, (_, i) => letter(i)),
+      10_000,
+    );
     mark = Date.now();
     WAVE_A = await count(dlq);
     await new Promise((r) => setTimeout(r, 20));
-    await producer.send(dlq, Array.from({ length: 5 }, (_, i) => letter(7 + i)), 10_000);
+    await producer.send(
+      dlq,
+      Array.from({ length: 5 }, (_, i) => letter(7 + i)),
+      10_000,
+    );
     TOTAL = await count(dlq);
   });
 
@@ -89,7 +120,9 @@ describe('dlq:inspect and dlq:redrive on a real broker', () => {
 
     const early = await cli('dlq:inspect', '--json', '--until', String(mark));
     expect(early.out).toHaveLength(WAVE_A);
-    expect([...new Set(early.out.map((l) => (JSON.parse(l) as { key: string }).key))].sort()).toEqual(Array.from({ length: 7 }, (_, i) => `62515:contact:${i}`).sort());
+    expect([...new Set(early.out.map((l) => (JSON.parse(l) as { key: string }).key))].sort()).toEqual(
+      Array.from({ length: 7 }, (_, i) => `62515:contact:${i}`).sort(),
+    );
     const late = await cli('dlq:inspect', '--since', new Date(mark + 1).toISOString());
     expect(late.out.filter((l) => l.includes('attempts=5'))).toHaveLength(TOTAL - WAVE_A);
     expect(late.out.at(-1)).toContain(`${TOTAL - WAVE_A} of ${TOTAL - WAVE_A} dead letters in ${dlq} in the time range shown`);
@@ -97,7 +130,9 @@ describe('dlq:inspect and dlq:redrive on a real broker', () => {
     expect(limited.out.filter((l) => l.includes('attempts=5'))).toHaveLength(4);
     expect(limited.out.at(-1)).toContain('(raise --limit to see more)');
     // Inspecting left no group behind and moved no redrive cursor.
-    expect((await cli('dlq:redrive', '--dry-run')).out[0]).toBe(`dry run: would redrive ${TOTAL} dead letter(s) from ${dlq} to ${topic} (group hookstream-dlq-redrive)`);
+    expect((await cli('dlq:redrive', '--dry-run')).out[0]).toBe(
+      `dry run: would redrive ${TOTAL} dead letter(s) from ${dlq} to ${topic} (group hookstream-dlq-redrive)`,
+    );
   });
 
   it('redrives by count, then the rest, and a third run finds nothing: every dead letter is sent exactly once', async () => {
@@ -124,7 +159,8 @@ describe('dlq:inspect and dlq:redrive on a real broker', () => {
     expect(four?.value?.toString()).toBe('{"i":4}');
     expect(four?.headers).toMatchObject({ provider: 'hubspot', [DLQ_HEADERS.attempts]: '0' });
     expect(four?.headers[DLQ_HEADERS.redrivenFrom]).toMatch(new RegExp(`^${dlq.replace(/\./g, '\\.')}/\\d+/\\d+$`));
-    for (const h of [DLQ_HEADERS.error, DLQ_HEADERS.errorCode, DLQ_HEADERS.originalOffset, DLQ_HEADERS.firstFailureAt]) expect(four?.headers[h]).toBeUndefined();
+    for (const h of [DLQ_HEADERS.error, DLQ_HEADERS.errorCode, DLQ_HEADERS.originalOffset, DLQ_HEADERS.firstFailureAt])
+      expect(four?.headers[h]).toBeUndefined();
     // The dead letters themselves are still there to inspect.
     expect(await count(dlq)).toBe(TOTAL);
   });
@@ -135,9 +171,15 @@ describe('dlq:inspect and dlq:redrive on a real broker', () => {
     const stop = new AbortController();
     const out: string[] = [];
     // The first progress line comes right after the first chunk was sent: interrupt there, like Ctrl-C.
-    const code = await runCli(['dlq:redrive', '--group', group], env(), (l) => out.push(l), (l) => {
-      if (l.startsWith('redriven ')) stop.abort();
-    }, stop.signal);
+    const code = await runCli(
+      ['dlq:redrive', '--group', group],
+      env(),
+      (l) => out.push(l),
+      (l) => {
+        if (l.startsWith('redriven ')) stop.abort();
+      },
+      stop.signal,
+    );
     expect(code).toBe(130);
     expect(out.at(-1)).toMatch(new RegExp(`^interrupted: redrove \\d+ of ${TOTAL} dead letter\\(s\\) to .*; run the same command again to continue$`));
     const sentFirst = (await count(topic)) - before;

@@ -12,7 +12,12 @@ describe('flags', () => {
   const spec = { since: 'time', count: 'int', 'dry-run': 'bool', group: 'string' } as const;
 
   it('reads --name value, --name=value and boolean flags', () => {
-    expect(parseFlags(['--since', '2026-01-02T03:04:05Z', '--count=5', '--dry-run', '--group', 'g'], spec)).toEqual({ since: Date.UTC(2026, 0, 2, 3, 4, 5), count: 5, 'dry-run': true, group: 'g' });
+    expect(parseFlags(['--since', '2026-01-02T03:04:05Z', '--count=5', '--dry-run', '--group', 'g'], spec)).toEqual({
+      since: Date.UTC(2026, 0, 2, 3, 4, 5),
+      count: 5,
+      'dry-run': true,
+      group: 'g',
+    });
     expect(parseFlags([], spec)).toEqual({});
   });
 
@@ -56,7 +61,19 @@ describe('planRanges', () => {
   });
 
   it('starts at the cursor, applies the time bounds and the count partition by partition', () => {
-    const plan = planRanges({ partitions, cursor: new Map([[0, 4n]]), from: new Map([[0, 2n], [1, 8n]]), to: new Map([[0, 9n], [1, 20n]]), count: 10 });
+    const plan = planRanges({
+      partitions,
+      cursor: new Map([[0, 4n]]),
+      from: new Map([
+        [0, 2n],
+        [1, 8n],
+      ]),
+      to: new Map([
+        [0, 9n],
+        [1, 20n],
+      ]),
+      count: 10,
+    });
     expect(plan.ranges).toEqual([
       { partition: 0, start: 4n, end: 9n },
       { partition: 1, start: 8n, end: 13n },
@@ -67,7 +84,14 @@ describe('planRanges', () => {
   });
 
   it('never produces an inverted range when the cursor is past the time window', () => {
-    const plan = planRanges({ partitions, cursor: new Map([[0, 10n]]), to: new Map([[0, 3n], [1, 5n]]) });
+    const plan = planRanges({
+      partitions,
+      cursor: new Map([[0, 10n]]),
+      to: new Map([
+        [0, 3n],
+        [1, 5n],
+      ]),
+    });
     expect(plan.ranges).toEqual([
       { partition: 0, start: 10n, end: 10n },
       { partition: 1, start: 5n, end: 5n },
@@ -102,10 +126,30 @@ describe('dead-letter view', () => {
       value: Buffer.from([0xc3, 0x28]),
       offset: '17',
       timestamp: String(Date.UTC(2026, 0, 21, 10)),
-      headers: { [DLQ_HEADERS.attempts]: '5', [DLQ_HEADERS.errorCode]: 'ENVELOPE_INVALID', [DLQ_HEADERS.error]: 'value is not JSON', [DLQ_HEADERS.originalTopic]: 'hubspot.events', [DLQ_HEADERS.originalPartition]: '3', [DLQ_HEADERS.originalOffset]: '1234', [DLQ_HEADERS.firstFailureAt]: String(Date.UTC(2026, 0, 21, 9)) },
+      headers: {
+        [DLQ_HEADERS.attempts]: '5',
+        [DLQ_HEADERS.errorCode]: 'ENVELOPE_INVALID',
+        [DLQ_HEADERS.error]: 'value is not JSON',
+        [DLQ_HEADERS.originalTopic]: 'hubspot.events',
+        [DLQ_HEADERS.originalPartition]: '3',
+        [DLQ_HEADERS.originalOffset]: '1234',
+        [DLQ_HEADERS.firstFailureAt]: String(Date.UTC(2026, 0, 21, 9)),
+      },
     });
-    expect(v).toMatchObject({ partition: 3, offset: '17', attempts: 5, errorCode: 'ENVELOPE_INVALID', original: { topic: 'hubspot.events', partition: 3, offset: '1234' }, firstFailureAt: '2026-01-21T09:00:00.000Z', deadLetteredAt: '2026-01-21T10:00:00.000Z', value: 'wyg=', valueEncoding: 'base64' });
-    expect(formatLine(v)).toBe('3@17  2026-01-21T10:00:00.000Z  attempts=5  code=ENVELOPE_INVALID  from=hubspot.events/3@1234  first-failure=2026-01-21T09:00:00.000Z  key=k  error="value is not JSON"  value=base64:"wyg="');
+    expect(v).toMatchObject({
+      partition: 3,
+      offset: '17',
+      attempts: 5,
+      errorCode: 'ENVELOPE_INVALID',
+      original: { topic: 'hubspot.events', partition: 3, offset: '1234' },
+      firstFailureAt: '2026-01-21T09:00:00.000Z',
+      deadLetteredAt: '2026-01-21T10:00:00.000Z',
+      value: 'wyg=',
+      valueEncoding: 'base64',
+    });
+    expect(formatLine(v)).toBe(
+      '3@17  2026-01-21T10:00:00.000Z  attempts=5  code=ENVELOPE_INVALID  from=hubspot.events/3@1234  first-failure=2026-01-21T09:00:00.000Z  key=k  error="value is not JSON"  value=base64:"wyg="',
+    );
   });
 });
 
@@ -113,19 +157,48 @@ describe('cli wiring', () => {
   it('lists both commands and refuses bad options with exit 2 before touching Kafka', async () => {
     const out: string[] = [];
     const err: string[] = [];
-    expect(await runCli(['--help'], {}, (l) => out.push(l), (l) => err.push(l))).toBe(0);
+    expect(
+      await runCli(
+        ['--help'],
+        {},
+        (l) => out.push(l),
+        (l) => err.push(l),
+      ),
+    ).toBe(0);
     expect(out.join('\n')).toMatch(/dlq:inspect .*\n.*dlq:redrive /);
-    expect(await runCli(['dlq:redrive', '--count', 'all'], { KAFKA_BROKERS: '127.0.0.1:1' }, (l) => out.push(l), (l) => err.push(l))).toBe(2);
+    expect(
+      await runCli(
+        ['dlq:redrive', '--count', 'all'],
+        { KAFKA_BROKERS: '127.0.0.1:1' },
+        (l) => out.push(l),
+        (l) => err.push(l),
+      ),
+    ).toBe(2);
     expect(err.join('\n')).toMatch(/^dlq:redrive: --count must be a positive integer.*\nusage: dlq:redrive/);
-    expect(await runCli(['dlq:inspect'], {}, (l) => out.push(l), (l) => err.push(l))).toBe(2);
+    expect(
+      await runCli(
+        ['dlq:inspect'],
+        {},
+        (l) => out.push(l),
+        (l) => err.push(l),
+      ),
+    ).toBe(2);
     expect(err.at(-1)).toMatch(/^dlq:inspect: invalid configuration: KAFKA_BROKERS: required/);
   });
 });
 
 describe('dead-letter settings', () => {
-  it('default to HubSpot\'s topics, as the processor does, and take another provider\'s when set', () => {
-    expect(loadDlqSettings({ KAFKA_BROKERS: 'k:1' })).toMatchObject({ KAFKA_TOPIC: 'hubspot.events', KAFKA_DLQ_TOPIC: 'hubspot.events.dlq', KAFKA_CLIENT_ID: 'hookstream-cli', LOG_LEVEL: 'warn' });
-    expect(loadDlqSettings({ KAFKA_BROKERS: 'k:1', KAFKA_TOPIC: 'sources.events', KAFKA_DLQ_TOPIC: 'sources.events.dlq' })).toMatchObject({ KAFKA_TOPIC: 'sources.events', KAFKA_DLQ_TOPIC: 'sources.events.dlq' });
+  it("default to HubSpot's topics, as the processor does, and take another provider's when set", () => {
+    expect(loadDlqSettings({ KAFKA_BROKERS: 'k:1' })).toMatchObject({
+      KAFKA_TOPIC: 'hubspot.events',
+      KAFKA_DLQ_TOPIC: 'hubspot.events.dlq',
+      KAFKA_CLIENT_ID: 'hookstream-cli',
+      LOG_LEVEL: 'warn',
+    });
+    expect(loadDlqSettings({ KAFKA_BROKERS: 'k:1', KAFKA_TOPIC: 'sources.events', KAFKA_DLQ_TOPIC: 'sources.events.dlq' })).toMatchObject({
+      KAFKA_TOPIC: 'sources.events',
+      KAFKA_DLQ_TOPIC: 'sources.events.dlq',
+    });
     expect(() => loadDlqSettings({ KAFKA_BROKERS: 'k:1', KAFKA_DLQ_TOPIC: 'a b' })).toThrowError(/^KAFKA_DLQ_TOPIC: must be a valid Kafka topic name/);
   });
 });

@@ -31,7 +31,10 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, { rou
     const bytes = Number.isSafeInteger(declared) && declared >= 0 ? Math.min(declared, limit) : limit;
     if (!gate.tryAcquire(bytes)) throw new OverloadedError(`the edge holds ${gate.used()} bytes of requests in flight (limit ${gate.limit}); retry later`);
     // 'close' fires once the response is sent or the connection died, whichever comes first.
-    reply.raw.once('close', once(() => gate.release(bytes)));
+    reply.raw.once(
+      'close',
+      once(() => gate.release(bytes)),
+    );
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: limit }, (_req, body, done) => done(null, body));
@@ -51,7 +54,12 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, { rou
       });
       const { messages } = accepted;
       const tooBig = messages.findIndex((m) => m.key.length + m.value.length > maxMessageBytes);
-      if (tooBig !== -1) throw new AppError('PAYLOAD_TOO_LARGE', 413, `event ${tooBig} is larger than Kafka takes (${maxMessageBytes} bytes with its envelope, EDGE_MAX_MESSAGE_BYTES)`);
+      if (tooBig !== -1)
+        throw new AppError(
+          'PAYLOAD_TOO_LARGE',
+          413,
+          `event ${tooBig} is larger than Kafka takes (${maxMessageBytes} bytes with its envelope, EDGE_MAX_MESSAGE_BYTES)`,
+        );
       // The messages stay in memory until Kafka settles the write, which can outlive a timeout.
       const bytes = messages.reduce((n, m) => n + m.key.length + m.value.length, 0);
       if (!gate.tryAcquire(bytes)) throw new OverloadedError(`the edge holds ${gate.used()} bytes of requests in flight (limit ${gate.limit}); retry later`);

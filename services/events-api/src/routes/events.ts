@@ -30,7 +30,18 @@ export interface ChangesPage {
 }
 
 /** Parameters every provider's rows have (the ledger's own columns). */
-const LIST = { provider: p.name(32), source: p.name(64), tenant: p.text(128), type: p.text(128), subject: p.text(255), from: p.time, to: p.time, order: p.order, limit: p.limit, cursor: p.cursor };
+const LIST = {
+  provider: p.name(32),
+  source: p.name(64),
+  tenant: p.text(128),
+  type: p.text(128),
+  subject: p.text(255),
+  from: p.time,
+  to: p.time,
+  order: p.order,
+  limit: p.limit,
+  cursor: p.cursor,
+};
 const CHANGES = { provider: p.name(32), source: p.name(64), tenant: p.text(128), after: p.cursor, limit: p.limit };
 
 /**
@@ -51,19 +62,38 @@ export function eventRoutes(app: FastifyInstance, ledger: LedgerReader, hosted: 
     const order = (q.order as 'asc' | 'desc' | undefined) ?? 'asc';
     const limit = (q.limit as number | undefined) ?? DEFAULT_LIMIT;
     const after = q.cursor === undefined ? undefined : decodePositionCursor('cursor', q.cursor as string, 'events', order);
-    const filter = narrowToScope(ledgerFilter(q, hosted, (h) => h.part.listParams), scopeOf(req));
+    const filter = narrowToScope(
+      ledgerFilter(q, hosted, (h) => h.part.listParams),
+      scopeOf(req),
+    );
     // One extra row tells whether another page exists, so the last full page ends the iteration.
-    const rows = await ledger.list({ ...filter, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), order, limit: limit + 1, ...(after ? { after } : {}) });
-    const events = await presentAll(rows.map((r) => r.record), hosted);
+    const rows = await ledger.list({
+      ...filter,
+      ...(from !== undefined ? { from } : {}),
+      ...(to !== undefined ? { to } : {}),
+      order,
+      limit: limit + 1,
+      ...(after ? { after } : {}),
+    });
+    const events = await presentAll(
+      rows.map((r) => r.record),
+      hosted,
+    );
     return page(events, limit, (last) => encodePositionCursor('events', order, last));
   });
 
   app.get('/events/changes', async (req): Promise<ChangesPage> => {
     const q = readParams(req.query, changesSpec) as Record<string, unknown>;
     const afterId = q.after === undefined ? 0 : decodeChangesCursor('after', q.after as string);
-    const filter = narrowToScope(ledgerFilter(q, hosted, (h) => h.part.changesParams), scopeOf(req));
+    const filter = narrowToScope(
+      ledgerFilter(q, hosted, (h) => h.part.changesParams),
+      scopeOf(req),
+    );
     const rows = await ledger.changes({ afterId, limit: (q.limit as number | undefined) ?? DEFAULT_LIMIT, ...pickChanges(filter) });
-    const events = await presentAll(rows.map((r) => r.record), hosted);
+    const events = await presentAll(
+      rows.map((r) => r.record),
+      hosted,
+    );
     const last = rows[rows.length - 1];
     // Always a cursor: pollers keep asking with it and pick up whatever was ingested since.
     return { events, nextCursor: encodeChangesCursor(last ? last.record.id : afterId) };
@@ -88,16 +118,25 @@ function specWith(base: Spec, hosted: readonly HostedApi[], params: (h: HostedAp
  * The ledger filter of a request: the common parameters, plus those of at most one provider,
  * which imply `provider` (giving another provider, or two providers' parameters, is a 400).
  */
-function ledgerFilter(q: Record<string, unknown>, hosted: readonly HostedApi[], params: (h: HostedApi) => ListParams | undefined): LedgerFilter & { provider?: string } {
+function ledgerFilter(
+  q: Record<string, unknown>,
+  hosted: readonly HostedApi[],
+  params: (h: HostedApi) => ListParams | undefined,
+): LedgerFilter & { provider?: string } {
   let provider = q.provider as string | undefined;
   let own: LedgerFilter = {};
   for (const h of hosted) {
     const spec = params(h);
     if (!spec) continue;
-    const given = Object.fromEntries(Object.keys(spec.parsers).filter((k) => q[k] !== undefined).map((k) => [k, q[k]]));
+    const given = Object.fromEntries(
+      Object.keys(spec.parsers)
+        .filter((k) => q[k] !== undefined)
+        .map((k) => [k, q[k]]),
+    );
     const names = Object.keys(given);
     if (names.length === 0) continue;
-    if (provider !== undefined && provider !== h.provider) throw badRequest(names[0] as string, `is a ${h.provider} parameter; it cannot be combined with provider=${provider}`);
+    if (provider !== undefined && provider !== h.provider)
+      throw badRequest(names[0] as string, `is a ${h.provider} parameter; it cannot be combined with provider=${provider}`);
     provider = h.provider;
     own = spec.toFilter(given);
   }
@@ -107,7 +146,8 @@ function ledgerFilter(q: Record<string, unknown>, hosted: readonly HostedApi[], 
     ...(q.type !== undefined ? { type: q.type as string } : {}),
     ...(q.subject !== undefined ? { subject: { eq: q.subject as string } } : {}),
   };
-  for (const k of Object.keys(own) as Array<keyof LedgerFilter>) if (common[k] !== undefined) throw badRequest(k, `conflicts with ${provider}'s own parameters`);
+  for (const k of Object.keys(own) as Array<keyof LedgerFilter>)
+    if (common[k] !== undefined) throw badRequest(k, `conflicts with ${provider}'s own parameters`);
   return { ...common, ...own, ...(provider !== undefined ? { provider } : {}) };
 }
 
@@ -116,4 +156,3 @@ const pickChanges = (f: LedgerFilter & { provider?: string }) => ({
   ...(f.source !== undefined ? { source: f.source } : {}),
   ...(f.tenant !== undefined ? { tenant: f.tenant } : {}),
 });
-

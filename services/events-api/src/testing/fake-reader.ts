@@ -1,6 +1,16 @@
 import { hubspotApiPart } from '@hookstream/hubspot';
 import type { LedgerQuery, LedgerReader, LedgerRecord } from '@hookstream/store';
-import type { Association, EventQuery, EventReader, LifecycleEntry, ObjectRef, ObjectState, StoredEvent, SubscriptionTypeCount, SubscriptionTypeQuery } from '@hookstream/hubspot';
+import type {
+  Association,
+  EventQuery,
+  EventReader,
+  LifecycleEntry,
+  ObjectRef,
+  ObjectState,
+  StoredEvent,
+  SubscriptionTypeCount,
+  SubscriptionTypeQuery,
+} from '@hookstream/hubspot';
 import type { HostedApi } from '../hosted.js';
 
 export interface FakeRelations {
@@ -16,7 +26,8 @@ export type FakeReader = EventReader & { events: StoredEvent[]; calls: EventQuer
 export function createFakeReader(events: StoredEvent[], states: ObjectState[] = [], relations: FakeRelations = {}): FakeReader {
   const calls: EventQuery[] = [];
   const statsCalls: SubscriptionTypeQuery[] = [];
-  const assocOrder = (a: Association): string => [a.toObjectType, String(a.toObjectId).padStart(20, '0'), a.associationType, a.isPrimary ? 1 : 0].join('\u0000');
+  const assocOrder = (a: Association): string =>
+    [a.toObjectType, String(a.toObjectId).padStart(20, '0'), a.associationType, a.isPrimary ? 1 : 0].join('\u0000');
   const byTime = (a: StoredEvent, b: StoredEvent): number => a.occurredAt - b.occurredAt || a.id - b.id;
   const afterPos = (e: StoredEvent, q: Pick<EventQuery, 'order' | 'after'>): boolean => {
     if (!q.after) return true;
@@ -61,7 +72,10 @@ export function createFakeReader(events: StoredEvent[], states: ObjectState[] = 
       return states.find((s) => sameRef(s, ref));
     },
     async timeline(ref, q) {
-      return ordered(events.filter((e) => sameRef(e, ref) && afterPos(e, q)), q.order).slice(0, q.limit);
+      return ordered(
+        events.filter((e) => sameRef(e, ref) && afterPos(e, q)),
+        q.order,
+      ).slice(0, q.limit);
     },
     async associations(ref, q) {
       const after = q.after ? assocOrder({ ...q.after, portalId: 0, fromObjectType: '', fromObjectId: 0, removed: false, version: 0 }) : undefined;

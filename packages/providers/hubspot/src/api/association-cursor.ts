@@ -35,6 +35,7 @@ export function decodeAssociationCursor(param: string, raw: string, includeRemov
   if (typeof c !== 'object' || c === null || c.v !== 1) throw malformed();
   if (c.k !== 'associations') throw badRequest(param, `belongs to another endpoint (${String(c.k)})`);
   if (c.r !== includeRemoved) throw badRequest(param, `was issued for includeRemoved=${String(c.r)}; use the same value or start without a cursor`);
-  if (typeof c.t !== 'string' || typeof c.a !== 'string' || typeof c.p !== 'boolean' || typeof c.i !== 'number' || !Number.isSafeInteger(c.i) || c.i < 0) throw malformed();
+  if (typeof c.t !== 'string' || typeof c.a !== 'string' || typeof c.p !== 'boolean' || typeof c.i !== 'number' || !Number.isSafeInteger(c.i) || c.i < 0)
+    throw malformed();
   return { toObjectType: c.t, toObjectId: c.i, associationType: c.a, isPrimary: c.p };
 }

@@ -1,7 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { EventReader, ObjectRef, ObjectState } from '../store/index.js';
 import { HUBSPOT, hubspotTenant } from '../store/index.js';
-import { decodePositionCursor, encodePositionCursor, forbidden, notFound, page, params as shared, readParams, DEFAULT_LIMIT, type Page } from '@hookstream/pipeline';
+import {
+  decodePositionCursor,
+  encodePositionCursor,
+  forbidden,
+  notFound,
+  page,
+  params as shared,
+  readParams,
+  DEFAULT_LIMIT,
+  type Page,
+} from '@hookstream/pipeline';
 import type { StoredEvent } from '../store/index.js';
 import * as hp from './params.js';
 

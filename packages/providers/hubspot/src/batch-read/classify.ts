@@ -69,8 +69,7 @@ export async function classifyResponse(res: Response, requested: readonly string
       };
     }
     const interval = parseIntHeader(res.headers.get('x-hubspot-ratelimit-interval-milliseconds'));
-    const delayMs =
-      retryAfterMs ?? (body.policyName === 'TEN_SECONDLY_ROLLING' ? (interval ?? DEFAULT_INTERVAL_MS) : undefined);
+    const delayMs = retryAfterMs ?? (body.policyName === 'TEN_SECONDLY_ROLLING' ? (interval ?? DEFAULT_INTERVAL_MS) : undefined);
     return delayMs === undefined
       ? { kind: 'retry', reason: text, status, rateLimited: true, pausePortal: true }
       : { kind: 'retry', reason: text, status, rateLimited: true, delayMs, pausePortal: true };

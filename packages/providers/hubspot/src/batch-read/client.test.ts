@@ -36,10 +36,12 @@ async function scripted(handlers: Handler[]): Promise<{ url: string; bodies: str
   return { url: `http://127.0.0.1:${port}`, bodies };
 }
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): Handler => (_req, res) => {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
-};
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}): Handler =>
+  (_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  };
 const ok = json(200, { status: 'COMPLETE', results: [{ id: '1', properties: { a: 'x' } }] });
 
 function client(url: string, extra: { requestTimeoutMs?: number; maxRetries?: number } = {}) {

@@ -1,12 +1,6 @@
 import { crmApiObjectType } from '../object-types.js';
 import { classifyResponse, type AttemptOutcome } from './classify.js';
-import {
-  HubSpotBadRequestError,
-  HubSpotNoTokenError,
-  HubSpotRateLimitedError,
-  HubSpotUnavailableError,
-  type HubSpotApiError,
-} from './errors.js';
+import { HubSpotBadRequestError, HubSpotNoTokenError, HubSpotRateLimitedError, HubSpotUnavailableError, type HubSpotApiError } from './errors.js';
 import { createPortalRateLimiter, createSemaphore } from './rate-limiter.js';
 import type { ParsedBatch } from './responses.js';
 import type { BatchReadClient, BatchReadClientOptions, BatchReadInput, BatchReadResult } from './types.js';
@@ -72,7 +66,10 @@ export function createBatchReadClient(opts: BatchReadClientOptions): BatchReadCl
       if (outcome.kind === 'done') {
         if (outcome.pauseMs !== undefined) limiter.pause(input.portalId, now() + outcome.pauseMs);
         for (const e of outcome.batch.otherErrors) {
-          opts.log.warn({ portalId: input.portalId, objectType: input.objectType, category: e.category, hubspotMessage: e.message }, 'batch read reported an error; ids counted as not found');
+          opts.log.warn(
+            { portalId: input.portalId, objectType: input.objectType, category: e.category, hubspotMessage: e.message },
+            'batch read reported an error; ids counted as not found',
+          );
         }
         return outcome.batch;
       }

@@ -39,7 +39,14 @@ export function hubspotIngress(settings: HubSpotIngressSettings, now: () => numb
         originalUrl: req.url,
       });
       // Authenticate before parsing: unsigned input never reaches the JSON parser.
-      const verdict = verifySignature({ rawBody: req.rawBody, method: req.method, url, headers: req.headers, clientSecret: settings.HUBSPOT_CLIENT_SECRET, nowMs: now() });
+      const verdict = verifySignature({
+        rawBody: req.rawBody,
+        method: req.method,
+        url,
+        headers: req.headers,
+        clientSecret: settings.HUBSPOT_CLIENT_SECRET,
+        nowMs: now(),
+      });
       if (!verdict.ok) throw new AppError('INVALID_SIGNATURE', 401, verdict.reason);
       let json: unknown;
       try {

@@ -32,7 +32,10 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 
 function answer(req: FastifyRequest, reply: FastifyReply, status: number, body: Record<string, unknown>, title: string, text: string) {
   if ((req.headers.accept ?? '').includes('text/html')) {
-    return reply.code(status).type('text/html; charset=utf-8').send(`<!doctype html><meta charset="utf-8"><title>${escapeHtml(title)}</title><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p>`);
+    return reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .send(`<!doctype html><meta charset="utf-8"><title>${escapeHtml(title)}</title><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p>`);
   }
   return reply.code(status).send(body);
 }
@@ -49,7 +52,14 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRouteOptions> = async (app, o)
 
   app.get('/oauth/install', async (_req, reply) => {
     const { state, nonce } = o.signer.issue();
-    const location = buildAuthorizeUrl({ authorizeUrl: o.authorizeUrl, clientId: o.clientId, redirectUri: o.redirectUri, scopes: o.scopes, optionalScopes: o.optionalScopes, state });
+    const location = buildAuthorizeUrl({
+      authorizeUrl: o.authorizeUrl,
+      clientId: o.clientId,
+      redirectUri: o.redirectUri,
+      scopes: o.scopes,
+      optionalScopes: o.optionalScopes,
+      state,
+    });
     return reply.code(302).header('set-cookie', cookie(nonce, 600)).header('cache-control', 'no-store').header('location', location).send();
   });
 
@@ -65,7 +75,14 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRouteOptions> = async (app, o)
     } catch (err) {
       if (!(err instanceof OAuthStateError)) throw err;
       req.log.warn({ reason: err.message }, 'OAuth callback with an invalid state');
-      return answer(req, reply, 400, { code: err.code, message: err.message }, 'Install link expired or invalid', `${err.message}. Start again from /oauth/install.`);
+      return answer(
+        req,
+        reply,
+        400,
+        { code: err.code, message: err.message },
+        'Install link expired or invalid',
+        `${err.message}. Start again from /oauth/install.`,
+      );
     }
     if (!q.code) return answer(req, reply, 400, { code: 'BAD_REQUEST', message: 'code: required' }, 'Install failed', 'HubSpot sent no authorization code.');
     reply.header('set-cookie', cookie('', 0));
@@ -74,14 +91,31 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRouteOptions> = async (app, o)
       installed = await completeInstall(await o.installDeps(), { code: q.code, redirectUri: o.redirectUri });
     } catch (err) {
       if (err instanceof HubSpotOAuthError && err.kind === 'revoked') {
-        return answer(req, reply, 400, { code: 'OAUTH_CODE_REJECTED', message: err.message }, 'Install failed', 'HubSpot refused the authorization code (expired or already used). Start again from /oauth/install.');
+        return answer(
+          req,
+          reply,
+          400,
+          { code: 'OAUTH_CODE_REJECTED', message: err.message },
+          'Install failed',
+          'HubSpot refused the authorization code (expired or already used). Start again from /oauth/install.',
+        );
       }
       if (err instanceof HubSpotOAuthError && err.kind === 'config') {
         o.log.error({ err }, 'HubSpot refused our OAuth client configuration');
-        return answer(req, reply, 502, { code: 'OAUTH_CONFIG', message: err.message }, 'Install failed', 'HubSpot refused the app credentials; the operator must check HUBSPOT_CLIENT_ID, HUBSPOT_CLIENT_SECRET and the redirect URL.');
+        return answer(
+          req,
+          reply,
+          502,
+          { code: 'OAUTH_CONFIG', message: err.message },
+          'Install failed',
+          'HubSpot refused the app credentials; the operator must check HUBSPOT_CLIENT_ID, HUBSPOT_CLIENT_SECRET and the redirect URL.',
+        );
       }
       o.log.error({ err }, 'OAuth install could not be completed');
-      return reply.code(503).header('retry-after', '5').send({ code: 'OAUTH_UNAVAILABLE', message: 'HubSpot or the token store is unavailable; start the install again shortly' });
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .send({ code: 'OAUTH_UNAVAILABLE', message: 'HubSpot or the token store is unavailable; start the install again shortly' });
     }
     let rescheduled = 0;
     try {

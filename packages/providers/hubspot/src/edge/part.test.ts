@@ -20,7 +20,14 @@ describe('HubSpot edge part', () => {
     expect(plain.topics).toEqual(['hs.x']);
     expect(plain.plugins).toEqual([]);
     const oauth = hubspotEdgePart(
-      loadHubSpotEdgeConfig({ KAFKA_BROKERS: 'k:1', HUBSPOT_CLIENT_SECRET: 's', HUBSPOT_CLIENT_ID: 'cid', DATABASE_URL: 'mysql://r@h/db', TOKEN_ENCRYPTION_KEY: 'a'.repeat(64), PUBLIC_URL: 'https://x.io' }),
+      loadHubSpotEdgeConfig({
+        KAFKA_BROKERS: 'k:1',
+        HUBSPOT_CLIENT_SECRET: 's',
+        HUBSPOT_CLIENT_ID: 'cid',
+        DATABASE_URL: 'mysql://r@h/db',
+        TOKEN_ENCRYPTION_KEY: 'a'.repeat(64),
+        PUBLIC_URL: 'https://x.io',
+      }),
       log,
     );
     expect(oauth.plugins).toHaveLength(1);
@@ -28,6 +35,9 @@ describe('HubSpot edge part', () => {
   });
 
   it('names the headers that carry its signatures and the settings paths of its secrets for redaction', () => {
-    expect(hubspotProvider.redact?.({})).toEqual({ headers: ['x-hubspot-signature', 'x-hubspot-signature-v3'], paths: ['config.HUBSPOT_CLIENT_SECRET', 'config.HUBSPOT_ACCESS_TOKEN'] });
+    expect(hubspotProvider.redact?.({})).toEqual({
+      headers: ['x-hubspot-signature', 'x-hubspot-signature-v3'],
+      paths: ['config.HUBSPOT_CLIENT_SECRET', 'config.HUBSPOT_ACCESS_TOKEN'],
+    });
   });
 });

@@ -13,7 +13,9 @@ export function hubspotEdgePart(config: HubSpotEdgeConfig, log: Logger, now: () 
     plugins: oauth ? [async (app) => void (await app.register(oauthRoutes, oauth.routes))] : [],
     topics: [config.KAFKA_TOPIC],
     describe: (publicUrl) => ({
-      hubspot: publicUrl ? `${publicUrl.replace(/\/$/, '')}${WEBHOOK_PATH}` : `${WEBHOOK_PATH} (PUBLIC_URL unset: v2/v3 signatures are checked against the Host header)`,
+      hubspot: publicUrl
+        ? `${publicUrl.replace(/\/$/, '')}${WEBHOOK_PATH}`
+        : `${WEBHOOK_PATH} (PUBLIC_URL unset: v2/v3 signatures are checked against the Host header)`,
       ...(oauth ? { oauthInstall: oauth.routes.redirectUri.replace(/\/oauth\/callback$/, '/oauth/install') } : {}),
     }),
     close: async () => oauth?.close(),

@@ -74,7 +74,11 @@ export function createTokenCipher(opts: TokenCipherOptions): TokenCipher {
       const p = parts(sealed);
       if (!p) throw new TokenCipherError('TOKEN_FORMAT', 'stored token is not in the sealed format');
       const key = keys.get(p.id);
-      if (!key) throw new TokenCipherError('TOKEN_KEY_UNKNOWN', `stored token was sealed with key ${p.id}, which is not configured (TOKEN_ENCRYPTION_KEY / TOKEN_ENCRYPTION_PREVIOUS_KEYS)`);
+      if (!key)
+        throw new TokenCipherError(
+          'TOKEN_KEY_UNKNOWN',
+          `stored token was sealed with key ${p.id}, which is not configured (TOKEN_ENCRYPTION_KEY / TOKEN_ENCRYPTION_PREVIOUS_KEYS)`,
+        );
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, p.iv);
         decipher.setAAD(Buffer.from(context, 'utf8'));

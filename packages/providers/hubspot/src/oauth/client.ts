@@ -94,11 +94,15 @@ export function createOAuthClient(opts: OAuthClientOptions): OAuthClient {
 
   async function token(form: Record<string, string>, what: string): Promise<TokenGrant> {
     // Secrets go in the form body, never in the URL (v1 also accepted them as query parameters).
-    const body = await call(tokenUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams({ ...form, client_id: opts.clientId, client_secret: opts.clientSecret }).toString(),
-    }, what);
+    const body = await call(
+      tokenUrl,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: new URLSearchParams({ ...form, client_id: opts.clientId, client_secret: opts.clientSecret }).toString(),
+      },
+      what,
+    );
     const b = isRecord(body) ? body : {};
     const accessToken = str(b.access_token);
     const expiresInSec = int(b.expires_in);
@@ -119,7 +123,11 @@ export function createOAuthClient(opts: OAuthClientOptions): OAuthClient {
     exchangeCode: ({ code, redirectUri }) => token({ grant_type: 'authorization_code', code, redirect_uri: redirectUri }, 'authorization code exchange'),
     refresh: (refreshToken) => token({ grant_type: 'refresh_token', refresh_token: refreshToken }, 'access token refresh'),
     async accessTokenInfo(accessToken) {
-      const body = await call(`${base}/oauth/v1/access-tokens/${encodeURIComponent(accessToken)}`, { headers: { accept: 'application/json' } }, 'access token lookup');
+      const body = await call(
+        `${base}/oauth/v1/access-tokens/${encodeURIComponent(accessToken)}`,
+        { headers: { accept: 'application/json' } },
+        'access token lookup',
+      );
       const b = isRecord(body) ? body : {};
       const hubId = int(b.hub_id);
       if (hubId === undefined) throw new HubSpotOAuthError('access token lookup: answer without hub_id', 'transient');

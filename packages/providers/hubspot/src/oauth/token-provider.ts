@@ -106,7 +106,9 @@ export function createTokenProvider(opts: TokenProviderOptions): TokenProvider {
         }
         if (err instanceof HubSpotOAuthError && err.kind === 'config') {
           // Our client id/secret is wrong: every portal is affected and a person must fix it.
-          throw new HubSpotAuthError(`cannot refresh HubSpot token for portal ${portalId}: ${err.message} (check HUBSPOT_CLIENT_ID / HUBSPOT_CLIENT_SECRET)`, { cause: err });
+          throw new HubSpotAuthError(`cannot refresh HubSpot token for portal ${portalId}: ${err.message} (check HUBSPOT_CLIENT_ID / HUBSPOT_CLIENT_SECRET)`, {
+            cause: err,
+          });
         }
         throw err;
       }

@@ -9,7 +9,15 @@ const message = (event: Record<string, unknown>) => ({
   timestamp: '0',
   headers: {},
 });
-const valid = { eventId: 1, subscriptionId: 2, portalId: 62515, occurredAt: 1_769_000_000_000, subscriptionType: 'contact.creation', attemptNumber: 0, objectId: 10 };
+const valid = {
+  eventId: 1,
+  subscriptionId: 2,
+  portalId: 62515,
+  occurredAt: 1_769_000_000_000,
+  subscriptionType: 'contact.creation',
+  attemptNumber: 0,
+  objectId: 10,
+};
 
 describe('decodeMessage', () => {
   it('decodes a valid envelope with its object and delivery key', () => {

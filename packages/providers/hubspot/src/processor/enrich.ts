@@ -71,7 +71,12 @@ export interface ProcessorEnricher extends Enricher {
   readonly loader: SnapshotLoader;
 }
 
-const final = (state: EnrichmentState, error: string | null, snapshot: CrmObject | null = null): EnrichmentOutcome => ({ state, snapshot, error, nextAt: null });
+const final = (state: EnrichmentState, error: string | null, snapshot: CrmObject | null = null): EnrichmentOutcome => ({
+  state,
+  snapshot,
+  error,
+  nextAt: null,
+});
 
 export function createEnricher(opts: EnricherOptions): ProcessorEnricher {
   const retryAt = (attempt: number, minDelayMs = 0) => opts.now() + Math.max(minDelayMs, backoffMs(attempt, opts.retryBaseMs, opts.retryMaxMs));
@@ -96,7 +101,8 @@ export function createEnricher(opts: EnricherOptions): ProcessorEnricher {
     }
     // Auth failures and missing installs wait the longest: a person fixes them, not time (an
     // install makes the portal's waiting events due at once, see makePortalEnrichmentDue).
-    const minDelay = err instanceof HubSpotAuthError || err instanceof HubSpotNoTokenError ? opts.retryMaxMs : ((err as { retryAfterMs?: number }).retryAfterMs ?? 0);
+    const minDelay =
+      err instanceof HubSpotAuthError || err instanceof HubSpotNoTokenError ? opts.retryMaxMs : ((err as { retryAfterMs?: number }).retryAfterMs ?? 0);
     if (first) opts.log.warn({ err: (err as Error).message, portalId: ref.portalId, objectType: ref.objectType }, 'enrichment deferred');
     const attempt = (attempts.get(refKey(ref)) ?? 0) + 1;
     return { state: 'pending', snapshot: null, error: (err as Error).message.slice(0, 500), nextAt: retryAt(attempt, minDelay) };
@@ -163,7 +169,9 @@ export function createEnricher(opts: EnricherOptions): ProcessorEnricher {
         const logged = new Set<unknown>();
         await complete(deferred.map((d, i) => ({ ref: d.ref, outcome: outcomeOf(results[i] as ReadResult, d.ref, new Map(), logged), readAt })));
       })()
-        .catch((err: unknown) => opts.log.warn({ err, objects: deferred.length }, 'could not complete deferred enrichment; the sweeper will retry those events'))
+        .catch((err: unknown) =>
+          opts.log.warn({ err, objects: deferred.length }, 'could not complete deferred enrichment; the sweeper will retry those events'),
+        )
         .finally(() => completions.delete(task));
       completions.add(task);
     },

@@ -12,7 +12,16 @@ const NOW = 1_769_000_000_000;
 const policy = { maxAttempts: 3, baseMs: 30_000, maxMs: 100_000 };
 
 function msg(offset: number, headers: Record<string, string> = {}, event: Record<string, unknown> = {}): ConsumedMessage {
-  const ev = { eventId: 100 + offset, subscriptionId: 1, portalId: 7, occurredAt: NOW - 1000, subscriptionType: 'contact.creation', attemptNumber: 0, objectId: 1 + offset, ...event };
+  const ev = {
+    eventId: 100 + offset,
+    subscriptionId: 1,
+    portalId: 7,
+    occurredAt: NOW - 1000,
+    subscriptionType: 'contact.creation',
+    attemptNumber: 0,
+    objectId: 1 + offset,
+    ...event,
+  };
   return {
     key: `7:contact:${1 + offset}`,
     value: Buffer.from(JSON.stringify({ v: 1, provider: 'hubspot', receivedAt: NOW, requestId: 'r', signatureVersion: 'v3', event: ev })),
@@ -31,7 +40,10 @@ describe('routeFailure (the decision table)', () => {
 
   it('dead-letters what no retry can fix at once', () => {
     expect(routeFailure(f(new EnvelopeError('value is not JSON')), policy, NOW)).toMatchObject({ to: 'dlq', letter: { attempts: 1 } });
-    expect(routeFailure(f(new StoreValidationError('events[0].propertyName: longer than 255 characters', 0)), policy, NOW)).toMatchObject({ to: 'dlq', letter: { attempts: 1 } });
+    expect(routeFailure(f(new StoreValidationError('events[0].propertyName: longer than 255 characters', 0)), policy, NOW)).toMatchObject({
+      to: 'dlq',
+      letter: { attempts: 1 },
+    });
   });
 
   it('sends an unexpected refusal to the retry topic with exponential not-before, then dead-letters the last attempt', () => {
@@ -132,7 +144,12 @@ describe('batch handler failure paths', () => {
     expect(stored).toEqual([2]);
     const [dlq] = producer.sent.filter((s) => s.topic === 'events.dlq');
     // Attempt 3 of 3 failed: dead-lettered with the position where the event first entered the stream.
-    expect(dlq?.messages[0]?.headers).toMatchObject({ [DLQ_HEADERS.attempts]: '3', [DLQ_HEADERS.originalPartition]: '9', [DLQ_HEADERS.originalOffset]: '1000', [DLQ_HEADERS.firstFailureAt]: String(NOW - 60_000) });
+    expect(dlq?.messages[0]?.headers).toMatchObject({
+      [DLQ_HEADERS.attempts]: '3',
+      [DLQ_HEADERS.originalPartition]: '9',
+      [DLQ_HEADERS.originalOffset]: '1000',
+      [DLQ_HEADERS.firstFailureAt]: String(NOW - 60_000),
+    });
     expect(dlq?.messages[0]?.headers?.[DLQ_HEADERS.notBefore]).toBeUndefined();
   });
 

@@ -95,13 +95,19 @@ describe('every HubSpot fixture: validation → processing → storage (real dat
     expect(r.lastDurableOffset).toBe(messages[messages.length - 1]?.offset);
   };
   const state = async (ref: ObjectRef): Promise<Record<string, unknown> & { properties: Record<string, unknown> }> => {
-    const [row] = (await ds.query('SELECT * FROM object_state WHERE portal_id = ? AND object_type = ? AND object_id = ?', [ref.portalId, ref.objectType, ref.objectId])) as Array<Record<string, unknown>>;
+    const [row] = (await ds.query('SELECT * FROM object_state WHERE portal_id = ? AND object_type = ? AND object_id = ?', [
+      ref.portalId,
+      ref.objectType,
+      ref.objectId,
+    ])) as Array<Record<string, unknown>>;
     if (!row) throw new Error(`no object_state for ${refKey(ref)}`);
     const parse = (v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as unknown) : v);
     return { ...row, properties: parse(row.properties) as Record<string, unknown>, merged_object_ids: parse(row.merged_object_ids) };
   };
   const typeCount = async (bucket: string): Promise<number> => {
-    const m = (await registry.getSingleMetric('hookstream_processor_subscription_type_events_total')?.get())?.values.find((v) => v.labels.subscription_type === bucket);
+    const m = (await registry.getSingleMetric('hookstream_processor_subscription_type_events_total')?.get())?.values.find(
+      (v) => v.labels.subscription_type === bucket,
+    );
     return m?.value ?? 0;
   };
 
@@ -109,7 +115,9 @@ describe('every HubSpot fixture: validation → processing → storage (real dat
     const fixture = hubspotFixture(name);
     await run(fixture.events);
 
-    const rows = (await ds.query('SELECT subscription_type, object_type, object_type_id, object_id, raw FROM hubspot_event_rows ORDER BY id')) as Array<Record<string, unknown>>;
+    const rows = (await ds.query('SELECT subscription_type, object_type, object_type_id, object_id, raw FROM hubspot_event_rows ORDER BY id')) as Array<
+      Record<string, unknown>
+    >;
     expect(rows).toHaveLength(fixture.events.length);
     rows.forEach((row, i) => {
       const e = fixture.events[i] as Record<string, unknown>;
@@ -121,7 +129,11 @@ describe('every HubSpot fixture: validation → processing → storage (real dat
     const type = classifySubscriptionType(name);
     expect(await typeCount(type.bucket)).toBe(fixture.events.length);
     const events = fixture.events as unknown as HubSpotEvent[];
-    const refOf = (e: HubSpotEvent): ObjectRef => ({ portalId: e.portalId, objectType: expectedObjectType(e as unknown as Record<string, unknown>), objectId: (e.objectId ?? e.fromObjectId) as number });
+    const refOf = (e: HubSpotEvent): ObjectRef => ({
+      portalId: e.portalId,
+      objectType: expectedObjectType(e as unknown as Record<string, unknown>),
+      objectId: (e.objectId ?? e.fromObjectId) as number,
+    });
     const assocs = (await ds.query('SELECT * FROM object_associations ORDER BY 1, 2, 3, 4, 5, 6, 7')) as Array<Record<string, unknown>>;
     if (type.action !== 'associationChange') expect(assocs).toEqual([]);
 
@@ -152,18 +164,32 @@ describe('every HubSpot fixture: validation → processing → storage (real dat
           break;
         case 'merge': {
           const survivor = (e.newObjectId ?? e.primaryObjectId) as number;
-          const gone = [...(e.mergedObjectIds as number[]), ...(e.newObjectId !== undefined && e.newObjectId !== e.primaryObjectId ? [e.primaryObjectId as number] : [])].sort((a, b) => a - b);
+          const gone = [
+            ...(e.mergedObjectIds as number[]),
+            ...(e.newObjectId !== undefined && e.newObjectId !== e.primaryObjectId ? [e.primaryObjectId as number] : []),
+          ].sort((a, b) => a - b);
           expect((await state({ ...refOf(e), objectId: survivor })).merged_object_ids).toEqual(gone);
           for (const id of gone) expect((await state({ ...refOf(e), objectId: id })).merged_into_object_id).toBe(survivor);
           break;
         }
         case 'associationChange': {
           const from = refOf(e);
-          const row = assocs.find((a) => a.from_object_type === from.objectType && a.from_object_id === e.fromObjectId && a.to_object_id === e.toObjectId && a.is_primary === (e.isPrimaryAssociation ? 1 : 0));
-          expect(row, `${name}: association ${String(e.fromObjectId)} -> ${String(e.toObjectId)}`).toMatchObject({ removed: e.associationRemoved ? 1 : 0, version: e.occurredAt });
+          const row = assocs.find(
+            (a) =>
+              a.from_object_type === from.objectType &&
+              a.from_object_id === e.fromObjectId &&
+              a.to_object_id === e.toObjectId &&
+              a.is_primary === (e.isPrimaryAssociation ? 1 : 0),
+          );
+          expect(row, `${name}: association ${String(e.fromObjectId)} -> ${String(e.toObjectId)}`).toMatchObject({
+            removed: e.associationRemoved ? 1 : 0,
+            version: e.occurredAt,
+          });
           if (e.associationTypeId === undefined) {
             // Legacy: stored in both directions.
-            expect(assocs.some((a) => a.from_object_id === e.toObjectId && a.to_object_id === e.fromObjectId && a.to_object_type === from.objectType)).toBe(true);
+            expect(assocs.some((a) => a.from_object_id === e.toObjectId && a.to_object_id === e.fromObjectId && a.to_object_type === from.objectType)).toBe(
+              true,
+            );
           } else {
             expect(row?.association_type).toBe(`${String(e.associationCategory)}:${String(e.associationTypeId)}`);
           }
@@ -179,8 +205,12 @@ describe('every HubSpot fixture: validation → processing → storage (real dat
   it('replaying all fixtures in another order, batching and with duplicates gives the same final state', async () => {
     const all = hubspotFixtureNames().flatMap((n) => hubspotFixture(n).events);
     const snapshot = async () => ({
-      state: ((await ds.query('SELECT * FROM object_state ORDER BY portal_id, object_type, object_id')) as Array<Record<string, unknown>>).map(({ updated_at: _u, ...r }) => r),
-      assoc: ((await ds.query('SELECT * FROM object_associations ORDER BY 1, 2, 3, 4, 5, 6, 7')) as Array<Record<string, unknown>>).map(({ updated_at: _u, ...r }) => r),
+      state: ((await ds.query('SELECT * FROM object_state ORDER BY portal_id, object_type, object_id')) as Array<Record<string, unknown>>).map(
+        ({ updated_at: _u, ...r }) => r,
+      ),
+      assoc: ((await ds.query('SELECT * FROM object_associations ORDER BY 1, 2, 3, 4, 5, 6, 7')) as Array<Record<string, unknown>>).map(
+        ({ updated_at: _u, ...r }) => r,
+      ),
       events: Number(((await ds.query('SELECT COUNT(*) AS n FROM events')) as Array<{ n: unknown }>)[0]?.n),
     });
     for (let i = 0; i < all.length; i += 40) await run(all.slice(i, i + 40));

@@ -11,7 +11,12 @@ export interface ProcessorMetrics extends RuntimeMetrics {
 export function createProcessorMetrics(registry: Registry): ProcessorMetrics {
   return {
     ...createRuntimeMetrics(registry)('hubspot'),
-    enrichment: new Counter({ name: 'hookstream_processor_enrichment_total', help: 'Enrichment outcomes per object', labelNames: ['state'], registers: [registry] }),
+    enrichment: new Counter({
+      name: 'hookstream_processor_enrichment_total',
+      help: 'Enrichment outcomes per object',
+      labelNames: ['state'],
+      registers: [registry],
+    }),
     subscriptionTypes: new Counter({
       name: 'hookstream_processor_subscription_type_events_total',
       help: 'Events persisted per HubSpot subscription type (undocumented types: "unknown", stored raw)',

@@ -18,7 +18,10 @@ export interface HubSpotProcessorPart extends ProcessorPart {
   readonly hubspotReads: LoaderStats;
 }
 
-const participating = (enricher: ProcessorEnricher, handle: BatchHandler): BatchHandler => (ctx) => enricher.participate(() => handle(ctx));
+const participating =
+  (enricher: ProcessorEnricher, handle: BatchHandler): BatchHandler =>
+  (ctx) =>
+    enricher.participate(() => handle(ctx));
 
 /** HubSpot in a processor replica: enrichment, object state, the pending-enrichment sweeper. */
 export function createHubSpotProcessorPart(config: HubSpotProcessorConfig, ctx: ProcessorContext): HubSpotProcessorPart {
@@ -60,23 +63,29 @@ export function createHubSpotProcessorPart(config: HubSpotProcessorConfig, ctx: 
     groupId: config.KAFKA_GROUP_ID,
     topics,
     // Each batch counts as running while it is handled: a partial HubSpot read waits for it.
-    handler: participating(enricher, createBatchHandler({
-      writer,
+    handler: participating(
       enricher,
-      producer: ctx.producer,
-      dlqTopic: topics.dlq,
-      retryTopic: topics.retry,
-      retry: { maxAttempts: config.PROCESSOR_MAX_ATTEMPTS, baseMs: config.PROCESSOR_RETRY_BASE_MS, maxMs: config.PROCESSOR_RETRY_MAX_MS },
-      log,
-      now,
-      metrics,
-    })),
+      createBatchHandler({
+        writer,
+        enricher,
+        producer: ctx.producer,
+        dlqTopic: topics.dlq,
+        retryTopic: topics.retry,
+        retry: { maxAttempts: config.PROCESSOR_MAX_ATTEMPTS, baseMs: config.PROCESSOR_RETRY_BASE_MS, maxMs: config.PROCESSOR_RETRY_MAX_MS },
+        log,
+        now,
+        metrics,
+      }),
+    ),
     sweeper,
     hubspotReads: loader.stats,
     start: () => sweeper.start(),
     stop: () => sweeper.stop(),
     // Reads still queued go out now; deferred rows are completed before the pool closes.
     drain: () => enricher.drain(),
-    describe: () => ({ enrichment: config.HUBSPOT_ENRICH && Boolean(config.HUBSPOT_ACCESS_TOKEN || config.HUBSPOT_CLIENT_ID), oauth: Boolean(config.HUBSPOT_CLIENT_ID) }),
+    describe: () => ({
+      enrichment: config.HUBSPOT_ENRICH && Boolean(config.HUBSPOT_ACCESS_TOKEN || config.HUBSPOT_CLIENT_ID),
+      oauth: Boolean(config.HUBSPOT_CLIENT_ID),
+    }),
   };
 }

@@ -36,7 +36,11 @@ export function toNewEvent(d: DecodedEvent, outcome: EnrichmentOutcome): NewEven
 }
 
 /** All state updates of a set of events plus the snapshots read for their objects, grouped by object. */
-export function collectStateUpdates(events: readonly DecodedEvent[], outcomes: ReadonlyMap<string, EnrichmentOutcome>, readAt: number): Array<{ ref: ObjectRef; updates: StateUpdate[] }> {
+export function collectStateUpdates(
+  events: readonly DecodedEvent[],
+  outcomes: ReadonlyMap<string, EnrichmentOutcome>,
+  readAt: number,
+): Array<{ ref: ObjectRef; updates: StateUpdate[] }> {
   const byRef = new Map<string, { ref: ObjectRef; updates: StateUpdate[] }>();
   const add = (ref: ObjectRef, updates: StateUpdate[]) => {
     const k = refKey(ref);

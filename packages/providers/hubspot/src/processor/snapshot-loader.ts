@@ -117,7 +117,14 @@ export function createSnapshotLoader(opts: SnapshotLoaderOptions): SnapshotLoade
   const cache = createSnapshotCache({ ttlMs: opts.ttlMs, maxEntries: opts.maxEntries, now: opts.now });
   const inflight = new Map<string, Queued>();
   const groups = new Map<string, Group>();
-  const stats: LoaderStats = { hits: 0, coalesced: 0, reads: 0, partialReads: 0, partialBy: { quiet: 0, idle: 0, age: 0, flush: 0, unbatched: 0 }, deferred: 0 };
+  const stats: LoaderStats = {
+    hits: 0,
+    coalesced: 0,
+    reads: 0,
+    partialReads: 0,
+    partialBy: { quiet: 0, idle: 0, age: 0, flush: 0, unbatched: 0 },
+    deferred: 0,
+  };
   const grace = opts.graceMs ?? 20;
   const maxWait = 10 * opts.lingerMs;
   // Long enough to bridge a stall of the pipeline (a slow commit, a fetch round) inside one burst.
@@ -204,15 +211,18 @@ export function createSnapshotLoader(opts: SnapshotLoaderOptions): SnapshotLoade
     group.timer = undefined;
     if (group.queue.size === 0) return;
     const due = Math.min(group.lastEnqueueAt + opts.lingerMs, oldestAt(group) + maxWait);
-    group.timer = setTimeout(() => {
-      group.timer = undefined;
-      const t = clock() + 1;
-      // Idle only counts once no batch is running: a running batch may still bring ids (a slow
-      // commit or fetch can pause new ids for longer than the linger in the middle of a burst).
-      if (t >= group.lastEnqueueAt + opts.lingerMs && active === 0) flushGroup(group, 'idle');
-      else if (t >= oldestAt(group) + maxWait) flushGroup(group, 'age');
-      else arm(group, Math.min(opts.lingerMs, 250));
-    }, Math.max(minDelay, due - clock()));
+    group.timer = setTimeout(
+      () => {
+        group.timer = undefined;
+        const t = clock() + 1;
+        // Idle only counts once no batch is running: a running batch may still bring ids (a slow
+        // commit or fetch can pause new ids for longer than the linger in the middle of a burst).
+        if (t >= group.lastEnqueueAt + opts.lingerMs && active === 0) flushGroup(group, 'idle');
+        else if (t >= oldestAt(group) + maxWait) flushGroup(group, 'age');
+        else arm(group, Math.min(opts.lingerMs, 250));
+      },
+      Math.max(minDelay, due - clock()),
+    );
     group.timer.unref?.();
   }
 

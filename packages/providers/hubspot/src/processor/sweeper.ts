@@ -43,7 +43,8 @@ export function createSweeper(opts: SweeperOptions): Sweeper {
     const state = new Map<string, { ref: ObjectRef; updates: ReturnType<typeof snapshotUpdate>[] }>();
     const results = claimed.map((c) => {
       const o = outcomes.get(refKey(c)) ?? { state: 'pending' as const, snapshot: null, error: 'not attempted', nextAt: readAt + 60_000 };
-      if (o.snapshot && !state.has(refKey(c))) state.set(refKey(c), { ref: { portalId: c.portalId, objectType: c.objectType, objectId: c.objectId }, updates: [snapshotUpdate(o.snapshot, readAt)] });
+      if (o.snapshot && !state.has(refKey(c)))
+        state.set(refKey(c), { ref: { portalId: c.portalId, objectType: c.objectType, objectId: c.objectId }, updates: [snapshotUpdate(o.snapshot, readAt)] });
       return { id: c.id, state: o.state, enrichment: o.snapshot, error: o.error, nextAt: o.nextAt, attempts: c.enrichmentAttempts + 1 };
     });
     await opts.writer.completeEnrichment({ results, state: [...state.values()], now: readAt });

@@ -18,7 +18,10 @@ export function createTypeCounter(counter: Counter<string>, log: Logger): (event
       counter.inc({ subscription_type: t.bucket });
       if (!t.known && !logged.has(d.event.subscriptionType) && logged.size < MAX_LOGGED_UNKNOWN) {
         logged.add(d.event.subscriptionType);
-        log.warn({ subscriptionType: d.event.subscriptionType, portalId: d.event.portalId }, 'unknown HubSpot subscription type: stored raw, counted as "unknown"');
+        log.warn(
+          { subscriptionType: d.event.subscriptionType, portalId: d.event.portalId },
+          'unknown HubSpot subscription type: stored raw, counted as "unknown"',
+        );
       }
     }
   };

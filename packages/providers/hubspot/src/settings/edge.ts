@@ -23,11 +23,17 @@ export const HubSpotEdgeSchema = EdgeSchema.extend({
   HUBSPOT_OAUTH_OPTIONAL_SCOPES: scopeList(''),
   HUBSPOT_OAUTH_AUTHORIZE_URL: fields.httpUrl.default('https://app.hubspot.com/oauth/authorize'),
   HUBSPOT_API_BASE_URL: fields.httpUrl.default('https://api.hubapi.com'),
-}).superRefine(requireForOAuth([
-  { key: 'DATABASE_URL', why: 'installed portals are stored there' },
-  { key: 'TOKEN_ENCRYPTION_KEY', why: 'tokens are stored encrypted' },
-  { key: 'HUBSPOT_OAUTH_REDIRECT_URL', why: 'or PUBLIC_URL: where HubSpot sends the user back', present: (v) => v.HUBSPOT_OAUTH_REDIRECT_URL !== undefined || v.PUBLIC_URL !== undefined },
-]));
+}).superRefine(
+  requireForOAuth([
+    { key: 'DATABASE_URL', why: 'installed portals are stored there' },
+    { key: 'TOKEN_ENCRYPTION_KEY', why: 'tokens are stored encrypted' },
+    {
+      key: 'HUBSPOT_OAUTH_REDIRECT_URL',
+      why: 'or PUBLIC_URL: where HubSpot sends the user back',
+      present: (v) => v.HUBSPOT_OAUTH_REDIRECT_URL !== undefined || v.PUBLIC_URL !== undefined,
+    },
+  ]),
+);
 
 export type HubSpotEdgeConfig = Readonly<z.infer<typeof HubSpotEdgeSchema>>;
 

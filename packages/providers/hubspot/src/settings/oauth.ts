@@ -13,7 +13,12 @@ export const tokenEncryptionKey = z
 export const previousEncryptionKeys = z
   .string()
   .optional()
-  .transform((s) => (s ?? '').split(',').map((k) => k.trim()).filter(Boolean))
+  .transform((s) =>
+    (s ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(tokenEncryptionKey));
 
 /** Space- or comma-separated OAuth scopes. */

@@ -6,7 +6,19 @@ import { DEFAULT_HUBSPOT_DLQ_TOPIC, DEFAULT_HUBSPOT_TOPIC } from './topics.js';
 
 /** Properties read for each object type when no HUBSPOT_ENRICH_PROPERTIES is given. */
 export const DEFAULT_ENRICH_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
-  contact: ['email', 'firstname', 'lastname', 'phone', 'lifecyclestage', 'utm_source', 'utm_medium', 'utm_campaign', 'hs_object_id', 'createdate', 'lastmodifieddate'],
+  contact: [
+    'email',
+    'firstname',
+    'lastname',
+    'phone',
+    'lifecyclestage',
+    'utm_source',
+    'utm_medium',
+    'utm_campaign',
+    'hs_object_id',
+    'createdate',
+    'lastmodifieddate',
+  ],
   company: ['name', 'domain', 'industry', 'lifecyclestage', 'hs_object_id', 'createdate', 'hs_lastmodifieddate'],
   deal: ['dealname', 'amount', 'dealstage', 'pipeline', 'closedate', 'hs_object_id', 'createdate', 'hs_lastmodifieddate'],
   ticket: ['subject', 'content', 'hs_pipeline', 'hs_pipeline_stage', 'hs_ticket_priority', 'hs_object_id', 'createdate', 'hs_lastmodifieddate'],
@@ -21,13 +33,19 @@ const enrichProperties = z
   .transform((s, ctx) => {
     const out: Record<string, readonly string[]> = { ...DEFAULT_ENRICH_PROPERTIES };
     if (!s) return out;
-    for (const part of s.split(';').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of s
+      .split(';')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const m = /^([a-z_]+|\d+-\d+)=([A-Za-z0-9_,\s]+)$/.exec(part);
       if (!m || !m[1] || !m[2]) {
         ctx.addIssue({ code: 'custom', message: `expected "type=prop1,prop2;type2=..." but got "${part}"` });
         return z.NEVER;
       }
-      out[m[1]] = m[2].split(',').map((p) => p.trim()).filter(Boolean);
+      out[m[1]] = m[2]
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
     }
     return out;
   });
@@ -37,7 +55,10 @@ export const HubSpotProcessorSchema = ProcessorSchema.extend({
   KAFKA_TOPIC: fields.topicName(DEFAULT_HUBSPOT_TOPIC),
   KAFKA_DLQ_TOPIC: fields.topicName(DEFAULT_HUBSPOT_DLQ_TOPIC),
   /** Unset: `<KAFKA_TOPIC>.retry`, so every events topic gets its own retry topic. */
-  KAFKA_RETRY_TOPIC: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, { error: 'must be a valid Kafka topic name' }).optional(),
+  KAFKA_RETRY_TOPIC: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,249}$/, { error: 'must be a valid Kafka topic name' })
+    .optional(),
   KAFKA_GROUP_ID: z.string().min(1).default('hookstream-processor'),
   HUBSPOT_API_BASE_URL: fields.httpUrl.default('https://api.hubapi.com'),
   /** Private-app or static token used for every portal; unset = events stored unenriched ("skipped"). */
@@ -63,10 +84,12 @@ export const HubSpotProcessorSchema = ProcessorSchema.extend({
   ENRICH_RETRY_BASE_MS: fields.positiveInt(15_000),
   ENRICH_RETRY_MAX_MS: fields.positiveInt(3_600_000),
   ENRICH_SWEEP_INTERVAL_MS: fields.positiveInt(5_000),
-}).superRefine(requireForOAuth([
-  { key: 'HUBSPOT_CLIENT_SECRET', why: 'refreshing OAuth tokens' },
-  { key: 'TOKEN_ENCRYPTION_KEY', why: 'opening stored OAuth tokens' },
-]));
+}).superRefine(
+  requireForOAuth([
+    { key: 'HUBSPOT_CLIENT_SECRET', why: 'refreshing OAuth tokens' },
+    { key: 'TOKEN_ENCRYPTION_KEY', why: 'opening stored OAuth tokens' },
+  ]),
+);
 
 export type HubSpotProcessorConfig = Readonly<z.infer<typeof HubSpotProcessorSchema>>;
 

@@ -16,7 +16,11 @@ describe('HubSpot tables (real database)', () => {
     // TypeORM reads MariaDB's catalogue correctly (NULL defaults, JSON = LONGTEXT) only when told
     // it is MariaDB; runtime queries are the same either way, so only this check switches type.
     const [v] = (await store.ds.query('SELECT VERSION() AS v')) as Array<{ v: string }>;
-    const inspector = new DataSource({ ...store.ds.options, type: /mariadb/i.test(v?.v ?? '') ? 'mariadb' : 'mysql', entities: [...ENTITIES, ...HUBSPOT_ENTITIES] } as DataSourceOptions);
+    const inspector = new DataSource({
+      ...store.ds.options,
+      type: /mariadb/i.test(v?.v ?? '') ? 'mariadb' : 'mysql',
+      entities: [...ENTITIES, ...HUBSPOT_ENTITIES],
+    } as DataSourceOptions);
     await inspector.initialize();
     try {
       const sql = await inspector.driver.createSchemaBuilder().log();

@@ -9,11 +9,38 @@ export { createEventWriter } from './write/event-writer.js';
 export { HUBSPOT, hubspotLedgerEvent, hubspotIdempotencyKey, hubspotSubject, hubspotSubjectMatch, hubspotTenant } from './ledger-mapping.js';
 export { createEventReader } from './read/event-reader.js';
 export { ENRICHMENT_STATES } from './types.js';
-export { HUBSPOT_ENTITIES, HubSpotEventEntity, ObjectStateEntity, ObjectAssociationEntity, type HubSpotEventRow, type ObjectStateRow, type ObjectAssociationRow } from './entities.js';
+export {
+  HUBSPOT_ENTITIES,
+  HubSpotEventEntity,
+  ObjectStateEntity,
+  ObjectAssociationEntity,
+  type HubSpotEventRow,
+  type ObjectStateRow,
+  type ObjectAssociationRow,
+} from './entities.js';
 export { PortalTokenEntity, type PortalTokenRow } from './tokens-entity.js';
 export { completeDeferredEnrichment, type CompleteDeferredInput, type DeferredEnrichmentResult } from './write/deferred-enrichment.js';
-export type { Association, AssociationKey, AssociationUpdate, EnrichmentState, EventFields, ObjectRef, ObjectState, StateChange, StateUpdate } from './types.js';
-export type { ClaimedEvent, CompleteEnrichmentInput, EnrichmentResult, EventWriter, EventWriterOptions, NewEvent, PersistInput, PersistResult } from './write/types.js';
+export type {
+  Association,
+  AssociationKey,
+  AssociationUpdate,
+  EnrichmentState,
+  EventFields,
+  ObjectRef,
+  ObjectState,
+  StateChange,
+  StateUpdate,
+} from './types.js';
+export type {
+  ClaimedEvent,
+  CompleteEnrichmentInput,
+  EnrichmentResult,
+  EventWriter,
+  EventWriterOptions,
+  NewEvent,
+  PersistInput,
+  PersistResult,
+} from './write/types.js';
 export type {
   AssociationPosition,
   AssociationQuery,

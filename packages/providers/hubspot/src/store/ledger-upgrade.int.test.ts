@@ -9,7 +9,10 @@ import { insertPreLedgerRows, preLedgerChecksum, preLedgerValues, selectPreLedge
 import { createEventWriter } from './write/event-writer.js';
 import type { NewEvent } from './write/types.js';
 
-const PRE_LEDGER = MIGRATIONS.slice(0, MIGRATIONS.findIndex((M) => new M().name === 'Ledger1796113765490'));
+const PRE_LEDGER = MIGRATIONS.slice(
+  0,
+  MIGRATIONS.findIndex((M) => new M().name === 'Ledger1796113765490'),
+);
 const A = 62515;
 const B = 880011;
 const T = 1_760_000_000_000;
@@ -25,51 +28,134 @@ const OLD: Array<{ e: NewEvent; claim?: string }> = [
   { e: makeEvent({ portalId: A, eventId: 101, objectId: 123, occurredAt: T + 40_000, receivedAt: T + 40_500, requestId: 'req-a1' }) },
   {
     e: makeEvent({
-      portalId: A, eventId: 102, subscriptionType: 'deal.creation', objectType: 'deal', objectTypeId: '0-3', objectId: 555,
-      occurredAt: T + 10_000, receivedAt: T + 10_400, changeFlag: 'CREATED', propertyName: null, propertyValue: null,
-      enrichmentState: 'enriched', enrichmentAttempts: 1,
+      portalId: A,
+      eventId: 102,
+      subscriptionType: 'deal.creation',
+      objectType: 'deal',
+      objectTypeId: '0-3',
+      objectId: 555,
+      occurredAt: T + 10_000,
+      receivedAt: T + 10_400,
+      changeFlag: 'CREATED',
+      propertyName: null,
+      propertyValue: null,
+      enrichmentState: 'enriched',
+      enrichmentAttempts: 1,
       enrichment: { id: '555', properties: { dealname: 'Renewal 2026', amount: '1200.50' }, createdAt: '2025-10-09T08:00:00Z', archived: false },
     }),
   },
   {
     e: makeEvent({
-      portalId: A, eventId: 103, subscriptionType: 'object.propertyChange', objectType: CUSTOM, objectTypeId: CUSTOM, objectId: 77,
-      occurredAt: T + 25_000, receivedAt: T + 25_300, propertyName: 'tier', propertyValue: 'gold',
+      portalId: A,
+      eventId: 103,
+      subscriptionType: 'object.propertyChange',
+      objectType: CUSTOM,
+      objectTypeId: CUSTOM,
+      objectId: 77,
+      occurredAt: T + 25_000,
+      receivedAt: T + 25_300,
+      propertyName: 'tier',
+      propertyValue: 'gold',
     }),
   },
   // No app id (a private app's webhook) and an object id at the edge of what the reader can return exactly.
   {
     e: makeEvent({
-      portalId: B, appId: null, eventId: 201, objectId: MAX_ID, occurredAt: T + 5_000, receivedAt: T + 5_200, propertyName: 'firstname',
-      propertyValue: 'Zoë 😀 日本語', raw: { objectId: MAX_ID, propertyName: 'firstname', propertyValue: 'Zoë 😀 日本語', note: 'tab\tquote" \\ ünïcødé' },
+      portalId: B,
+      appId: null,
+      eventId: 201,
+      objectId: MAX_ID,
+      occurredAt: T + 5_000,
+      receivedAt: T + 5_200,
+      propertyName: 'firstname',
+      propertyValue: 'Zoë 😀 日本語',
+      raw: { objectId: MAX_ID, propertyName: 'firstname', propertyValue: 'Zoë 😀 日本語', note: 'tab\tquote" \\ ünïcødé' },
     }),
   },
-  { e: makeEvent({ portalId: A, eventId: 104, objectId: 123, occurredAt: T + 20_000, receivedAt: T + 20_100, propertyName: 'lifecyclestage', propertyValue: 'customer' }) },
   {
     e: makeEvent({
-      portalId: B, eventId: 202, subscriptionType: 'contact.creation', objectId: 42, occurredAt: T + 30_000, receivedAt: T + 30_600,
-      changeFlag: 'CREATED', propertyName: null, propertyValue: null, enrichmentState: 'pending', enrichmentAttempts: 2,
-      enrichmentError: 'HubSpot 429 Too Many Requests', enrichmentNextAt: T + 90_000,
+      portalId: A,
+      eventId: 104,
+      objectId: 123,
+      occurredAt: T + 20_000,
+      receivedAt: T + 20_100,
+      propertyName: 'lifecyclestage',
+      propertyValue: 'customer',
     }),
   },
-  { e: makeEvent({ portalId: A, subscriptionId: 0, eventId: 105, subscriptionType: 'contact.deletion', objectId: 124, occurredAt: T + 10_000, receivedAt: T + 10_900, changeFlag: 'DELETED', propertyName: null, propertyValue: null }) },
   {
     e: makeEvent({
-      portalId: A, eventId: 106, subscriptionType: 'deal.propertyChange', objectType: 'deal', objectTypeId: '0-3', objectId: 555,
-      occurredAt: T + 10_000, receivedAt: T + 11_000, propertyName: 'amount', propertyValue: '1300', enrichmentState: 'not_found', enrichmentAttempts: 3,
+      portalId: B,
+      eventId: 202,
+      subscriptionType: 'contact.creation',
+      objectId: 42,
+      occurredAt: T + 30_000,
+      receivedAt: T + 30_600,
+      changeFlag: 'CREATED',
+      propertyName: null,
+      propertyValue: null,
+      enrichmentState: 'pending',
+      enrichmentAttempts: 2,
+      enrichmentError: 'HubSpot 429 Too Many Requests',
+      enrichmentNextAt: T + 90_000,
+    }),
+  },
+  {
+    e: makeEvent({
+      portalId: A,
+      subscriptionId: 0,
+      eventId: 105,
+      subscriptionType: 'contact.deletion',
+      objectId: 124,
+      occurredAt: T + 10_000,
+      receivedAt: T + 10_900,
+      changeFlag: 'DELETED',
+      propertyName: null,
+      propertyValue: null,
+    }),
+  },
+  {
+    e: makeEvent({
+      portalId: A,
+      eventId: 106,
+      subscriptionType: 'deal.propertyChange',
+      objectType: 'deal',
+      objectTypeId: '0-3',
+      objectId: 555,
+      occurredAt: T + 10_000,
+      receivedAt: T + 11_000,
+      propertyName: 'amount',
+      propertyValue: '1300',
+      enrichmentState: 'not_found',
+      enrichmentAttempts: 3,
       enrichmentError: 'object not found',
     }),
   },
   // HubSpot's eventId is unique per object only: a batch may reuse 101 for another contact.
   { e: makeEvent({ portalId: A, eventId: 101, objectId: 125, occurredAt: T + 40_000, receivedAt: T + 40_500, requestId: 'req-a1' }) },
-  { e: makeEvent({ portalId: B, eventId: 203, objectId: 43, occurredAt: T + 35_000, receivedAt: T + 35_100, enrichmentState: 'pending' }), claim: '6f1c2d3e-4b5a-4c6d-8e7f-901234567890' },
+  {
+    e: makeEvent({ portalId: B, eventId: 203, objectId: 43, occurredAt: T + 35_000, receivedAt: T + 35_100, enrichmentState: 'pending' }),
+    claim: '6f1c2d3e-4b5a-4c6d-8e7f-901234567890',
+  },
 ];
 
 /** Contact 123 of portal A as the old writer left it (object_state is not touched by the migration). */
 const STATE = {
-  portal_id: A, object_type: 'contact', object_id: 123, properties: '{"email":"ada@example.com","lifecyclestage":"customer"}',
-  property_versions: `{"email":${T + 40_000},"lifecyclestage":${T + 20_000}}`, archived: 0, archived_version: 0, merged_into_object_id: null,
-  merged_version: T + 1_000, created_at: T, last_event_at: T + 40_000, snapshot_at: null, updated_at: T + 41_000, merged_object_ids: '[99]', privacy_deleted_at: null,
+  portal_id: A,
+  object_type: 'contact',
+  object_id: 123,
+  properties: '{"email":"ada@example.com","lifecyclestage":"customer"}',
+  property_versions: `{"email":${T + 40_000},"lifecyclestage":${T + 20_000}}`,
+  archived: 0,
+  archived_version: 0,
+  merged_into_object_id: null,
+  merged_version: T + 1_000,
+  created_at: T,
+  last_event_at: T + 40_000,
+  snapshot_at: null,
+  updated_at: T + 41_000,
+  merged_object_ids: '[99]',
+  privacy_deleted_at: null,
 };
 
 const byTime = (a: StoredEvent, b: StoredEvent): number => a.occurredAt - b.occurredAt || a.id - b.id;
@@ -106,7 +192,10 @@ describe('Ledger migration on a database holding pre-ledger rows (real database)
     await old.initialize();
     try {
       expect(await runMigrations(old)).toEqual(PRE_LEDGER.map((M) => new M().name));
-      inserted = await insertPreLedgerRows(old, OLD.map(({ e, claim }, i) => preLedgerValues(e, e.receivedAt + 100 + i, claim ?? null)));
+      inserted = await insertPreLedgerRows(
+        old,
+        OLD.map(({ e, claim }, i) => preLedgerValues(e, e.receivedAt + 100 + i, claim ?? null)),
+      );
       const cols = Object.keys(STATE);
       await old.query(`INSERT INTO object_state (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`, Object.values(STATE));
       oldRows = await selectPreLedgerRows(old, 'events');
@@ -155,35 +244,65 @@ describe('Ledger migration on a database holding pre-ledger rows (real database)
     expect(await readPages((last) => reader.timeline(contact, { order: 'asc', limit: 3, ...after(last) }))).toEqual(pagesOf3(timeline));
 
     expect(await readPages((last) => reader.changes({ afterId: last?.id ?? 0, limit: 3 }))).toEqual(pagesOf3(expected));
-    expect(await readPages((last) => reader.changes({ portalId: B, afterId: last?.id ?? 0, limit: 3 }))).toEqual(pagesOf3(expected.filter((e) => e.portalId === B)));
+    expect(await readPages((last) => reader.changes({ portalId: B, afterId: last?.id ?? 0, limit: 3 }))).toEqual(
+      pagesOf3(expected.filter((e) => e.portalId === B)),
+    );
   });
 
   it('fills the ledger columns from the HubSpot ones', async () => {
-    const rows = await ds.query('SELECT id, provider, source, tenant, type, subject, event_id, CAST(idempotency_key AS CHAR) AS idempotency_key FROM events ORDER BY id');
+    const rows = await ds.query(
+      'SELECT id, provider, source, tenant, type, subject, event_id, CAST(idempotency_key AS CHAR) AS idempotency_key FROM events ORDER BY id',
+    );
     expect(rows).toEqual(
       inserted.map((r) => ({
-        id: r.id, provider: 'hubspot', source: 'hubspot', tenant: String(r.portal_id), type: r.subscription_type,
-        subject: `${String(r.object_type)}:${String(r.object_id)}`, event_id: String(r.event_id),
+        id: r.id,
+        provider: 'hubspot',
+        source: 'hubspot',
+        tenant: String(r.portal_id),
+        type: r.subscription_type,
+        subject: `${String(r.object_type)}:${String(r.object_id)}`,
+        event_id: String(r.event_id),
         idempotency_key: `${String(r.portal_id)}:${String(r.subscription_id)}:${String(r.event_id)}:${String(r.occurred_at)}:${String(r.object_id)}`,
       })),
     );
-    expect(rows.find((r: { id: number }) => r.id === inserted[3]?.id)).toMatchObject({ tenant: String(B), subject: `contact:${MAX_ID}`, idempotency_key: `${B}:2000001:201:${T + 5_000}:${MAX_ID}` });
+    expect(rows.find((r: { id: number }) => r.id === inserted[3]?.id)).toMatchObject({
+      tenant: String(B),
+      subject: `contact:${MAX_ID}`,
+      idempotency_key: `${B}:2000001:201:${T + 5_000}:${MAX_ID}`,
+    });
   });
 
   it('keeps object state as it was', async () => {
     expect(await reader.objectState({ portalId: A, objectType: 'contact', objectId: 123 })).toEqual({
-      portalId: A, objectType: 'contact', objectId: 123, properties: { email: 'ada@example.com', lifecyclestage: 'customer' },
-      propertyVersions: { email: T + 40_000, lifecyclestage: T + 20_000 }, archived: false, archivedVersion: 0, mergedIntoObjectId: null,
-      mergedVersion: T + 1_000, createdAt: T, lastEventAt: T + 40_000, snapshotAt: null, mergedObjectIds: [99], privacyDeletedAt: null,
+      portalId: A,
+      objectType: 'contact',
+      objectId: 123,
+      properties: { email: 'ada@example.com', lifecyclestage: 'customer' },
+      propertyVersions: { email: T + 40_000, lifecyclestage: T + 20_000 },
+      archived: false,
+      archivedVersion: 0,
+      mergedIntoObjectId: null,
+      mergedVersion: T + 1_000,
+      createdAt: T,
+      lastEventAt: T + 40_000,
+      snapshotAt: null,
+      mergedObjectIds: [99],
+      privacyDeletedAt: null,
     });
-    expect(await ds.query('SELECT email, lifecyclestage FROM contacts WHERE portal_id = ? AND object_id = 123', [A])).toEqual([{ email: 'ada@example.com', lifecyclestage: 'customer' }]);
+    expect(await ds.query('SELECT email, lifecyclestage FROM contacts WHERE portal_id = ? AND object_id = 123', [A])).toEqual([
+      { email: 'ada@example.com', lifecyclestage: 'customer' },
+    ]);
   });
 
   it('a redelivery of an old event is a duplicate; a new event gets the next id and the changes feed goes on', async () => {
     const writer = createEventWriter(ds);
     const now = T + 100_000;
     // HubSpot retries with a higher attemptNumber, which is not part of the event's identity.
-    for (const { e } of OLD) expect(await writer.persist({ events: [{ ...e, attemptNumber: e.attemptNumber + 1, receivedAt: now }], state: [], now })).toEqual({ inserted: 0, duplicates: 1 });
+    for (const { e } of OLD)
+      expect(await writer.persist({ events: [{ ...e, attemptNumber: e.attemptNumber + 1, receivedAt: now }], state: [], now })).toEqual({
+        inserted: 0,
+        duplicates: 1,
+      });
     expect(await preLedgerChecksum(ds, 'hubspot_event_rows')).toEqual(oldSum);
 
     // Earlier than every old event: its id, not its time, is what puts it after them in the feed.
@@ -196,6 +315,8 @@ describe('Ledger migration on a database holding pre-ledger rows (real database)
     expect(next?.id).toBeGreaterThan(maxOld);
 
     expect(await reader.changes({ afterId: 0, limit: 1000 })).toEqual([...expected, next]);
-    expect((await reader.timeline({ portalId: A, objectType: 'contact', objectId: 123 }, { order: 'asc', limit: 10 })).map((e) => e.eventId)).toEqual([107, 104, 101]);
+    expect((await reader.timeline({ portalId: A, objectType: 'contact', objectId: 123 }, { order: 'asc', limit: 10 })).map((e) => e.eventId)).toEqual([
+      107, 104, 101,
+    ]);
   });
 });

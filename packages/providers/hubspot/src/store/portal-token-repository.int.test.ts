@@ -34,17 +34,45 @@ describe('portal token repository (real database)', () => {
     await repo.upsert(record(267_448_862_446));
     expect(await repo.get(267_448_862_446)).toEqual(record(267_448_862_446));
 
-    await repo.saveRefreshed(267_448_862_446, { accessTokenCiphertext: 'v1.k2.a', accessExpiresAt: 5, refreshTokenCiphertext: 'v1.k2.r', encryptionKeyId: 'k2', updatedAt: 2_000 });
-    expect(await repo.get(267_448_862_446)).toMatchObject({ accessTokenCiphertext: 'v1.k2.a', refreshTokenCiphertext: 'v1.k2.r', encryptionKeyId: 'k2', updatedAt: 2_000 });
+    await repo.saveRefreshed(267_448_862_446, {
+      accessTokenCiphertext: 'v1.k2.a',
+      accessExpiresAt: 5,
+      refreshTokenCiphertext: 'v1.k2.r',
+      encryptionKeyId: 'k2',
+      updatedAt: 2_000,
+    });
+    expect(await repo.get(267_448_862_446)).toMatchObject({
+      accessTokenCiphertext: 'v1.k2.a',
+      refreshTokenCiphertext: 'v1.k2.r',
+      encryptionKeyId: 'k2',
+      updatedAt: 2_000,
+    });
 
     await repo.markInvalid(267_448_862_446, 'refresh token is invalid, expired or revoked', 3_000);
-    expect(await repo.get(267_448_862_446)).toMatchObject({ status: 'invalid', statusReason: 'refresh token is invalid, expired or revoked', accessTokenCiphertext: null, accessExpiresAt: null });
+    expect(await repo.get(267_448_862_446)).toMatchObject({
+      status: 'invalid',
+      statusReason: 'refresh token is invalid, expired or revoked',
+      accessTokenCiphertext: null,
+      accessExpiresAt: null,
+    });
     // A refresh that finished after the invalidation must not resurrect the row.
-    await repo.saveRefreshed(267_448_862_446, { accessTokenCiphertext: 'late', accessExpiresAt: 9, refreshTokenCiphertext: 'late', encryptionKeyId: 'k2', updatedAt: 4_000 });
+    await repo.saveRefreshed(267_448_862_446, {
+      accessTokenCiphertext: 'late',
+      accessExpiresAt: 9,
+      refreshTokenCiphertext: 'late',
+      encryptionKeyId: 'k2',
+      updatedAt: 4_000,
+    });
     expect((await repo.get(267_448_862_446))?.accessTokenCiphertext).toBeNull();
 
     await repo.upsert(record(267_448_862_446, { hubDomain: null, installedAt: 5_000, updatedAt: 5_000 }));
-    expect(await repo.get(267_448_862_446)).toMatchObject({ status: 'active', statusReason: null, hubDomain: 'acme.hubspot.com', installedAt: 1_000, updatedAt: 5_000 });
+    expect(await repo.get(267_448_862_446)).toMatchObject({
+      status: 'active',
+      statusReason: null,
+      hubDomain: 'acme.hubspot.com',
+      installedAt: 1_000,
+      updatedAt: 5_000,
+    });
     expect((await repo.list()).map((r) => r.portalId)).toEqual([267_448_862_446]);
   });
 
@@ -62,8 +90,16 @@ describe('portal token repository (real database)', () => {
       now: 1,
     });
     expect(await makePortalEnrichmentDue(store.ds, 1, 5_000)).toBe(2);
-    const rows = (await store.ds.query('SELECT event_id, enrichment_next_at AS n FROM hubspot_event_rows ORDER BY event_id')) as Array<{ event_id: number; n: number | null }>;
-    expect(rows.map((r) => [Number(r.event_id), r.n === null ? null : Number(r.n)])).toEqual([[1, 5_000], [2, 5_000], [3, 9_000_000], [4, null]]);
+    const rows = (await store.ds.query('SELECT event_id, enrichment_next_at AS n FROM hubspot_event_rows ORDER BY event_id')) as Array<{
+      event_id: number;
+      n: number | null;
+    }>;
+    expect(rows.map((r) => [Number(r.event_id), r.n === null ? null : Number(r.n)])).toEqual([
+      [1, 5_000],
+      [2, 5_000],
+      [3, 9_000_000],
+      [4, null],
+    ]);
     const claimed = await writer.claimDue({ now: 5_000, limit: 10, leaseMs: 1_000 });
     expect(claimed.map((c) => c.portalId)).toEqual([1, 1]);
   });

@@ -29,8 +29,7 @@ function idList(v: unknown): number[] {
   return Array.isArray(v) ? v.map(num).filter((n) => Number.isSafeInteger(n)) : [];
 }
 
-export const ASSOCIATION_COLUMNS =
-  'portal_id, from_object_type, from_object_id, to_object_type, to_object_id, association_type, is_primary, removed, version';
+export const ASSOCIATION_COLUMNS = 'portal_id, from_object_type, from_object_id, to_object_type, to_object_id, association_type, is_primary, removed, version';
 
 export function associationFromRow(r: Record<string, unknown>): Association {
   return {

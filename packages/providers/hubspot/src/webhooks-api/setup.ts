@@ -12,7 +12,8 @@ export function parseSubscriptionSpec(text: string): SubscriptionInput {
   const isPropertyChange = eventType.endsWith('.propertyChange');
   if (isPropertyChange && !propertyName) throw new Error(`${eventType} needs a property: ${eventType}:<property>`);
   if (!isPropertyChange && propertyName) throw new Error(`only propertyChange subscriptions take a property, not ${eventType}`);
-  if (eventType.startsWith('object.') && !objectTypeId) throw new Error(`${eventType} needs an object type: ${eventType}@<objectTypeId> (e.g. @0-1 for contacts)`);
+  if (eventType.startsWith('object.') && !objectTypeId)
+    throw new Error(`${eventType} needs an object type: ${eventType}@<objectTypeId> (e.g. @0-1 for contacts)`);
   if (!eventType.startsWith('object.') && objectTypeId) throw new Error(`only object.* subscriptions take an object type, not ${eventType}`);
   return { eventType, ...(objectTypeId ? { objectTypeId } : {}), ...(propertyName ? { propertyName } : {}) };
 }
@@ -50,7 +51,10 @@ export async function setupSubscriptions(api: WebhooksApiClient, input: SetupInp
   const max = input.maxConcurrentRequests ?? current?.throttling.maxConcurrentRequests ?? 10;
   let settings: SetupReport['settings'] = 'unchanged';
   if (!current || current.targetUrl !== input.targetUrl || current.throttling.maxConcurrentRequests !== max) {
-    await api.putSettings({ targetUrl: input.targetUrl, throttling: { maxConcurrentRequests: max, ...(current?.throttling.period ? { period: current.throttling.period } : {}) } });
+    await api.putSettings({
+      targetUrl: input.targetUrl,
+      throttling: { maxConcurrentRequests: max, ...(current?.throttling.period ? { period: current.throttling.period } : {}) },
+    });
     settings = current ? 'updated' : 'created';
   }
 

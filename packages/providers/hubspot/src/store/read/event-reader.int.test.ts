@@ -84,15 +84,19 @@ describe('event reader (real database)', () => {
   it('applies filters and inclusive time bounds', async () => {
     const from = 1_700_000_000_000 + 10_000;
     const to = 1_700_000_000_000 + 20_000;
-    const want = all
-      .filter((e) => e.portalId === 102 && e.subscriptionType === 'deal.creation' && e.occurredAt >= from && e.occurredAt <= to)
-      .sort(cmp);
+    const want = all.filter((e) => e.portalId === 102 && e.subscriptionType === 'deal.creation' && e.occurredAt >= from && e.occurredAt <= to).sort(cmp);
     expect(want.length).toBeGreaterThan(10);
     const got = await pageAll(reader, { portalId: 102, subscriptionType: 'deal.creation', from, to, order: 'asc', limit: 7 });
     expect(got.map(key)).toEqual(want.map(key));
     expect(got.some((e) => e.occurredAt === from) && got.some((e) => e.occurredAt === to)).toBe(true);
     const byType = await pageAll(reader, { objectType: 'company', order: 'desc', limit: 250 });
-    expect(byType.map(key)).toEqual(all.filter((e) => e.objectType === 'company').sort(cmp).reverse().map(key));
+    expect(byType.map(key)).toEqual(
+      all
+        .filter((e) => e.objectType === 'company')
+        .sort(cmp)
+        .reverse()
+        .map(key),
+    );
   });
 
   it('serves the changes feed in id order, including late events with old times', async () => {
@@ -138,7 +142,11 @@ describe('event reader (real database)', () => {
       ['portal deep page', () => buildListQuery({ portalId: 101, order: 'desc', limit: 101, after: mid() }), 'ix_events_tenant_occurred'],
       ['subscription type', () => buildListQuery({ subscriptionType: 'deal.creation', order: 'asc', limit: 101, after: mid() }), 'ix_events_type_occurred'],
       ['object filter', () => buildListQuery({ portalId: 101, objectType: 'deal', objectId: 5, order: 'asc', limit: 101 }), 'ix_events_subject_timeline'],
-      ['timeline deep page', () => buildTimelineQuery({ portalId: 101, objectType: 'deal', objectId: 5 }, { order: 'desc', limit: 101, after: mid() }), 'ix_events_subject_timeline'],
+      [
+        'timeline deep page',
+        () => buildTimelineQuery({ portalId: 101, objectType: 'deal', objectId: 5 }, { order: 'desc', limit: 101, after: mid() }),
+        'ix_events_subject_timeline',
+      ],
       ['changes', () => buildChangesQuery({ afterId: 1000, limit: 101 }), 'ix_events_provider_changes'],
       ['changes for a portal', () => buildChangesQuery({ afterId: 1000, limit: 101, portalId: 102 }), 'ix_events_tenant_changes'],
     ];

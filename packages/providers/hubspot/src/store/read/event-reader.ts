@@ -4,7 +4,14 @@ import { checkLimit } from '@hookstream/store';
 import { num } from '@hookstream/store';
 import { STATE_COLUMNS, stateFromRow } from '../rows.js';
 import { eventFromRow } from './map.js';
-import { associationFromRow, buildAssociationsQuery, buildLifecycleChangesQuery, buildLifecycleSnapshotsQuery, buildSubscriptionTypeStatsQuery, lifecycleHistory } from './relations.js';
+import {
+  associationFromRow,
+  buildAssociationsQuery,
+  buildLifecycleChangesQuery,
+  buildLifecycleSnapshotsQuery,
+  buildSubscriptionTypeStatsQuery,
+  lifecycleHistory,
+} from './relations.js';
 import { buildByIdsQuery, buildChangesQuery, buildListQuery, buildTimelineQuery, type Sql } from './sql.js';
 import type { ObjectRef, ObjectState } from '../types.js';
 import type { EventReader } from './types.js';
@@ -52,12 +59,20 @@ export function createEventReader(ds: DataSource): EventReader {
       const state = await objectState(ref);
       if (!state) return undefined;
       if (state.privacyDeletedAt !== null) return [];
-      const [changes, snapshots] = [await run('read lifecycle', buildLifecycleChangesQuery(ref)), await run('read lifecycle', buildLifecycleSnapshotsQuery(ref))];
+      const [changes, snapshots] = [
+        await run('read lifecycle', buildLifecycleChangesQuery(ref)),
+        await run('read lifecycle', buildLifecycleSnapshotsQuery(ref)),
+      ];
       return lifecycleHistory(changes, snapshots);
     },
     async subscriptionTypeStats(q) {
       const rows = await run('read subscription type stats', buildSubscriptionTypeStatsQuery(q));
-      return rows.map((r) => ({ subscriptionType: String(r.subscription_type), events: num(r.n), firstOccurredAt: num(r.first_at), lastOccurredAt: num(r.last_at) }));
+      return rows.map((r) => ({
+        subscriptionType: String(r.subscription_type),
+        events: num(r.n),
+        firstOccurredAt: num(r.first_at),
+        lastOccurredAt: num(r.last_at),
+      }));
     },
   };
 }

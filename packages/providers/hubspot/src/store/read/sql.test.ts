@@ -5,7 +5,16 @@ import { buildChangesQuery, buildListQuery, buildTimelineQuery, toLedgerQuery } 
 describe('read SQL', () => {
   it('passes every user value as a parameter, never in the SQL text', () => {
     const evil = "contact' OR 1=1 -- ";
-    const q = buildListQuery({ portalId: 7, objectType: evil, subscriptionType: evil, from: 1, to: 2, order: 'desc', limit: 5, after: { occurredAt: 3, id: 4 } });
+    const q = buildListQuery({
+      portalId: 7,
+      objectType: evil,
+      subscriptionType: evil,
+      from: 1,
+      to: 2,
+      order: 'desc',
+      limit: 5,
+      after: { occurredAt: 3, id: 4 },
+    });
     expect(q.sql).not.toContain(evil);
     expect(q.sql.match(/\?/g)?.length).toBe(q.params.length);
     expect(q.params).toEqual(['hubspot', '7', evil, `${evil}:%`, 1, 2, 3, 3, 3, 4, 5]);
@@ -20,7 +29,11 @@ describe('read SQL', () => {
 
   it('maps HubSpot filters onto the ledger: portal → tenant, object → subject, subscription type → type', () => {
     const base = { order: 'asc' as const, limit: 10 };
-    expect(toLedgerQuery({ ...base, portalId: 1, objectType: 'deal', objectId: 2 })).toMatchObject({ provider: 'hubspot', tenant: '1', subject: { eq: 'deal:2' } });
+    expect(toLedgerQuery({ ...base, portalId: 1, objectType: 'deal', objectId: 2 })).toMatchObject({
+      provider: 'hubspot',
+      tenant: '1',
+      subject: { eq: 'deal:2' },
+    });
     expect(toLedgerQuery({ ...base, objectType: 'deal' })).toMatchObject({ subject: { prefix: 'deal:' } });
     expect(toLedgerQuery({ ...base, objectId: 2 })).toMatchObject({ subject: { suffix: ':2' } });
     expect(toLedgerQuery({ ...base, subscriptionType: 'deal.creation' })).toMatchObject({ type: 'deal.creation' });

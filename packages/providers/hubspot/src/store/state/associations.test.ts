@@ -30,7 +30,7 @@ describe('applyAssociationUpdates', () => {
       for (let p = 0; p < 10; p++) {
         const variant = shuffled([...updates, ...updates.filter(() => rnd() < 0.4)], rnd);
         let rows = applyAssociationUpdates([], []);
-        for (let i = 0; i < variant.length; ) {
+        for (let i = 0; i < variant.length;) {
           const n = 1 + Math.floor(rnd() * 3);
           rows = applyAssociationUpdates(rows, variant.slice(i, i + n));
           i += n;
@@ -42,9 +42,14 @@ describe('applyAssociationUpdates', () => {
 
   it('lets the newest information win, a removal winning a tie, and keeps primary and default apart', () => {
     const add = { ...base, toObjectId: 9, isPrimary: true, removed: false, at: 10 };
-    expect(applyAssociationUpdates([], [add, { ...add, removed: true, at: 5 }])).toEqual([{ ...base, toObjectId: 9, isPrimary: true, removed: false, version: 10 }]);
+    expect(applyAssociationUpdates([], [add, { ...add, removed: true, at: 5 }])).toEqual([
+      { ...base, toObjectId: 9, isPrimary: true, removed: false, version: 10 },
+    ]);
     expect(applyAssociationUpdates([], [add, { ...add, removed: true, at: 10 }])[0]?.removed).toBe(true);
     const rows = applyAssociationUpdates([], [add, { ...add, isPrimary: false }, { ...add, removed: true, at: 20 }]);
-    expect(rows.map((r) => [r.isPrimary, r.removed])).toEqual([[false, false], [true, true]]);
+    expect(rows.map((r) => [r.isPrimary, r.removed])).toEqual([
+      [false, false],
+      [true, true],
+    ]);
   });
 });

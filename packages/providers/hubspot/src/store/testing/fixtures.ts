@@ -29,7 +29,15 @@ export function makeEvent(overrides: Partial<NewEvent> = {}): NewEvent {
   };
   const e = { ...base, ...overrides };
   if (!('raw' in overrides)) {
-    e.raw = { eventId: e.eventId, subscriptionId: e.subscriptionId, portalId: e.portalId, objectId: e.objectId, occurredAt: e.occurredAt, subscriptionType: e.subscriptionType, attemptNumber: e.attemptNumber };
+    e.raw = {
+      eventId: e.eventId,
+      subscriptionId: e.subscriptionId,
+      portalId: e.portalId,
+      objectId: e.objectId,
+      occurredAt: e.occurredAt,
+      subscriptionType: e.subscriptionType,
+      attemptNumber: e.attemptNumber,
+    };
   }
   return e;
 }

@@ -9,10 +9,33 @@ import type { NewEvent } from '../write/types.js';
  * The hubspot_event_rows view promises exactly this layout, so one list serves both reads.
  */
 export const PRE_LEDGER_COLUMNS = [
-  'id', 'provider', 'portal_id', 'app_id', 'subscription_id', 'event_id', 'subscription_type', 'object_type', 'object_type_id',
-  'object_id', 'occurred_at', 'received_at', 'processed_at', 'attempt_number', 'change_source', 'change_flag', 'property_name',
-  'property_value', 'request_id', 'raw', 'enrichment', 'enrichment_state', 'enrichment_attempts', 'enrichment_error',
-  'enrichment_next_at', 'enriched_at', 'enrichment_claim',
+  'id',
+  'provider',
+  'portal_id',
+  'app_id',
+  'subscription_id',
+  'event_id',
+  'subscription_type',
+  'object_type',
+  'object_type_id',
+  'object_id',
+  'occurred_at',
+  'received_at',
+  'processed_at',
+  'attempt_number',
+  'change_source',
+  'change_flag',
+  'property_name',
+  'property_value',
+  'request_id',
+  'raw',
+  'enrichment',
+  'enrichment_state',
+  'enrichment_attempts',
+  'enrichment_error',
+  'enrichment_next_at',
+  'enriched_at',
+  'enrichment_claim',
 ] as const;
 export type PreLedgerRow = Record<(typeof PRE_LEDGER_COLUMNS)[number], unknown>;
 export type PreLedgerValues = Omit<PreLedgerRow, 'id'>;
@@ -25,14 +48,31 @@ export type PreLedgerValues = Omit<PreLedgerRow, 'id'>;
 export function preLedgerValues(e: NewEvent, now: number, claim: string | null = null): PreLedgerValues {
   const pending = e.enrichmentState === 'pending';
   return {
-    provider: e.provider, portal_id: e.portalId, app_id: e.appId, subscription_id: e.subscriptionId, event_id: e.eventId,
-    subscription_type: e.subscriptionType, object_type: e.objectType, object_type_id: e.objectTypeId, object_id: e.objectId,
-    occurred_at: e.occurredAt, received_at: e.receivedAt, processed_at: now, attempt_number: e.attemptNumber,
-    change_source: e.changeSource, change_flag: e.changeFlag, property_name: e.propertyName, property_value: e.propertyValue,
-    request_id: e.requestId, raw: JSON.stringify(e.raw),
+    provider: e.provider,
+    portal_id: e.portalId,
+    app_id: e.appId,
+    subscription_id: e.subscriptionId,
+    event_id: e.eventId,
+    subscription_type: e.subscriptionType,
+    object_type: e.objectType,
+    object_type_id: e.objectTypeId,
+    object_id: e.objectId,
+    occurred_at: e.occurredAt,
+    received_at: e.receivedAt,
+    processed_at: now,
+    attempt_number: e.attemptNumber,
+    change_source: e.changeSource,
+    change_flag: e.changeFlag,
+    property_name: e.propertyName,
+    property_value: e.propertyValue,
+    request_id: e.requestId,
+    raw: JSON.stringify(e.raw),
     enrichment: e.enrichment === null || e.enrichment === undefined ? null : JSON.stringify(e.enrichment),
-    enrichment_state: e.enrichmentState, enrichment_attempts: e.enrichmentAttempts, enrichment_error: e.enrichmentError,
-    enrichment_next_at: pending ? (e.enrichmentNextAt ?? now) : null, enriched_at: pending ? null : now,
+    enrichment_state: e.enrichmentState,
+    enrichment_attempts: e.enrichmentAttempts,
+    enrichment_error: e.enrichmentError,
+    enrichment_next_at: pending ? (e.enrichmentNextAt ?? now) : null,
+    enriched_at: pending ? null : now,
     enrichment_claim: claim,
   };
 }
@@ -42,7 +82,10 @@ export async function insertPreLedgerRows(ds: DataSource, rows: readonly PreLedg
   const columns = PRE_LEDGER_COLUMNS.filter((c) => c !== 'id');
   const out: PreLedgerRow[] = [];
   for (const r of rows) {
-    const res = (await ds.query(`INSERT INTO events (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`, columns.map((c) => r[c]))) as { insertId: number };
+    const res = (await ds.query(
+      `INSERT INTO events (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+      columns.map((c) => r[c]),
+    )) as { insertId: number };
     out.push({ id: res.insertId, ...r });
   }
   return out;
@@ -51,17 +94,32 @@ export async function insertPreLedgerRows(ds: DataSource, rows: readonly PreLedg
 /** The StoredEvent a pre-ledger row's columns mean: what the reader answered before the ledger. */
 export function storedEventOf(r: PreLedgerRow): StoredEvent {
   return {
-    id: num(r.id), provider: String(r.provider), portalId: num(r.portal_id), appId: numOrNull(r.app_id),
-    subscriptionId: num(r.subscription_id), eventId: num(r.event_id), subscriptionType: String(r.subscription_type),
-    objectType: String(r.object_type), objectTypeId: strOrNull(r.object_type_id), objectId: num(r.object_id),
-    occurredAt: num(r.occurred_at), receivedAt: num(r.received_at), processedAt: num(r.processed_at),
-    attemptNumber: num(r.attempt_number), changeSource: strOrNull(r.change_source), changeFlag: strOrNull(r.change_flag),
-    propertyName: strOrNull(r.property_name), propertyValue: strOrNull(r.property_value), requestId: strOrNull(r.request_id),
+    id: num(r.id),
+    provider: String(r.provider),
+    portalId: num(r.portal_id),
+    appId: numOrNull(r.app_id),
+    subscriptionId: num(r.subscription_id),
+    eventId: num(r.event_id),
+    subscriptionType: String(r.subscription_type),
+    objectType: String(r.object_type),
+    objectTypeId: strOrNull(r.object_type_id),
+    objectId: num(r.object_id),
+    occurredAt: num(r.occurred_at),
+    receivedAt: num(r.received_at),
+    processedAt: num(r.processed_at),
+    attemptNumber: num(r.attempt_number),
+    changeSource: strOrNull(r.change_source),
+    changeFlag: strOrNull(r.change_flag),
+    propertyName: strOrNull(r.property_name),
+    propertyValue: strOrNull(r.property_value),
+    requestId: strOrNull(r.request_id),
     raw: parseJson(r.raw),
     enrichment: {
       state: isEnrichmentState(r.enrichment_state) ? r.enrichment_state : 'pending',
-      attempts: num(r.enrichment_attempts), error: strOrNull(r.enrichment_error),
-      nextAttemptAt: numOrNull(r.enrichment_next_at), enrichedAt: numOrNull(r.enriched_at),
+      attempts: num(r.enrichment_attempts),
+      error: strOrNull(r.enrichment_error),
+      nextAttemptAt: numOrNull(r.enrichment_next_at),
+      enrichedAt: numOrNull(r.enriched_at),
       snapshot: parseJson(r.enrichment),
     },
   };
@@ -78,6 +136,9 @@ export async function selectPreLedgerRows(ds: DataSource, table: 'events' | 'hub
  */
 export async function preLedgerChecksum(ds: DataSource, table: 'events' | 'hubspot_event_rows'): Promise<{ n: number; sum: string }> {
   const row = PRE_LEDGER_COLUMNS.map((c) => `QUOTE(${c})`).join(", '|', ");
-  const [r] = (await ds.query(`SELECT COUNT(*) AS n, MD5(GROUP_CONCAT(MD5(CONCAT(${row})) ORDER BY id SEPARATOR '')) AS sum FROM ${table}`)) as Array<{ n: unknown; sum: unknown }>;
+  const [r] = (await ds.query(`SELECT COUNT(*) AS n, MD5(GROUP_CONCAT(MD5(CONCAT(${row})) ORDER BY id SEPARATOR '')) AS sum FROM ${table}`)) as Array<{
+    n: unknown;
+    sum: unknown;
+  }>;
   return { n: num(r?.n), sum: String(r?.sum) };
 }

@@ -27,9 +27,20 @@ export async function writeAssociations(qr: QueryRunner, updates: readonly Assoc
          removed = IF(${newer}, ?, removed),
          version = GREATEST(version, ?)`,
       [
-        a.portalId, a.fromObjectType, a.fromObjectId, a.toObjectType, a.toObjectId, a.associationType, a.isPrimary ? 1 : 0, removed, a.version, now,
-        ...cond, now,
-        ...cond, removed,
+        a.portalId,
+        a.fromObjectType,
+        a.fromObjectId,
+        a.toObjectType,
+        a.toObjectId,
+        a.associationType,
+        a.isPrimary ? 1 : 0,
+        removed,
+        a.version,
+        now,
+        ...cond,
+        now,
+        ...cond,
+        removed,
         a.version,
       ],
     );
@@ -38,7 +49,9 @@ export async function writeAssociations(qr: QueryRunner, updates: readonly Assoc
 
 function checkAssociation(u: AssociationUpdate): void {
   const bad = (why: string) => new StoreValidationError(`association ${u.fromObjectType}:${u.fromObjectId} -> ${u.toObjectType}:${u.toObjectId}: ${why}`);
-  if (u.fromObjectType.length === 0 || u.fromObjectType.length > 64 || u.toObjectType.length === 0 || u.toObjectType.length > 64) throw bad('object type must be 1-64 characters');
+  if (u.fromObjectType.length === 0 || u.fromObjectType.length > 64 || u.toObjectType.length === 0 || u.toObjectType.length > 64)
+    throw bad('object type must be 1-64 characters');
   if (u.associationType.length === 0 || u.associationType.length > 100) throw bad('association type must be 1-100 characters');
-  for (const n of [u.portalId, u.fromObjectId, u.toObjectId, u.at]) if (!Number.isSafeInteger(n) || n < 0) throw bad('ids and times must be non-negative integers');
+  for (const n of [u.portalId, u.fromObjectId, u.toObjectId, u.at])
+    if (!Number.isSafeInteger(n) || n < 0) throw bad('ids and times must be non-negative integers');
 }

@@ -24,7 +24,9 @@ describe('completing deferred enrichment (real database)', () => {
         makeEvent({ eventId: 3, objectId: 10, enrichmentState: 'pending', enrichmentError: 'HTTP 503', enrichmentNextAt: 60_000 }),
         makeEvent({ eventId: 4, objectId: 11, ...waiting }),
       ],
-      state: [{ ref: { portalId: 62515, objectType: 'contact', objectId: 10 }, updates: [{ kind: 'property', name: 'email', value: 'new@example.com', at: 2_000 }] }],
+      state: [
+        { ref: { portalId: 62515, objectType: 'contact', objectId: 10 }, updates: [{ kind: 'property', name: 'email', value: 'new@example.com', at: 2_000 }] },
+      ],
       now: 1,
     });
     const snapshot = { id: '10', properties: { email: 'old@example.com', firstname: 'Ada' }, updatedAt: new Date(1_500).toISOString() };
@@ -38,7 +40,9 @@ describe('completing deferred enrichment (real database)', () => {
       state: [{ ref: { portalId: 62515, objectType: 'contact', objectId: 10 }, updates: [{ kind: 'snapshot', properties: snapshot.properties, at: 1_500 }] }],
     });
     expect(n).toBe(3);
-    const rows = (await store.ds.query('SELECT event_id, enrichment_state AS s, enrichment_error AS e, enrichment_next_at AS n, enriched_at AS at FROM hubspot_event_rows ORDER BY event_id')) as Array<Record<string, unknown>>;
+    const rows = (await store.ds.query(
+      'SELECT event_id, enrichment_state AS s, enrichment_error AS e, enrichment_next_at AS n, enriched_at AS at FROM hubspot_event_rows ORDER BY event_id',
+    )) as Array<Record<string, unknown>>;
     expect(rows.map((r) => [Number(r.event_id), r.s, r.e, r.n === null ? null : Number(r.n), r.at === null ? null : Number(r.at)])).toEqual([
       [1, 'enriched', null, null, 5_000],
       [2, 'enriched', null, null, 5_000],
@@ -46,10 +50,17 @@ describe('completing deferred enrichment (real database)', () => {
       [4, 'pending', 'HTTP 503 (gave up)', 9_000, null],
     ]);
     // The snapshot (updatedAt 1.5 s) fills firstname; the newer email event (2 s) keeps its value.
-    const [state] = (await store.ds.query("SELECT properties FROM object_state WHERE object_id = 10")) as Array<{ properties: unknown }>;
+    const [state] = (await store.ds.query('SELECT properties FROM object_state WHERE object_id = 10')) as Array<{ properties: unknown }>;
     const props = typeof state?.properties === 'string' ? JSON.parse(state.properties) : state?.properties;
     expect(props).toEqual({ email: 'new@example.com', firstname: 'Ada' });
     // Completing again changes nothing: the rows no longer carry the marker.
-    expect(await completeDeferredEnrichment(store.ds, { marker: MARK, now: 6_000, results: [{ ref: { portalId: 62515, objectType: 'contact', objectId: 10 }, state: 'not_found', enrichment: null, error: 'gone', nextAt: null }], state: [] })).toBe(0);
+    expect(
+      await completeDeferredEnrichment(store.ds, {
+        marker: MARK,
+        now: 6_000,
+        results: [{ ref: { portalId: 62515, objectType: 'contact', objectId: 10 }, state: 'not_found', enrichment: null, error: 'gone', nextAt: null }],
+        state: [],
+      }),
+    ).toBe(0);
   });
 });

@@ -14,7 +14,10 @@ import { prng } from '../testing/prng.js';
 
 const seen = (e: NewEvent): StateChange => ({
   ref: { portalId: e.portalId, objectType: e.objectType, objectId: e.objectId },
-  updates: [{ kind: 'seen', at: e.occurredAt }, ...(e.propertyName ? [{ kind: 'property' as const, name: e.propertyName, value: e.propertyValue, at: e.occurredAt }] : [])],
+  updates: [
+    { kind: 'seen', at: e.occurredAt },
+    ...(e.propertyName ? [{ kind: 'property' as const, name: e.propertyName, value: e.propertyValue, at: e.occurredAt }] : []),
+  ],
 });
 
 describe('event writer (real database)', () => {
@@ -52,17 +55,24 @@ describe('event writer (real database)', () => {
 
     // eventId alone is not the identity: the same eventId for another object is a distinct delivery.
     expect(await writer.persist({ events: [makeEvent({ eventId: 5000, objectId: 999 })], state: [], now: 1 })).toEqual({ inserted: 1, duplicates: 0 });
-    const [row] = (await ds.query('SELECT attempt_number, processed_at, raw FROM hubspot_event_rows WHERE event_id = 5000 AND object_id = 10')) as Array<Record<string, unknown>>;
+    const [row] = (await ds.query('SELECT attempt_number, processed_at, raw FROM hubspot_event_rows WHERE event_id = 5000 AND object_id = 10')) as Array<
+      Record<string, unknown>
+    >;
     expect(row?.attempt_number).toBe(0);
     expect(row?.processed_at).toBe(2_000_000);
   });
 
   it('splits large payloads into several INSERTs by size and still counts exactly', async () => {
     const writer = createEventWriter(ds, { chunkBytes: 8 * 1024 });
-    const big = Array.from({ length: 12 }, (_, i) => makeEvent({ eventId: 70_000 + i, propertyValue: `${i}`.padEnd(3000, 'x'), raw: { blob: 'y'.repeat(1000), i } }));
+    const big = Array.from({ length: 12 }, (_, i) =>
+      makeEvent({ eventId: 70_000 + i, propertyValue: `${i}`.padEnd(3000, 'x'), raw: { blob: 'y'.repeat(1000), i } }),
+    );
     expect(await writer.persist({ events: big, state: [], now: 1 })).toEqual({ inserted: 12, duplicates: 0 });
     expect(await writer.persist({ events: [...big].reverse(), state: [], now: 1 })).toEqual({ inserted: 0, duplicates: 12 });
-    const rows = (await ds.query('SELECT property_value, raw FROM hubspot_event_rows WHERE event_id = 70011')) as Array<{ property_value: string; raw: unknown }>;
+    const rows = (await ds.query('SELECT property_value, raw FROM hubspot_event_rows WHERE event_id = 70011')) as Array<{
+      property_value: string;
+      raw: unknown;
+    }>;
     expect(rows[0]?.property_value).toHaveLength(3000);
     const raw = typeof rows[0]?.raw === 'string' ? (JSON.parse(rows[0].raw) as { i: number }) : (rows[0]?.raw as { i: number });
     expect(raw.i).toBe(11);
@@ -78,11 +88,15 @@ describe('event writer (real database)', () => {
       const at = 1000 + Math.floor(rnd() * 20);
       const r = rnd();
       const u: StateUpdate =
-        r < 0.5 ? { kind: 'property', name: ['dealstage', 'amount'][Math.floor(rnd() * 2)] as string, value: rnd() < 0.1 ? null : String(Math.floor(rnd() * 5)), at }
-        : r < 0.65 ? { kind: 'archived', archived: rnd() < 0.5, at }
-        : r < 0.75 ? { kind: 'snapshot', properties: { dealname: `n${Math.floor(rnd() * 3)}`, amount: '1' }, at, createdAt: at - 500 }
-        : r < 0.85 ? { kind: 'merged', into: 100 + Math.floor(rnd() * 3), at }
-        : { kind: 'seen', at };
+        r < 0.5
+          ? { kind: 'property', name: ['dealstage', 'amount'][Math.floor(rnd() * 2)] as string, value: rnd() < 0.1 ? null : String(Math.floor(rnd() * 5)), at }
+          : r < 0.65
+            ? { kind: 'archived', archived: rnd() < 0.5, at }
+            : r < 0.75
+              ? { kind: 'snapshot', properties: { dealname: `n${Math.floor(rnd() * 3)}`, amount: '1' }, at, createdAt: at - 500 }
+              : r < 0.85
+                ? { kind: 'merged', into: 100 + Math.floor(rnd() * 3), at }
+                : { kind: 'seen', at };
       all.push({ ref, u });
     }
     for (let i = 0; i < all.length; i += 17) {
@@ -91,7 +105,11 @@ describe('event writer (real database)', () => {
     }
     const reader = createEventReader(ds);
     for (const ref of refs) {
-      const expected = applyUpdates(undefined, ref, all.filter((x) => x.ref === ref).map((x) => x.u));
+      const expected = applyUpdates(
+        undefined,
+        ref,
+        all.filter((x) => x.ref === ref).map((x) => x.u),
+      );
       expect(await reader.objectState(ref)).toEqual(expected);
     }
     expect(await reader.objectState({ portalId: 7, objectType: 'deal', objectId: 404 })).toBeUndefined();
@@ -137,7 +155,16 @@ describe('event writer (real database)', () => {
       let eventId = 1;
       for (let b = 0; b < 24; b++) {
         // Overlapping objects, new and existing, in random order in every batch.
-        batches.push(Array.from({ length: 60 }, () => makeEvent({ eventId: eventId++, objectId: 1 + Math.floor(rnd() * 40), occurredAt: 10_000 + Math.floor(rnd() * 1000), propertyValue: `v${Math.floor(rnd() * 9)}` })));
+        batches.push(
+          Array.from({ length: 60 }, () =>
+            makeEvent({
+              eventId: eventId++,
+              objectId: 1 + Math.floor(rnd() * 40),
+              occurredAt: 10_000 + Math.floor(rnd() * 1000),
+              propertyValue: `v${Math.floor(rnd() * 9)}`,
+            }),
+          ),
+        );
       }
       const reader = createEventReader(other);
       const polled: number[] = [];
@@ -175,7 +202,10 @@ describe('event writer (real database)', () => {
       const allEvents = batches.flat();
       for (const objectId of [1, 17, 40]) {
         const ref = { portalId: 62515, objectType: 'contact', objectId };
-        const mine = allEvents.filter((e) => e.objectId === objectId).map(seen).flatMap((c) => c.updates);
+        const mine = allEvents
+          .filter((e) => e.objectId === objectId)
+          .map(seen)
+          .flatMap((c) => c.updates);
         expect(await createEventReader(ds).objectState(ref)).toEqual(applyUpdates(undefined, ref, mine));
       }
     } finally {
@@ -185,7 +215,9 @@ describe('event writer (real database)', () => {
 
   it('leases due pending events to one sweeper at a time and records their outcome', async () => {
     const writer = createEventWriter(ds);
-    const events = Array.from({ length: 6 }, (_, i) => makeEvent({ eventId: 100 + i, objectId: 50 + i, enrichmentState: 'pending', enrichmentNextAt: 1000 + i }));
+    const events = Array.from({ length: 6 }, (_, i) =>
+      makeEvent({ eventId: 100 + i, objectId: 50 + i, enrichmentState: 'pending', enrichmentNextAt: 1000 + i }),
+    );
     events.push(makeEvent({ eventId: 200, enrichmentState: 'pending', enrichmentNextAt: 9_999_999 }));
     events.push(makeEvent({ eventId: 201, enrichmentState: 'enriched', enrichment: { properties: {} } }));
     await writer.persist({ events, state: [], now: 500 });
@@ -216,15 +248,28 @@ describe('event writer (real database)', () => {
         { id: b!.id, state: 'pending', enrichment: null, error: 'HTTP 429', nextAt: 80_000, attempts: 1 },
         { id: c!.id, state: 'not_found', enrichment: null, error: null, nextAt: null, attempts: 1 },
       ],
-      state: [{ ref: { portalId: 62515, objectType: 'contact', objectId: 50 }, updates: [{ kind: 'snapshot', properties: { email: 'snap@x.io' }, at: 75_000 }] }],
+      state: [
+        { ref: { portalId: 62515, objectType: 'contact', objectId: 50 }, updates: [{ kind: 'snapshot', properties: { email: 'snap@x.io' }, at: 75_000 }] },
+      ],
       now: 75_000,
     });
     const reader = createEventReader(ds);
     const byId = new Map((await reader.changes({ afterId: 0, limit: 100 })).map((e) => [e.id, e]));
-    expect(byId.get(a!.id)?.enrichment).toEqual({ state: 'enriched', attempts: 1, error: null, nextAttemptAt: null, enrichedAt: 75_000, snapshot: { properties: { email: 'snap@x.io' } } });
+    expect(byId.get(a!.id)?.enrichment).toEqual({
+      state: 'enriched',
+      attempts: 1,
+      error: null,
+      nextAttemptAt: null,
+      enrichedAt: 75_000,
+      snapshot: { properties: { email: 'snap@x.io' } },
+    });
     expect(byId.get(b!.id)?.enrichment).toMatchObject({ state: 'pending', error: 'HTTP 429', nextAttemptAt: 80_000, enrichedAt: null });
     expect(byId.get(c!.id)?.enrichment).toMatchObject({ state: 'not_found', enrichedAt: 75_000, snapshot: null });
-    const claims = (await ds.query('SELECT COUNT(*) AS n FROM hubspot_event_rows WHERE enrichment_claim IS NOT NULL AND id IN (?, ?, ?)', [a!.id, b!.id, c!.id])) as Array<{ n: unknown }>;
+    const claims = (await ds.query('SELECT COUNT(*) AS n FROM hubspot_event_rows WHERE enrichment_claim IS NOT NULL AND id IN (?, ?, ?)', [
+      a!.id,
+      b!.id,
+      c!.id,
+    ])) as Array<{ n: unknown }>;
     expect(Number(claims[0]?.n)).toBe(0);
     expect((await reader.objectState({ portalId: 62515, objectType: 'contact', objectId: 50 }))?.snapshotAt).toBe(75_000);
     // The retry is due at its nextAt, not before.

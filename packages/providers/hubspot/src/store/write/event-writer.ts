@@ -12,9 +12,25 @@ import { clipError, validateEvents } from './validate.js';
 
 /** hubspot_events columns after `id`, in the order hubspotValues() lists them. */
 const HUBSPOT_COLUMNS = [
-  'id', 'portal_id', 'app_id', 'subscription_id', 'event_id', 'object_type', 'object_type_id', 'object_id', 'attempt_number',
-  'change_source', 'change_flag', 'property_name', 'property_value', 'enrichment', 'enrichment_state', 'enrichment_attempts',
-  'enrichment_error', 'enrichment_next_at', 'enriched_at',
+  'id',
+  'portal_id',
+  'app_id',
+  'subscription_id',
+  'event_id',
+  'object_type',
+  'object_type_id',
+  'object_id',
+  'attempt_number',
+  'change_source',
+  'change_flag',
+  'property_name',
+  'property_value',
+  'enrichment',
+  'enrichment_state',
+  'enrichment_attempts',
+  'enrichment_error',
+  'enrichment_next_at',
+  'enriched_at',
 ] as const;
 const HUBSPOT_ROW = `(${HUBSPOT_COLUMNS.map(() => '?').join(', ')})`;
 
@@ -34,7 +50,10 @@ export function createEventWriter(ds: DataSource, opts: EventWriterOptions = {})
       const associations = input.associations ?? [];
       // Every event's object row is locked (created only if it has updates): a privacy tombstone
       // committed by another writer is then seen before this batch inserts that object's events.
-      const changes = groupChanges([...input.state, ...input.events.map((e) => ({ ref: { portalId: e.portalId, objectType: e.objectType, objectId: e.objectId }, updates: [] }))]);
+      const changes = groupChanges([
+        ...input.state,
+        ...input.events.map((e) => ({ ref: { portalId: e.portalId, objectType: e.objectType, objectId: e.objectId }, updates: [] })),
+      ]);
       if (input.events.length === 0 && changes.length === 0 && associations.length === 0) return { inserted: 0, duplicates: 0 };
       // Serialised once, outside the transaction, so retries and lock hold times stay short.
       const plain = input.events.map((e) => prepareEvent(e, input.now));
@@ -134,10 +153,22 @@ function prepareEvent(e: NewEvent, now: number): PreparedEvent {
   return {
     ledger: prepareLedgerRow(hubspotLedgerEvent(e), now),
     details: [
-      e.portalId, e.appId, e.subscriptionId, e.eventId, e.objectType, e.objectTypeId, e.objectId, e.attemptNumber,
-      e.changeSource, e.changeFlag, e.propertyName, e.propertyValue,
+      e.portalId,
+      e.appId,
+      e.subscriptionId,
+      e.eventId,
+      e.objectType,
+      e.objectTypeId,
+      e.objectId,
+      e.attemptNumber,
+      e.changeSource,
+      e.changeFlag,
+      e.propertyName,
+      e.propertyValue,
       e.enrichment === null || e.enrichment === undefined ? null : JSON.stringify(e.enrichment),
-      e.enrichmentState, e.enrichmentAttempts, clipError(e.enrichmentError),
+      e.enrichmentState,
+      e.enrichmentAttempts,
+      clipError(e.enrichmentError),
       pending ? (e.enrichmentNextAt ?? now) : null,
       pending ? null : now,
     ],

@@ -12,11 +12,33 @@ import type { NewEvent } from './types.js';
  * hold anything.
  */
 const RAW_KEEP: readonly string[] = [
-  'eventId', 'subscriptionId', 'portalId', 'appId', 'occurredAt', 'subscriptionType', 'eventType', 'attemptNumber',
-  'objectId', 'objectTypeId', 'changeSource', 'changeFlag', 'propertyName',
-  'fromObjectId', 'toObjectId', 'fromObjectTypeId', 'toObjectTypeId', 'associationType', 'associationTypeId',
-  'associationCategory', 'associationRemoved', 'isPrimaryAssociation',
-  'primaryObjectId', 'mergedObjectIds', 'newObjectId', 'numberOfPropertiesMoved', 'messageType',
+  'eventId',
+  'subscriptionId',
+  'portalId',
+  'appId',
+  'occurredAt',
+  'subscriptionType',
+  'eventType',
+  'attemptNumber',
+  'objectId',
+  'objectTypeId',
+  'changeSource',
+  'changeFlag',
+  'propertyName',
+  'fromObjectId',
+  'toObjectId',
+  'fromObjectTypeId',
+  'toObjectTypeId',
+  'associationType',
+  'associationTypeId',
+  'associationCategory',
+  'associationRemoved',
+  'isPrimaryAssociation',
+  'primaryObjectId',
+  'mergedObjectIds',
+  'newObjectId',
+  'numberOfPropertiesMoved',
+  'messageType',
 ];
 
 /** Marker added to a redacted raw event, so readers can tell a redaction from a sparse payload. */
@@ -107,10 +129,11 @@ export async function cascadeTombstones(qr: QueryRunner, states: Map<string, Mer
       }
       // This object was (just) merged into one that is already privacy-deleted.
       if (after.privacyDeletedAt === null && after.mergedIntoObjectId !== null && after.mergedIntoObjectId !== s.before?.mergedIntoObjectId) {
-        const [target] = (await qr.query(
-          `SELECT privacy_deleted_at FROM object_state WHERE portal_id = ? AND object_type = ? AND object_id = ? FOR UPDATE`,
-          [s.ref.portalId, s.ref.objectType, after.mergedIntoObjectId],
-        )) as Array<{ privacy_deleted_at: unknown }>;
+        const [target] = (await qr.query(`SELECT privacy_deleted_at FROM object_state WHERE portal_id = ? AND object_type = ? AND object_id = ? FOR UPDATE`, [
+          s.ref.portalId,
+          s.ref.objectType,
+          after.mergedIntoObjectId,
+        ])) as Array<{ privacy_deleted_at: unknown }>;
         if (target && target.privacy_deleted_at !== null && target.privacy_deleted_at !== undefined) add(s.ref, num(target.privacy_deleted_at));
       }
     }

@@ -58,7 +58,10 @@ export interface MergedState {
 export async function mergeState(qr: QueryRunner, changes: readonly StateChange[], now: number): Promise<Map<string, MergedState>> {
   const out = new Map<string, MergedState>();
   if (changes.length === 0) return out;
-  const existing = await lockRows(qr, changes.map((c) => c.ref));
+  const existing = await lockRows(
+    qr,
+    changes.map((c) => c.ref),
+  );
 
   const missing: StateChange[] = [];
   for (const c of changes) {
@@ -86,7 +89,10 @@ export async function mergeState(qr: QueryRunner, changes: readonly StateChange[
     if (res.affectedRows < missing.length) {
       // Some rows appeared concurrently; we hold their locks now. Merging into every re-read row
       // is safe: for a row we inserted ourselves the merge changes nothing (updates are idempotent).
-      const raced = await lockRows(qr, missing.map((c) => c.ref));
+      const raced = await lockRows(
+        qr,
+        missing.map((c) => c.ref),
+      );
       for (const c of missing) {
         const row = raced.get(refKey(c.ref));
         if (!row) throw new Error('object_state row vanished while locked');
@@ -148,4 +154,3 @@ function stateValues(s: ObjectState): unknown[] {
     s.privacyDeletedAt,
   ];
 }
-
