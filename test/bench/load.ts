@@ -43,6 +43,13 @@ export interface LoadResult {
  * concurrency and its latencies include the queueing that maximum brings.
  */
 export async function closedLoop(opts: ClosedLoopOptions): Promise<LoadResult> {
+  const base = autocannonOptions(opts);
+  if ((opts.warmupSec ?? 0) > 0) await autocannon({ ...base, duration: opts.warmupSec });
+  const r = await autocannon({ ...base, duration: opts.durationSec });
+  return loadResult(r, r.duration);
+}
+
+function autocannonOptions(opts: ClosedLoopOptions): autocannon.Options {
   const base: autocannon.Options = {
     url: opts.url,
     method: opts.method ?? 'GET',
@@ -59,19 +66,71 @@ export async function closedLoop(opts: ClosedLoopOptions): Promise<LoadResult> {
     base.requests = of(0);
     base.setupClient = (client) => client.setRequests(of(next++ % opts.connections));
   }
-  if ((opts.warmupSec ?? 0) > 0) await autocannon({ ...base, duration: opts.warmupSec });
-  const r = await autocannon({ ...base, duration: opts.durationSec });
+  return base;
+}
+
+function loadResult(r: autocannon.Result, durationSec: number): LoadResult {
   const ok = r['2xx'];
   return {
-    okPerSec: ok / r.duration,
+    okPerSec: ok / durationSec,
     p50: r.latency.p50,
     p99: r.latency.p99,
     ok,
     non2xx: r.non2xx,
     errors: r.errors,
     timeouts: r.timeouts,
-    durationSec: r.duration,
+    durationSec,
   };
+}
+
+// autocannon's merge of runs made with skipAggregateResult (its latency histograms are added,
+// so percentiles stay exact); @types/autocannon does not declare it.
+const aggregateResult = (autocannon as unknown as { aggregateResult(results: unknown[], opts: { url: string; connections: number }): autocannon.Result }).aggregateResult;
+
+/** The order of the slices: A B B A A B B A … for two sets, so a drift in load falls on both alike. */
+export function sliceOrder(sets: number, slices: number): number[] {
+  const order: number[] = [];
+  for (let s = 0; s < slices; s++) {
+    const round = Array.from({ length: sets }, (_, i) => i);
+    order.push(...(s % 2 === 0 ? round : round.reverse()));
+  }
+  return order;
+}
+
+export interface InterleavedOptions {
+  /** Measured seconds per set, in slices of `sliceSec` (whole seconds: autocannon stops on its 1 s tick). */
+  durationSec: number;
+  sliceSec: number;
+  /** Unmeasured seconds per set before the first slice. */
+  warmupSec: number;
+  /** CPU time so far (ms) of the processes to charge, by name (the server, the broker, …), read around every slice. */
+  meters: Record<string, () => number>;
+}
+
+/**
+ * Closed loops on several request sets against one server, measured in alternating slices
+ * instead of one set after the other: on a machine that other work shares, load that comes and
+ * goes then falls on every set alike, so their figures can be set against each other. Each
+ * result sums its slices (answers, duration, each meter's CPU) and merges their latency histograms.
+ */
+export async function interleavedClosedLoops(sets: readonly ClosedLoopOptions[], opts: InterleavedOptions): Promise<Array<LoadResult & { cpuMs: Record<string, number> }>> {
+  const bases = sets.map(autocannonOptions);
+  for (const base of bases) if (opts.warmupSec > 0) await autocannon({ ...base, duration: opts.warmupSec });
+  const slices = Math.max(1, Math.round(opts.durationSec / opts.sliceSec));
+  const meters = Object.entries(opts.meters);
+  const runs = sets.map(() => ({ results: [] as autocannon.Result[], durationSec: 0, cpuMs: Object.fromEntries(meters.map(([name]) => [name, 0])) }));
+  for (const i of sliceOrder(sets.length, slices)) {
+    const run = runs[i] as (typeof runs)[number];
+    const c0 = meters.map(([, read]) => read());
+    const r = await autocannon({ ...(bases[i] as autocannon.Options), duration: opts.sliceSec, skipAggregateResult: true });
+    meters.forEach(([name, read], m) => (run.cpuMs[name] = (run.cpuMs[name] ?? 0) + read() - (c0[m] as number)));
+    run.results.push(r);
+    run.durationSec += r.duration;
+  }
+  return runs.map((run, i) => {
+    const { url, connections } = sets[i] as ClosedLoopOptions;
+    return { ...loadResult(aggregateResult(run.results, { url, connections }), Math.round(run.durationSec * 100) / 100), cpuMs: run.cpuMs };
+  });
 }
 
 export interface OpenLoopRequest {
