@@ -5,7 +5,7 @@
  * cases (a file that fails to load, a hook that throws, an unhandled error) count as failed
  * too, each listed on stderr first; see scripts/test-summary.ts. Extra arguments go to vitest.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,27 @@ function readJson<T>(file: string): T | undefined {
   }
 }
 
+/**
+ * Lint (import cycles, shared packages importing a provider, …) and formatting are part of the
+ * whole suite, so CI enforces them; a failing check counts as one failure of the run. They are
+ * skipped when vitest gets arguments (a file or project picked by hand).
+ */
+function staticChecks(): Array<{ file: string; message: string }> {
+  if (process.argv.length > 2) return [];
+  const checks: Array<[name: string, bin: string, args: string[]]> = [
+    ['eslint', join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), ['.']],
+    ['prettier', join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), ['--check', '.']],
+  ];
+  const failed: Array<{ file: string; message: string }> = [];
+  for (const [name, bin, checkArgs] of checks) {
+    const r = spawnSync(process.execPath, [bin, ...checkArgs], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    if (r.status !== 0)
+      failed.push({ file: name, message: `${name} ${checkArgs.join(' ')} failed (exit ${r.status ?? r.signal}); run npm run lint / npm run format` });
+  }
+  return failed;
+}
+
+const staticFailures = staticChecks();
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
 const args = [
   vitest,
@@ -42,9 +63,10 @@ const args = [
 const child = spawn(process.execPath, args, { stdio: 'inherit', cwd: root, env: process.env });
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
 child.on('exit', (exitCode, signal) => {
-  const summary = summarise({ report: readJson<JsonReport>(resultsFile), errors: readJson<RunErrors>(errorsFile), exitCode, signal });
+  const run = summarise({ report: readJson<JsonReport>(resultsFile), errors: readJson<RunErrors>(errorsFile), exitCode, signal });
+  const summary = { ...run, failed: run.failed + staticFailures.length, nonTestFailures: [...staticFailures, ...run.nonTestFailures] };
   process.stdout.write('\n');
   for (const f of summary.nonTestFailures) process.stderr.write(`${formatFailure(f, root)}\n`);
   process.stdout.write(`${formatSummary(summary)}\n`);
-  process.exit(exitCodeFor(summary, exitCode));
+  process.exit(staticFailures.length > 0 ? 1 : exitCodeFor(summary, exitCode));
 });

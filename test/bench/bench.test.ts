@@ -6,7 +6,16 @@ import { renderTable, score, type Figure } from './report.js';
 import { perEventComparison } from './sections/edge.js';
 import { parseProducerPerformance } from './sections/kafka-ceiling.js';
 import { percentile } from './stats.js';
-import { BENCH_SOURCE, BENCH_SOURCE_KEY, BENCH_SOURCES_FILE, importEvent, importObjects, notificationEvent, sourceDelivery, sourceEnvelopesFor } from './workload.js';
+import {
+  BENCH_SOURCE,
+  BENCH_SOURCE_KEY,
+  BENCH_SOURCES_FILE,
+  importEvent,
+  importObjects,
+  notificationEvent,
+  sourceDelivery,
+  sourceEnvelopesFor,
+} from './workload.js';
 
 // Pure parts of the benchmark suite (npm run bench); the suite itself is run by hand, not by npm test.
 describe('bench: ProducerPerformance summary', () => {
@@ -16,7 +25,15 @@ describe('bench: ProducerPerformance summary', () => {
       '452313 records sent, 90462.6 records/sec (36.84 MB/sec), 220.3 ms avg latency, 512.0 ms max latency.',
       '500000 records sent, 101234.5 records/sec (41.52 MB/sec), 250.12 ms avg latency, 800.00 ms max latency, 230 ms 50th, 600 ms 95th, 700 ms 99th, 790 ms 99.9th.',
     ].join('\n');
-    expect(parseProducerPerformance(out, 427)).toEqual({ records: 500000, recordsPerSec: 101234.5, mbPerSec: 41.52, avgLatencyMs: 250.12, p50Ms: 230, p99Ms: 700, recordSize: 427 });
+    expect(parseProducerPerformance(out, 427)).toEqual({
+      records: 500000,
+      recordsPerSec: 101234.5,
+      mbPerSec: 41.52,
+      avgLatencyMs: 250.12,
+      p50Ms: 230,
+      p99Ms: 700,
+      recordSize: 427,
+    });
   });
 
   it('fails loudly when the tool printed no summary', () => {
@@ -66,7 +83,12 @@ describe('bench: helpers', () => {
     const a = Array.from({ length: 400 }, (_, i) => importEvent(i, 1));
     expect(new Set(a.map((e) => e.eventId)).size).toBe(400);
     expect(importObjects(400, 1)).toHaveLength(100);
-    expect(a.slice(0, 4).map((e) => e.subscriptionType)).toEqual(['contact.creation', 'contact.propertyChange', 'contact.propertyChange', 'contact.propertyChange']);
+    expect(a.slice(0, 4).map((e) => e.subscriptionType)).toEqual([
+      'contact.creation',
+      'contact.propertyChange',
+      'contact.propertyChange',
+      'contact.propertyChange',
+    ]);
     const b = Array.from({ length: 400 }, (_, i) => importEvent(i, 2));
     expect(a.some((e) => b.some((f) => f.eventId === e.eventId || f.objectId === e.objectId))).toBe(false);
   });
@@ -109,11 +131,30 @@ describe('bench: sources route workload', () => {
   it('sizes the sources envelope (v2) from the event and its ledger fields', () => {
     const [m] = sourceEnvelopesFor([notificationEvent(0, 22)], 1, 'r');
     expect(m?.key).toBe(`${BENCH_SOURCE}:2200000001`);
-    expect(JSON.parse(m?.value.toString('utf8') ?? '')).toMatchObject({ v: 2, provider: 'sources', source: BENCH_SOURCE, eventId: '2200000001', idempotencyKey: '2200000001', occurredAt: Date.parse(notificationEvent(0, 22).timestamp), event: notificationEvent(0, 22) });
+    expect(JSON.parse(m?.value.toString('utf8') ?? '')).toMatchObject({
+      v: 2,
+      provider: 'sources',
+      source: BENCH_SOURCE,
+      eventId: '2200000001',
+      idempotencyKey: '2200000001',
+      occurredAt: Date.parse(notificationEvent(0, 22).timestamp),
+      event: notificationEvent(0, 22),
+    });
   });
 
   it('compares the routes per event as sources events/s over HubSpot events/s, with CPU per event in the note', () => {
-    const run = (okPerSec: number, cpuUsPerRequest: number, brokerCpuUsPerRequest: number) => ({ okPerSec, cpuUsPerRequest, brokerCpuUsPerRequest, p50: 1, p99: 2, ok: 1, non2xx: 0, errors: 0, timeouts: 0, durationSec: 10 });
+    const run = (okPerSec: number, cpuUsPerRequest: number, brokerCpuUsPerRequest: number) => ({
+      okPerSec,
+      cpuUsPerRequest,
+      brokerCpuUsPerRequest,
+      p50: 1,
+      p99: 2,
+      ok: 1,
+      non2xx: 0,
+      errors: 0,
+      timeouts: 0,
+      durationSec: 10,
+    });
     const f = score(perEventComparison(100, run(600, 1500, 900), run(700, 1200, 800)));
     expect(f).toMatchObject({ id: 'edge.sources.vsHubspot.100event', value: 60_000, ceiling: 70_000, ratio: 0.857, pass: false });
     expect(f.note).toContain('Edge CPU per event: sources 15 µs, HubSpot 12 µs');

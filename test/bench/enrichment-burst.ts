@@ -15,7 +15,15 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildEdgeApp, createKafkaPublisher } from '@hookstream/edge';
-import { createHubSpotProcessorPart, hubspotEdgePart, loadHubSpotEdgeConfig, loadHubSpotProcessorConfig, signedHeaders, type HubSpotEvent, type HubSpotProcessorPart } from '@hookstream/hubspot';
+import {
+  createHubSpotProcessorPart,
+  hubspotEdgePart,
+  loadHubSpotEdgeConfig,
+  loadHubSpotProcessorConfig,
+  signedHeaders,
+  type HubSpotEvent,
+  type HubSpotProcessorPart,
+} from '@hookstream/hubspot';
 import { createKafka, createProducer, ensureTopics } from '@hookstream/kafka';
 import { createLogger, type Logger } from '@hookstream/observability';
 import { createProcessor, type Processor } from '@hookstream/processor';
@@ -91,10 +99,20 @@ export function burstEvents(contacts: number, changes: number, disorder: number,
     const objectId = 5_000_000_000 + seed * 10_000_000 + c;
     const at = base + c * 5;
     const common = { portalId: PORTAL, appId: 54321, attemptNumber: 0, objectId, changeSource: 'IMPORT', sourceId: 'import:4242' };
-    const events: HubSpotEvent[] = [{ ...common, eventId: ++eventId, subscriptionId: 1001, occurredAt: at, subscriptionType: 'contact.creation', changeFlag: 'CREATED' }];
+    const events: HubSpotEvent[] = [
+      { ...common, eventId: ++eventId, subscriptionId: 1001, occurredAt: at, subscriptionType: 'contact.creation', changeFlag: 'CREATED' },
+    ];
     for (let k = 0; k < changes; k++) {
       const name = PROPS[k % PROPS.length] as string;
-      events.push({ ...common, eventId: ++eventId, subscriptionId: 1002 + k, occurredAt: at + 1 + k, subscriptionType: 'contact.propertyChange', propertyName: name, propertyValue: `${name}-${objectId}` });
+      events.push({
+        ...common,
+        eventId: ++eventId,
+        subscriptionId: 1002 + k,
+        occurredAt: at + 1 + k,
+        subscriptionType: 'contact.propertyChange',
+        propertyName: name,
+        propertyValue: `${name}-${objectId}`,
+      });
     }
     for (const e of events) out.push({ e, pos: out.length + rnd.next() * disorder });
   }
@@ -149,11 +167,24 @@ export async function runEnrichmentBurst(opts: EnrichmentBurstOptions): Promise<
     // events' values must win over the snapshot, while properties no event touched come from it.
     const modified = new Date(base - 60_000).toISOString();
     for (const id of objectIds) {
-      fake.upsertObject(PORTAL, 'contact', { id, createdAt: modified, updatedAt: modified, properties: { email: `snap-${id}@example.com`, firstname: 'Snap', lastname: 'Shot', phone: `+49-${id}` } });
+      fake.upsertObject(PORTAL, 'contact', {
+        id,
+        createdAt: modified,
+        updatedAt: modified,
+        properties: { email: `snap-${id}@example.com`, firstname: 'Snap', lastname: 'Shot', phone: `+49-${id}` },
+      });
     }
 
     const kafka = createKafka({ brokers: [...opts.brokers], clientId: `burst-${suffix}`, log });
-    await ensureTopics(kafka, [{ topic, numPartitions: 12 }, { topic: `${topic}.dlq`, numPartitions: 12 }, { topic: `${topic}.retry`, numPartitions: 12 }], log);
+    await ensureTopics(
+      kafka,
+      [
+        { topic, numPartitions: 12 },
+        { topic: `${topic}.dlq`, numPartitions: 12 },
+        { topic: `${topic}.retry`, numPartitions: 12 },
+      ],
+      log,
+    );
     const admin = kafka.admin();
     await admin.connect();
     cleanup.push(() => admin.disconnect());
@@ -162,7 +193,12 @@ export async function runEnrichmentBurst(opts: EnrichmentBurstOptions): Promise<
     const producer = createProducer(kafka, log);
     await producer.connect();
     cleanup.push(() => producer.disconnect());
-    const edge = await buildEdgeApp({ config: edgeConfig, publisher: createKafkaPublisher(producer, edgeConfig.EDGE_PRODUCE_TIMEOUT_MS), log, parts: [hubspotEdgePart(edgeConfig, log)] });
+    const edge = await buildEdgeApp({
+      config: edgeConfig,
+      publisher: createKafkaPublisher(producer, edgeConfig.EDGE_PRODUCE_TIMEOUT_MS),
+      log,
+      parts: [hubspotEdgePart(edgeConfig, log)],
+    });
     await edge.listen({ port: 0, host: '127.0.0.1' });
     cleanup.push(() => edge.close());
     const url = `http://127.0.0.1:${(edge.server.address() as AddressInfo).port}/webhooks/hubspot`;
@@ -185,7 +221,13 @@ export async function runEnrichmentBurst(opts: EnrichmentBurstOptions): Promise<
       for (let i = 0; i < replicas; i++) {
         const pds = createDataSource({ url: dbUrl, log, poolSize: 4 });
         await pds.initialize();
-        const p = createProcessor({ config: processorConfig, kafka: createKafka({ brokers: [...opts.brokers], clientId: `burst-${suffix}-p${i}`, log }), dataSource: pds, log, parts: (ctx) => [createHubSpotProcessorPart(processorConfig, ctx)] });
+        const p = createProcessor({
+          config: processorConfig,
+          kafka: createKafka({ brokers: [...opts.brokers], clientId: `burst-${suffix}-p${i}`, log }),
+          dataSource: pds,
+          log,
+          parts: (ctx) => [createHubSpotProcessorPart(processorConfig, ctx)],
+        });
         await p.start();
         processors.push(p);
         cleanup.unshift(async () => {
@@ -231,7 +273,11 @@ export async function runEnrichmentBurst(opts: EnrichmentBurstOptions): Promise<
       progress('burst: posted; waiting for the processors');
     }
     const count = async (sql: string) => Number(((await ds.query(sql)) as Array<{ n: number | string }>)[0]?.n ?? 0);
-    await waitFor('every row stored and enriched', async () => (await count("SELECT COUNT(*) AS n FROM hubspot_event_rows WHERE enrichment_state = 'enriched'")) >= events.length, 600_000);
+    await waitFor(
+      'every row stored and enriched',
+      async () => (await count("SELECT COUNT(*) AS n FROM hubspot_event_rows WHERE enrichment_state = 'enriched'")) >= events.length,
+      600_000,
+    );
     const seconds = (Date.now() - started) / 1000;
     const rows = await count('SELECT COUNT(*) AS n FROM events');
     if (rows !== events.length) throw new Error(`enrichment burst: ${rows} rows for ${events.length} events`);
@@ -281,7 +327,18 @@ async function main(): Promise<void> {
     const modes = values.mode === 'both' ? (['live', 'backlog'] as const) : [values.mode as 'live' | 'backlog'];
     for (const mode of modes) {
       const processorEnv: Record<string, string> = values.baseline ? { ENRICH_BATCH_LINGER_MS: '0', ENRICH_CACHE_TTL_MS: '0' } : {};
-      results.push(await runEnrichmentBurst({ brokers: broker.brokers, databaseServerUrl: db.url, contacts: Number(values.contacts), replicas: Number(values.replicas), mode, log, progress, processorEnv }));
+      results.push(
+        await runEnrichmentBurst({
+          brokers: broker.brokers,
+          databaseServerUrl: db.url,
+          contacts: Number(values.contacts),
+          replicas: Number(values.replicas),
+          mode,
+          log,
+          progress,
+          processorEnv,
+        }),
+      );
     }
   } finally {
     await broker.stop();

@@ -5,7 +5,16 @@ import { join } from 'node:path';
 import { createKafka, ensureTopics, type Kafka } from '@hookstream/kafka';
 import { createLogger, type Logger } from '@hookstream/observability';
 import { createDataSource, runMigrations } from '@hookstream/store';
-import { createDatabase, dropDatabase, startDatabaseServer, startFakeHubSpot, startKafka, uniqueName, KAFKA_VERSION, type FakeHubSpot } from '@hookstream/testkit';
+import {
+  createDatabase,
+  dropDatabase,
+  startDatabaseServer,
+  startFakeHubSpot,
+  startKafka,
+  uniqueName,
+  KAFKA_VERSION,
+  type FakeHubSpot,
+} from '@hookstream/testkit';
 import { processCpuMs, spawnService, type ServiceProcess } from './procs.js';
 import { BENCH_HUBSPOT_TOKEN, BENCH_PORTAL, BENCH_SECRET } from './workload.js';
 
@@ -58,7 +67,10 @@ function pidOnPort(port: string | undefined): number | undefined {
 
 /** Which processes get --cpu-prof: BENCH_CPU_PROF=edge,processor,events-api,bare (or "all"). */
 function profiled(name: string): boolean {
-  const want = (process.env.BENCH_CPU_PROF ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const want = (process.env.BENCH_CPU_PROF ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return want.includes('all') || want.some((w) => name === w || name.startsWith(`${w}-`));
 }
 
@@ -129,7 +141,9 @@ export async function createBenchEnv(root: string, runId: string): Promise<Bench
       };
     },
     async spawn(name, entry, env, readyPath) {
-      const nodeArgs = profiled(name) ? ['--cpu-prof', `--cpu-prof-dir=${join(resultsDir, 'profiles', runId)}`, `--cpu-prof-name=${name}-\${pid}.cpuprofile`] : [];
+      const nodeArgs = profiled(name)
+        ? ['--cpu-prof', `--cpu-prof-dir=${join(resultsDir, 'profiles', runId)}`, `--cpu-prof-name=${name}-\${pid}.cpuprofile`]
+        : [];
       const p = await spawnService({ root, name, entry, env, logDir, nodeArgs, ...(readyPath ? { readyPath } : {}) });
       children.push(p);
       return {

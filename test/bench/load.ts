@@ -85,7 +85,8 @@ function loadResult(r: autocannon.Result, durationSec: number): LoadResult {
 
 // autocannon's merge of runs made with skipAggregateResult (its latency histograms are added,
 // so percentiles stay exact); @types/autocannon does not declare it.
-const aggregateResult = (autocannon as unknown as { aggregateResult(results: unknown[], opts: { url: string; connections: number }): autocannon.Result }).aggregateResult;
+const aggregateResult = (autocannon as unknown as { aggregateResult(results: unknown[], opts: { url: string; connections: number }): autocannon.Result })
+  .aggregateResult;
 
 /** The order of the slices: A B B A A B B A … for two sets, so a drift in load falls on both alike. */
 export function sliceOrder(sets: number, slices: number): number[] {
@@ -113,7 +114,10 @@ export interface InterleavedOptions {
  * goes then falls on every set alike, so their figures can be set against each other. Each
  * result sums its slices (answers, duration, each meter's CPU) and merges their latency histograms.
  */
-export async function interleavedClosedLoops(sets: readonly ClosedLoopOptions[], opts: InterleavedOptions): Promise<Array<LoadResult & { cpuMs: Record<string, number> }>> {
+export async function interleavedClosedLoops(
+  sets: readonly ClosedLoopOptions[],
+  opts: InterleavedOptions,
+): Promise<Array<LoadResult & { cpuMs: Record<string, number> }>> {
   const bases = sets.map(autocannonOptions);
   for (const base of bases) if (opts.warmupSec > 0) await autocannon({ ...base, duration: opts.warmupSec });
   const slices = Math.max(1, Math.round(opts.durationSec / opts.sliceSec));
@@ -165,7 +169,15 @@ export async function openLoop(baseUrl: string, requests: readonly OpenLoopReque
       const r = requests[i] as OpenLoopRequest;
       sentAt[i] = Date.now();
       const req = httpRequest(
-        { host: target.hostname, port: target.port, path: r.path, method: 'POST', headers: { ...r.headers, 'content-length': Buffer.byteLength(r.body) }, agent, timeout: 10_000 },
+        {
+          host: target.hostname,
+          port: target.port,
+          path: r.path,
+          method: 'POST',
+          headers: { ...r.headers, 'content-length': Buffer.byteLength(r.body) },
+          agent,
+          timeout: 10_000,
+        },
         (res) => {
           res.resume();
           res.on('end', () => {

@@ -96,7 +96,9 @@ const report: BenchReport = {
   errors,
 };
 const file = writeReport(join(root, 'bench', 'results'), report);
-process.stdout.write(`\nHookstream benchmarks, ${profile.name} profile, ${report.durationSec} s, ${String(conditionsBefore.cpus)} cores (${String(conditionsBefore.cpuModel)}), ${env?.infra.kafka ?? '?'}, ${env?.infra.databaseVersion ?? '?'}\n\n`);
+process.stdout.write(
+  `\nHookstream benchmarks, ${profile.name} profile, ${report.durationSec} s, ${String(conditionsBefore.cpus)} cores (${String(conditionsBefore.cpuModel)}), ${env?.infra.kafka ?? '?'}, ${env?.infra.databaseVersion ?? '?'}\n\n`,
+);
 process.stdout.write(`${renderTable(scored)}\n\n`);
 for (const f of scored) if (f.note) process.stdout.write(`- ${f.label}: ${f.note}\n`);
 for (const e of errors) process.stdout.write(`! section ${e.section} failed: ${e.message.split('\n')[0]}\n`);

@@ -42,8 +42,14 @@ export function summarise(profile: CpuProfile, top = 25): string {
     pkg.set(packageOf(url), (pkg.get(packageOf(url)) ?? 0) + us);
   }
   const pct = (us: number) => `${((us / total) * 100).toFixed(1).padStart(5)} %`;
-  const rows = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => `${pct(us)}  ${k}`);
-  return [`total sampled: ${(total / 1e6).toFixed(1)} s`, '', 'self time by package:', ...rows(pkg, 15), '', 'self time by function:', ...rows(fn, top)].join('\n');
+  const rows = (m: Map<string, number>, n: number) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, us]) => `${pct(us)}  ${k}`);
+  return [`total sampled: ${(total / 1e6).toFixed(1)} s`, '', 'self time by package:', ...rows(pkg, 15), '', 'self time by function:', ...rows(fn, top)].join(
+    '\n',
+  );
 }
 
 const [file, top] = process.argv.slice(2);

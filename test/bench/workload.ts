@@ -106,9 +106,17 @@ export function notificationEvent(i: number, seed: number): Notification {
   const n = seed * 100_000_000 + i + 1;
   const common = { event_id: n, timestamp: new Date(BASE_TIME + seed * 1_000_000_000 + i).toISOString() };
   if (i % 4 === 3) {
-    return { ...common, event_type: 'alert', description: `Disk usage on host-${String(n % 64).padStart(2, '0')} reached 91 % (/var/lib/kafka, 455 of 500 GiB); growing 2.1 GiB/h, full in about 21 h. Alert ${n}, severity warning, runbook: https://runbooks.example.com/disk-full` };
+    return {
+      ...common,
+      event_type: 'alert',
+      description: `Disk usage on host-${String(n % 64).padStart(2, '0')} reached 91 % (/var/lib/kafka, 455 of 500 GiB); growing 2.1 GiB/h, full in about 21 h. Alert ${n}, severity warning, runbook: https://runbooks.example.com/disk-full`,
+    };
   }
-  return { ...common, event_type: 'notification', description: `Export ${n} finished for Jörg Lovelace-${n % 1000}: 1,204 contacts written to s3://exports-example/contacts-${n}.csv (312.4 KiB) in 4.2 s; the download link expires in 7 days.` };
+  return {
+    ...common,
+    event_type: 'notification',
+    description: `Export ${n} finished for Jörg Lovelace-${n % 1000}: 1,204 contacts written to s3://exports-example/contacts-${n}.csv (312.4 KiB) in 4.2 s; the download link expires in 7 days.`,
+  };
 }
 
 /**

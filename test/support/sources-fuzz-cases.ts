@@ -164,18 +164,14 @@ function badCredentials(src: SourceName, o: SourcesFuzzOptions): fc.Arbitrary<Ba
       case 'signed': {
         const id = (b: Buffer) => `msg_${createHmac('sha256', 'id').update(b).digest('hex').slice(0, 16)}`;
         return fc.oneof(
-          fc
-            .integer({ min: 30, max: 86_400 })
-            .map((s): BadCredentials => ({
-              kind: 'timestamp expired',
-              headers: (b) => signedHeaders(b, { id: id(b), atMs: o.now() - (SIGNED_TOLERANCE_SEC + s) * 1000 }),
-            })),
-          fc
-            .integer({ min: 30, max: 86_400 * 365 })
-            .map((s): BadCredentials => ({
-              kind: 'timestamp in the future',
-              headers: (b) => signedHeaders(b, { id: id(b), atMs: o.now() + (SIGNED_TOLERANCE_SEC + s) * 1000 }),
-            })),
+          fc.integer({ min: 30, max: 86_400 }).map((s): BadCredentials => ({
+            kind: 'timestamp expired',
+            headers: (b) => signedHeaders(b, { id: id(b), atMs: o.now() - (SIGNED_TOLERANCE_SEC + s) * 1000 }),
+          })),
+          fc.integer({ min: 30, max: 86_400 * 365 }).map((s): BadCredentials => ({
+            kind: 'timestamp in the future',
+            headers: (b) => signedHeaders(b, { id: id(b), atMs: o.now() + (SIGNED_TOLERANCE_SEC + s) * 1000 }),
+          })),
           fc.constantFrom('webhook-id', 'webhook-timestamp', 'webhook-signature').map((h): BadCredentials => ({
             kind: `${h} missing`,
             headers: (b) => {
@@ -489,15 +485,13 @@ function brokenByHeaders(src: SourceName): fc.Arbitrary<Broken> | null {
       .integer({ min: 129, max: 400 })
       .map((n): Broken => ({ kind: 'tenant header longer than 128', json: ok, pointer: '', requestLevel: true, headers: { 'x-shop': 's'.repeat(n) } }));
   if (src === 'signed')
-    return fc
-      .integer({ min: 256, max: 1000 })
-      .map((n): Broken => ({
-        kind: 'webhook-id longer than 255',
-        json: ok,
-        pointer: '',
-        requestLevel: true,
-        headers: { 'webhook-id': `msg_${'i'.repeat(n)}` },
-      }));
+    return fc.integer({ min: 256, max: 1000 }).map((n): Broken => ({
+      kind: 'webhook-id longer than 255',
+      json: ok,
+      pointer: '',
+      requestLevel: true,
+      headers: { 'webhook-id': `msg_${'i'.repeat(n)}` },
+    }));
   return null;
 }
 
@@ -535,12 +529,10 @@ export function sourcesFuzzCase(o: SourcesFuzzOptions): fc.Arbitrary<SourcesFuzz
     fc
       .oneof(
         fc.uint8Array({ minLength: 1, maxLength: 1024 }).map((b) => ({ kind: 'random bytes', body: Buffer.from(b) })),
-        fc
-          .uint8Array({ minLength: 1, maxLength: 32 })
-          .map((b) => ({
-            kind: 'invalid UTF-8 in a string',
-            body: Buffer.concat([Buffer.from('{"form":"'), Buffer.from([0xc3, 0x28, 0xed, 0xa0, 0x80, ...b]), Buffer.from('"}')]),
-          })),
+        fc.uint8Array({ minLength: 1, maxLength: 32 }).map((b) => ({
+          kind: 'invalid UTF-8 in a string',
+          body: Buffer.concat([Buffer.from('{"form":"'), Buffer.from([0xc3, 0x28, 0xed, 0xa0, 0x80, ...b]), Buffer.from('"}')]),
+        })),
         fc
           .tuple(validBody(src), fc.double({ min: 0, max: 0.999, noNaN: true }))
           .map(([b, frac]) => ({ kind: 'truncated body', body: b.subarray(0, Math.floor(b.length * frac)) })),

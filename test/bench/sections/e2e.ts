@@ -39,7 +39,17 @@ export async function runE2eSection(env: BenchEnv, profile: Profile, measured: {
     env.spawn('edge-e2e', 'services/edge/src/main.ts', env.serviceEnv({ ...common, ...profile.edgeEnv })),
     env.spawn('events-api-e2e', 'services/events-api/src/main.ts', env.serviceEnv({ DATABASE_URL: db.url, EVENTS_API_TOKENS: BENCH_API_TOKEN })),
     ...[1, 2].map((i) =>
-      env.spawn(`processor-e2e-${i}`, 'services/processor/src/main.ts', env.serviceEnv({ ...common, KAFKA_GROUP_ID: groupId, KAFKA_CLIENT_ID: `bench-e2e-${i}`, HUBSPOT_MAX_REQUESTS_PER_10S: '100000', ...profile.processorEnv })),
+      env.spawn(
+        `processor-e2e-${i}`,
+        'services/processor/src/main.ts',
+        env.serviceEnv({
+          ...common,
+          KAFKA_GROUP_ID: groupId,
+          KAFKA_CLIENT_ID: `bench-e2e-${i}`,
+          HUBSPOT_MAX_REQUESTS_PER_10S: '100000',
+          ...profile.processorEnv,
+        }),
+      ),
     ),
   ]);
   const [edge, api] = procs as [(typeof procs)[number], (typeof procs)[number]];
@@ -50,11 +60,16 @@ export async function runE2eSection(env: BenchEnv, profile: Profile, measured: {
   const produced = async (): Promise<number> => (await env.admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
   try {
     // Both replicas in the group before the clock starts, so no rebalance pause is measured.
-    await waitFor('a stable group of 2', async () => {
-      const { groups } = await env.admin.describeGroups([groupId]);
-      const g = groups[0];
-      return g?.state === 'Stable' && g.members.length === 2 && g.members.every((m) => m.memberAssignment.length > 0);
-    }, 120_000, 100);
+    await waitFor(
+      'a stable group of 2',
+      async () => {
+        const { groups } = await env.admin.describeGroups([groupId]);
+        const g = groups[0];
+        return g?.state === 'Stable' && g.members.length === 2 && g.members.every((m) => m.memberAssignment.length > 0);
+      },
+      120_000,
+      100,
+    );
 
     env.progress(`end-to-end: saturating the edge for ${probeSec} s to find the fleet's sustained rate`);
     const url = `${edge.url}/webhooks/hubspot`;
@@ -69,13 +84,20 @@ export async function runE2eSection(env: BenchEnv, profile: Profile, measured: {
     const self0 = process.cpuUsage();
     const c0 = await committed();
     const t0 = Date.now();
-    const probe = await closedLoop({ url: edge.url, requestsOfConnection: (i) => probeRequests.slice(i * perConnection, (i + 1) * perConnection), connections: 32, durationSec: probeSec });
+    const probe = await closedLoop({
+      url: edge.url,
+      requestsOfConnection: (i) => probeRequests.slice(i * perConnection, (i + 1) * perConnection),
+      connections: 32,
+      durationSec: probeSec,
+    });
     const c1 = await committed();
     const probeSeconds = (Date.now() - t0) / 1000;
     const processedPerSec = (c1 - c0) / probeSeconds;
     // Where the machine's two cores went during the probe (percent of one core per process).
     const selfCpu = process.cpuUsage(self0);
-    const cpuPercent: Record<string, number> = Object.fromEntries(procs.map((p, i) => [p.name, Math.round((p.cpuMs() - (cpu0[i] as number)) / probeSeconds / 10)]));
+    const cpuPercent: Record<string, number> = Object.fromEntries(
+      procs.map((p, i) => [p.name, Math.round((p.cpuMs() - (cpu0[i] as number)) / probeSeconds / 10)]),
+    );
     cpuPercent['bench (load generator, fake HubSpot)'] = Math.round((selfCpu.user + selfCpu.system) / 1000 / probeSeconds / 10);
     const infra1 = env.infraCpuMs();
     cpuPercent['kafka broker'] = Math.round((infra1.broker - infra0.broker) / probeSeconds / 10);
@@ -83,7 +105,9 @@ export async function runE2eSection(env: BenchEnv, profile: Profile, measured: {
     const sustained = Math.min(probe.okPerSec, processedPerSec);
     const rate = Math.max(1, Math.floor(sustained / 2));
     const n = Math.min(maxHalf, rate * profile.e2eSec);
-    env.progress(`end-to-end: edge ${Math.round(probe.okPerSec)} deliveries/s, processors ${Math.round(processedPerSec)} events/s meanwhile; draining the backlog`);
+    env.progress(
+      `end-to-end: edge ${Math.round(probe.okPerSec)} deliveries/s, processors ${Math.round(processedPerSec)} events/s meanwhile; draining the backlog`,
+    );
     const target = await produced();
     await waitFor('the probe backlog to drain', async () => (await committed()) >= target, 300_000, 200);
 
@@ -140,7 +164,14 @@ export async function runE2eSection(env: BenchEnv, profile: Profile, measured: {
     const details = {
       offeredPerSec: rate,
       achievedPerSec: round(load.achievedPerSec),
-      probe: { edgeAckedPerSec: Math.round(probe.okPerSec), processedPerSec: Math.round(processedPerSec), edgeP99: probe.p99, non2xx: probe.non2xx, seconds: probeSec, cpuPercent },
+      probe: {
+        edgeAckedPerSec: Math.round(probe.okPerSec),
+        processedPerSec: Math.round(processedPerSec),
+        edgeP99: probe.p99,
+        non2xx: probe.non2xx,
+        seconds: probeSec,
+        cpuPercent,
+      },
       maxSustained: round(sustained),
       requests: n,
       acked,

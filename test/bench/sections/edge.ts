@@ -3,7 +3,17 @@ import type { BenchEnv } from '../env.js';
 import { closedLoop, interleavedClosedLoops, type LoadRequest, type LoadResult } from '../load.js';
 import type { Figure } from '../report.js';
 import type { Profile } from '../profiles.js';
-import { BENCH_SOURCE, BENCH_SOURCES_FILE, envelopesFor, importEvent, notificationEvent, signDelivery, sourceDelivery, sourceEnvelopesFor, type Notification } from '../workload.js';
+import {
+  BENCH_SOURCE,
+  BENCH_SOURCES_FILE,
+  envelopesFor,
+  importEvent,
+  notificationEvent,
+  signDelivery,
+  sourceDelivery,
+  sourceEnvelopesFor,
+  type Notification,
+} from '../workload.js';
 import { producerPerformance, type ProducerPerformanceResult } from './kafka-ceiling.js';
 
 const PATH = '/webhooks/hubspot';
@@ -55,7 +65,13 @@ export function perEventComparison(batch: 1 | 100, sources: Measured, hubspot: M
     note:
       `ratio = sources events/s ÷ HubSpot events/s, ${batch}-event deliveries, same edge process (PROVIDERS=hubspot,sources), same connections, measured in alternating ${SLICE_SEC} s slices; ≥ 1 means per event no slower than the HubSpot route. ` +
       `Edge CPU per event: sources ${cpu(sources)} µs, HubSpot ${cpu(hubspot)} µs (HubSpot ÷ sources ${cpuRatio}); broker CPU per event: sources ${broker(sources)} µs, HubSpot ${broker(hubspot)} µs`,
-    details: { sourcesCpuUsPerEvent: cpu(sources), hubspotCpuUsPerEvent: cpu(hubspot), cpuRatio, sourcesBrokerCpuUsPerEvent: broker(sources), hubspotBrokerCpuUsPerEvent: broker(hubspot) },
+    details: {
+      sourcesCpuUsPerEvent: cpu(sources),
+      hubspotCpuUsPerEvent: cpu(hubspot),
+      cpuRatio,
+      sourcesBrokerCpuUsPerEvent: broker(sources),
+      hubspotBrokerCpuUsPerEvent: broker(hubspot),
+    },
   };
 }
 
@@ -66,7 +82,18 @@ export interface EdgeResults {
 }
 
 function loadDetails(r: LoadResult & { cpuUsPerRequest?: number; brokerCpuUsPerRequest?: number }) {
-  return { okPerSec: Math.round(r.okPerSec), p50: r.p50, p99: r.p99, ok: r.ok, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, durationSec: r.durationSec, serverCpuUsPerRequest: r.cpuUsPerRequest, brokerCpuUsPerRequest: r.brokerCpuUsPerRequest };
+  return {
+    okPerSec: Math.round(r.okPerSec),
+    p50: r.p50,
+    p99: r.p99,
+    ok: r.ok,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    durationSec: r.durationSec,
+    serverCpuUsPerRequest: r.cpuUsPerRequest,
+    brokerCpuUsPerRequest: r.brokerCpuUsPerRequest,
+  };
 }
 
 /** A warm-up run, then the measured one with the server process's CPU time per answered request. */
@@ -83,10 +110,19 @@ async function measured(server: { cpuMs(): number }, opts: Parameters<typeof clo
  * the other, load from other work that started or stopped in between would count against one
  * route only and skew the comparison.
  */
-async function routes(env: BenchEnv, edge: { url: string; cpuMs(): number }, sets: [LoadRequest[], LoadRequest[]], connections: number, profile: Profile): Promise<[Measured, Measured]> {
+async function routes(
+  env: BenchEnv,
+  edge: { url: string; cpuMs(): number },
+  sets: [LoadRequest[], LoadRequest[]],
+  connections: number,
+  profile: Profile,
+): Promise<[Measured, Measured]> {
   const { durationSec, warmupSec } = profile.http;
   const meters = { edge: () => edge.cpuMs(), broker: () => env.infraCpuMs().broker };
-  const rs = await interleavedClosedLoops(sets.map((requests) => ({ url: edge.url, requests, connections, durationSec })), { durationSec, warmupSec, sliceSec: SLICE_SEC, meters });
+  const rs = await interleavedClosedLoops(
+    sets.map((requests) => ({ url: edge.url, requests, connections, durationSec })),
+    { durationSec, warmupSec, sliceSec: SLICE_SEC, meters },
+  );
   const perRequest = (ms: number | undefined, ok: number) => Math.round(((ms ?? Number.NaN) * 1000) / Math.max(1, ok));
   const [a, b] = rs.map(({ cpuMs, ...r }) => ({ ...r, cpuUsPerRequest: perRequest(cpuMs.edge, r.ok), brokerCpuUsPerRequest: perRequest(cpuMs.broker, r.ok) }));
   return [a as Measured, b as Measured];
@@ -101,7 +137,8 @@ async function assertValidates(url: string, sample: { headers: Record<string, st
   const event = { ...(JSON.parse(sample.body) as Notification), description: 42 };
   const res = await fetch(`${url}${SOURCES_PATH}`, { method: 'POST', headers: sample.headers, body: JSON.stringify(event) });
   const text = await res.text();
-  if (res.status !== 422 || !text.includes('/description')) throw new Error(`sources route: an event with a numeric description got ${res.status} ${text.slice(0, 300)}; expected 422 from schema validation`);
+  if (res.status !== 422 || !text.includes('/description'))
+    throw new Error(`sources route: an event with a numeric description got ${res.status} ${text.slice(0, 300)}; expected 422 from schema validation`);
 }
 
 /**
@@ -130,7 +167,13 @@ export async function runEdgeSection(env: BenchEnv, profile: Profile): Promise<E
   const edge = await env.spawn(
     'edge',
     'services/edge/src/main.ts',
-    env.serviceEnv({ KAFKA_TOPIC: topic, PROVIDERS: 'hubspot,sources', SOURCES_FILE: join(env.root, BENCH_SOURCES_FILE), SOURCES_KAFKA_TOPIC: sourcesTopic, ...profile.edgeEnv }),
+    env.serviceEnv({
+      KAFKA_TOPIC: topic,
+      PROVIDERS: 'hubspot,sources',
+      SOURCES_FILE: join(env.root, BENCH_SOURCES_FILE),
+      SOURCES_KAFKA_TOPIC: sourcesTopic,
+      ...profile.edgeEnv,
+    }),
   );
   let one: Measured;
   let hundred: Measured;
@@ -162,12 +205,24 @@ export async function runEdgeSection(env: BenchEnv, profile: Profile): Promise<E
   }
 
   env.progress(`broker ceiling: ProducerPerformance, ${profile.kafkaRecords} records of ${envelopeBytes} bytes, acks=all`);
-  const perf = await producerPerformance({ brokers: env.brokers, topic: await env.newTopic('perf'), records: profile.kafkaRecords, recordSize: envelopeBytes, log: env.log });
+  const perf = await producerPerformance({
+    brokers: env.brokers,
+    topic: await env.newTopic('perf'),
+    records: profile.kafkaRecords,
+    recordSize: envelopeBytes,
+    log: env.log,
+  });
   // The sources envelope (v2, with the ledger fields) is larger than HubSpot's v1: its ceiling
   // is the broker taking records of its own size; HubSpot's smaller records would understate
   // the sources route's ratio.
   env.progress(`broker ceiling for the sources route: ProducerPerformance, ${profile.kafkaRecords} records of ${sourcesEnvelopeBytes} bytes, acks=all`);
-  const sourcesPerf: ProducerPerformanceResult = await producerPerformance({ brokers: env.brokers, topic: await env.newTopic('perf-sources'), records: profile.kafkaRecords, recordSize: sourcesEnvelopeBytes, log: env.log });
+  const sourcesPerf: ProducerPerformanceResult = await producerPerformance({
+    brokers: env.brokers,
+    topic: await env.newTopic('perf-sources'),
+    records: profile.kafkaRecords,
+    recordSize: sourcesEnvelopeBytes,
+    log: env.log,
+  });
 
   figures.push(
     {
@@ -255,7 +310,12 @@ export async function runEdgeSection(env: BenchEnv, profile: Profile): Promise<E
       higherIsBetter: true,
       target: { kind: 'minRatio', min: 0.5 },
       note: `edge CPU ${Math.round(sourcesHundred.cpuUsPerRequest / 10) / 10} µs per event; ProducerPerformance sends ${profile.kafkaRecords} records of ${sourcesEnvelopeBytes} B (the sources envelope size; HubSpot's is ${envelopeBytes} B), acks=all`,
-      details: { edge: loadDetails(sourcesHundred), connections: profile.http.batchConnections, envelopeBytes: sourcesEnvelopeBytes, producerPerformance: sourcesPerf },
+      details: {
+        edge: loadDetails(sourcesHundred),
+        connections: profile.http.batchConnections,
+        envelopeBytes: sourcesEnvelopeBytes,
+        producerPerformance: sourcesPerf,
+      },
     },
     perEventComparison(1, sourcesOne, one),
     perEventComparison(100, sourcesHundred, hundred),

@@ -9,24 +9,56 @@ import { BENCH_API_TOKEN, contactProperties, importEvent } from '../workload.js'
 const PORTALS = [62515, 62516, 62517, 62518];
 const SEED_ROWS = 1000;
 
-const LEDGER = ['id', 'provider', 'source', 'tenant', 'type', 'subject', 'event_id', 'idempotency_key', 'occurred_at', 'received_at', 'processed_at', 'request_id', 'raw'];
+const LEDGER = [
+  'id',
+  'provider',
+  'source',
+  'tenant',
+  'type',
+  'subject',
+  'event_id',
+  'idempotency_key',
+  'occurred_at',
+  'received_at',
+  'processed_at',
+  'request_id',
+  'raw',
+];
 const HUBSPOT = [
-  'id', 'portal_id', 'app_id', 'subscription_id', 'event_id', 'object_type', 'object_type_id', 'object_id', 'attempt_number',
-  'change_source', 'change_flag', 'property_name', 'property_value', 'enrichment', 'enrichment_state', 'enrichment_attempts',
-  'enrichment_error', 'enrichment_next_at', 'enriched_at',
+  'id',
+  'portal_id',
+  'app_id',
+  'subscription_id',
+  'event_id',
+  'object_type',
+  'object_type_id',
+  'object_id',
+  'attempt_number',
+  'change_source',
+  'change_flag',
+  'property_name',
+  'property_value',
+  'enrichment',
+  'enrichment_state',
+  'enrichment_attempts',
+  'enrichment_error',
+  'enrichment_next_at',
+  'enriched_at',
 ];
 const TIME_COLUMNS = new Set(['occurred_at', 'received_at', 'processed_at', 'enriched_at']);
 
 /** Columns of a copied row: new ids, object ids and times, so the idempotency key stays unique. */
 function copyExpressions(columns: readonly string[], offset: number): string {
-  return columns.map((c) => {
-    if (c === 'id' || c === 'object_id') return `${c} + ${offset}`;
-    if (TIME_COLUMNS.has(c)) return `${c} + ${offset} * 60000`;
-    if (c === 'event_id') return columns === LEDGER ? `CAST(CAST(event_id AS UNSIGNED) + ${offset} AS CHAR)` : `event_id + ${offset}`;
-    if (c === 'subject') return `CONCAT('contact:', CAST(SUBSTRING(subject, 9) AS UNSIGNED) + ${offset})`;
-    if (c === 'idempotency_key') return `CONCAT(idempotency_key, ':', ${offset})`;
-    return c;
-  }).join(', ');
+  return columns
+    .map((c) => {
+      if (c === 'id' || c === 'object_id') return `${c} + ${offset}`;
+      if (TIME_COLUMNS.has(c)) return `${c} + ${offset} * 60000`;
+      if (c === 'event_id') return columns === LEDGER ? `CAST(CAST(event_id AS UNSIGNED) + ${offset} AS CHAR)` : `event_id + ${offset}`;
+      if (c === 'subject') return `CONCAT('contact:', CAST(SUBSTRING(subject, 9) AS UNSIGNED) + ${offset})`;
+      if (c === 'idempotency_key') return `CONCAT(idempotency_key, ':', ${offset})`;
+      return c;
+    })
+    .join(', ');
 }
 
 const insertValues = (table: string, columns: readonly string[], rows: unknown[][]): string =>
@@ -43,26 +75,75 @@ async function bulkLoad(pool: Pool, rows: number): Promise<{ rows: number; secon
   const now = 1_769_000_000_000;
   const seed = Array.from({ length: SEED_ROWS }, (_, i) => {
     const e = { ...importEvent(i, 41), portalId: PORTALS[i % PORTALS.length] as number };
-    const snapshot = { id: String(e.objectId), properties: contactProperties(e.objectId), createdAt: new Date(now).toISOString(), updatedAt: new Date(now).toISOString(), archived: false };
+    const snapshot = {
+      id: String(e.objectId),
+      properties: contactProperties(e.objectId),
+      createdAt: new Date(now).toISOString(),
+      updatedAt: new Date(now).toISOString(),
+      archived: false,
+    };
     const id = i + 1;
     const ledger = [
-      id, 'hubspot', 'hubspot', String(e.portalId), e.subscriptionType, `contact:${e.objectId}`, String(e.eventId),
-      `${e.portalId}:${e.subscriptionId}:${e.eventId}:${e.occurredAt}:${e.objectId}`, e.occurredAt, e.occurredAt + 150, e.occurredAt + 400,
-      '3f0e2a4c-2a6b-4a51-9c8e-6f1d2b7a9e10', JSON.stringify(e),
+      id,
+      'hubspot',
+      'hubspot',
+      String(e.portalId),
+      e.subscriptionType,
+      `contact:${e.objectId}`,
+      String(e.eventId),
+      `${e.portalId}:${e.subscriptionId}:${e.eventId}:${e.occurredAt}:${e.objectId}`,
+      e.occurredAt,
+      e.occurredAt + 150,
+      e.occurredAt + 400,
+      '3f0e2a4c-2a6b-4a51-9c8e-6f1d2b7a9e10',
+      JSON.stringify(e),
     ];
     const details = [
-      id, e.portalId, e.appId, e.subscriptionId, e.eventId, 'contact', '0-1', e.objectId, 0, e.changeSource, e.changeFlag ?? null,
-      e.propertyName ?? null, e.propertyValue ?? null, JSON.stringify(snapshot), 'enriched', 1, null, null, e.occurredAt + 400,
+      id,
+      e.portalId,
+      e.appId,
+      e.subscriptionId,
+      e.eventId,
+      'contact',
+      '0-1',
+      e.objectId,
+      0,
+      e.changeSource,
+      e.changeFlag ?? null,
+      e.propertyName ?? null,
+      e.propertyValue ?? null,
+      JSON.stringify(snapshot),
+      'enriched',
+      1,
+      null,
+      null,
+      e.occurredAt + 400,
     ];
     return { ledger, details };
   });
-  await pool.query(insertValues('events', LEDGER, seed.map((r) => r.ledger)), seed.flatMap((r) => r.ledger));
-  await pool.query(insertValues('hubspot_events', HUBSPOT, seed.map((r) => r.details)), seed.flatMap((r) => r.details));
+  await pool.query(
+    insertValues(
+      'events',
+      LEDGER,
+      seed.map((r) => r.ledger),
+    ),
+    seed.flatMap((r) => r.ledger),
+  );
+  await pool.query(
+    insertValues(
+      'hubspot_events',
+      HUBSPOT,
+      seed.map((r) => r.details),
+    ),
+    seed.flatMap((r) => r.details),
+  );
   let count = SEED_ROWS;
   while (count < rows) {
     const take = Math.min(count, rows - count);
     await pool.query(`INSERT INTO events (${LEDGER.join(', ')}) SELECT ${copyExpressions(LEDGER, count)} FROM events ORDER BY id LIMIT ${take}`);
-    await pool.query(`INSERT INTO hubspot_events (${HUBSPOT.join(', ')}) SELECT ${copyExpressions(HUBSPOT, count)} FROM hubspot_events ORDER BY id LIMIT ${take}`);
+    await pool.query(
+      `INSERT INTO hubspot_events (${HUBSPOT.join(', ')}) SELECT ${copyExpressions(HUBSPOT, count)} FROM hubspot_events ORDER BY id LIMIT ${take}`,
+    );
     count += take;
   }
   return { rows: count, seconds: round((Date.now() - started) / 1000, 1) };
@@ -76,7 +157,12 @@ function cursorAt(sample: string, occurredAt: number, id: number): string {
 }
 
 /** The database answering the same page directly: `concurrency` loops of raw mysql2 queries. */
-async function sqlLatencies(pool: Pool, queries: ReadonlyArray<{ sql: string; params: unknown[] }>, concurrency: number, seconds: number): Promise<{ p50: number; p99: number; n: number }> {
+async function sqlLatencies(
+  pool: Pool,
+  queries: ReadonlyArray<{ sql: string; params: unknown[] }>,
+  concurrency: number,
+  seconds: number,
+): Promise<{ p50: number; p99: number; n: number }> {
   const until = Date.now() + seconds * 1000;
   const samples: number[] = [];
   let k = 0;
@@ -112,8 +198,13 @@ export async function runEventsApiSection(env: BenchEnv, profile: Profile): Prom
     const positions: Array<{ t: number; i: number }> = [];
     const portalPositions: Array<{ t: number; i: number }> = [];
     for (const d of depths) {
-      const [r] = await pool.query<RowDataPacket[]>(`SELECT occurred_at AS t, id AS i FROM events FORCE INDEX (ix_events_occurred) ORDER BY occurred_at, id LIMIT 1 OFFSET ${Math.floor(load.rows * d)}`);
-      const [p] = await pool.query<RowDataPacket[]>(`SELECT occurred_at AS t, id AS i FROM events FORCE INDEX (ix_events_tenant_occurred) WHERE provider = 'hubspot' AND tenant = ? ORDER BY occurred_at, id LIMIT 1 OFFSET ${Math.floor((load.rows / PORTALS.length) * d)}`, [String(PORTALS[1])]);
+      const [r] = await pool.query<RowDataPacket[]>(
+        `SELECT occurred_at AS t, id AS i FROM events FORCE INDEX (ix_events_occurred) ORDER BY occurred_at, id LIMIT 1 OFFSET ${Math.floor(load.rows * d)}`,
+      );
+      const [p] = await pool.query<RowDataPacket[]>(
+        `SELECT occurred_at AS t, id AS i FROM events FORCE INDEX (ix_events_tenant_occurred) WHERE provider = 'hubspot' AND tenant = ? ORDER BY occurred_at, id LIMIT 1 OFFSET ${Math.floor((load.rows / PORTALS.length) * d)}`,
+        [String(PORTALS[1])],
+      );
       if (r[0]) positions.push({ t: Number(r[0].t), i: Number(r[0].i) });
       if (p[0]) portalPositions.push({ t: Number(p[0].t), i: Number(p[0].i) });
     }
@@ -126,7 +217,8 @@ export async function runEventsApiSection(env: BenchEnv, profile: Profile): Prom
       const headers = { authorization: `Bearer ${BENCH_API_TOKEN}` };
       const firstRes = await fetch(`${api.url}/events?limit=100`, { headers });
       const firstPage = (await firstRes.json()) as { events: unknown[]; nextCursor: string | null };
-      if (firstPage.events.length !== 100 || !firstPage.nextCursor) throw new Error(`events-api first page: ${firstRes.status}, ${firstPage.events?.length} events`);
+      if (firstPage.events.length !== 100 || !firstPage.nextCursor)
+        throw new Error(`events-api first page: ${firstRes.status}, ${firstPage.events?.length} events`);
       const deepPaths = positions.map((p) => `/events?limit=100&cursor=${cursorAt(firstPage.nextCursor as string, p.t, p.i)}`);
       const portalPaths = portalPositions.map((p) => `/events?portalId=${PORTALS[1]}&limit=100&cursor=${cursorAt(firstPage.nextCursor as string, p.t, p.i)}`);
       for (const path of [...deepPaths, ...portalPaths]) {
@@ -138,7 +230,11 @@ export async function runEventsApiSection(env: BenchEnv, profile: Profile): Prom
       first = await closedLoop({ url: `${api.url}/events?limit=100`, headers, connections, durationSec, warmupSec: 2 });
       deep = await closedLoop({ url: api.url, requests: deepPaths.map((path) => ({ path, headers })), connections, durationSec, warmupSec: 2 });
       portalDeep = await closedLoop({ url: api.url, requests: portalPaths.map((path) => ({ path, headers })), connections, durationSec, warmupSec: 2 });
-      for (const [what, r] of [['first', first], ['deep', deep], ['portal deep', portalDeep]] as const) {
+      for (const [what, r] of [
+        ['first', first],
+        ['deep', deep],
+        ['portal deep', portalDeep],
+      ] as const) {
         if (r.non2xx > 0 || r.errors > 0) throw new Error(`events-api ${what} pages: ${r.non2xx} non-2xx, ${r.errors} errors`);
       }
     } finally {
@@ -148,18 +244,91 @@ export async function runEventsApiSection(env: BenchEnv, profile: Profile): Prom
     const { connections, durationSec } = profile.eventsApi;
     const sqlSeconds = Math.max(3, Math.round(durationSec / 2));
     // One query at a time: the page's own cost in the database, without queueing.
-    const sqlFirst = await sqlLatencies(pool, [{ sql: `${PAGE} (ix_events_occurred) ${JOIN} ORDER BY e.occurred_at, e.id LIMIT 101`, params: [] }], 1, sqlSeconds);
-    const sqlDeep = await sqlLatencies(pool, positions.map((p) => ({ sql: `${PAGE} (ix_events_occurred) ${JOIN} WHERE ${KEYSET} ORDER BY e.occurred_at, e.id LIMIT 101`, params: [p.t, p.t, p.t, p.i] })), 1, sqlSeconds);
-    const sqlPortal = await sqlLatencies(pool, portalPositions.map((p) => ({ sql: `${PAGE} (ix_events_tenant_occurred) ${JOIN} WHERE e.provider = 'hubspot' AND e.tenant = ? AND ${KEYSET} ORDER BY e.occurred_at, e.id LIMIT 101`, params: [String(PORTALS[1]), p.t, p.t, p.t, p.i] })), 1, sqlSeconds);
+    const sqlFirst = await sqlLatencies(
+      pool,
+      [{ sql: `${PAGE} (ix_events_occurred) ${JOIN} ORDER BY e.occurred_at, e.id LIMIT 101`, params: [] }],
+      1,
+      sqlSeconds,
+    );
+    const sqlDeep = await sqlLatencies(
+      pool,
+      positions.map((p) => ({
+        sql: `${PAGE} (ix_events_occurred) ${JOIN} WHERE ${KEYSET} ORDER BY e.occurred_at, e.id LIMIT 101`,
+        params: [p.t, p.t, p.t, p.i],
+      })),
+      1,
+      sqlSeconds,
+    );
+    const sqlPortal = await sqlLatencies(
+      pool,
+      portalPositions.map((p) => ({
+        sql: `${PAGE} (ix_events_tenant_occurred) ${JOIN} WHERE e.provider = 'hubspot' AND e.tenant = ? AND ${KEYSET} ORDER BY e.occurred_at, e.id LIMIT 101`,
+        params: [String(PORTALS[1]), p.t, p.t, p.t, p.i],
+      })),
+      1,
+      sqlSeconds,
+    );
 
-    const details = (r: LoadResult, sql: { p50: number; p99: number; n: number }) => ({ http: { p50: r.p50, p99: r.p99, perSec: Math.round(r.okPerSec), ok: r.ok }, sql, rows: load.rows, loadSeconds: load.seconds, connections });
+    const details = (r: LoadResult, sql: { p50: number; p99: number; n: number }) => ({
+      http: { p50: r.p50, p99: r.p99, perSec: Math.round(r.okPerSec), ok: r.ok },
+      sql,
+      rows: load.rows,
+      loadSeconds: load.seconds,
+      connections,
+    });
     const note = `${load.rows} rows (loaded in ${load.seconds} s), ${connections} concurrent clients, 100 events a page; ceiling = the same page's SQL straight from mysql2, one query at a time`;
     return [
-      { id: 'api.first.p50', label: 'events-api GET /events first page p50', value: first.p50, unit: 'ms', ceiling: sqlFirst.p50, ceilingLabel: 'raw SQL', higherIsBetter: false, note, details: details(first, sqlFirst) },
-      { id: 'api.first.p99', label: 'events-api GET /events first page p99', value: first.p99, unit: 'ms', ceiling: sqlFirst.p99, ceilingLabel: 'raw SQL', higherIsBetter: false },
-      { id: 'api.deep.p50', label: 'events-api deep pages (50–99 %) p50', value: deep.p50, unit: 'ms', ceiling: sqlDeep.p50, ceilingLabel: 'raw SQL', higherIsBetter: false, details: details(deep, sqlDeep) },
-      { id: 'api.deep.p99', label: 'events-api deep pages (50–99 %) p99', value: deep.p99, unit: 'ms', ceiling: sqlDeep.p99, ceilingLabel: 'raw SQL', higherIsBetter: false, target: { kind: 'maxValue', max: 50 } },
-      { id: 'api.portalDeep.p99', label: 'events-api deep pages, one portal, p99', value: portalDeep.p99, unit: 'ms', ceiling: sqlPortal.p99, ceilingLabel: 'raw SQL', higherIsBetter: false, target: { kind: 'maxValue', max: 50 }, details: details(portalDeep, sqlPortal) },
+      {
+        id: 'api.first.p50',
+        label: 'events-api GET /events first page p50',
+        value: first.p50,
+        unit: 'ms',
+        ceiling: sqlFirst.p50,
+        ceilingLabel: 'raw SQL',
+        higherIsBetter: false,
+        note,
+        details: details(first, sqlFirst),
+      },
+      {
+        id: 'api.first.p99',
+        label: 'events-api GET /events first page p99',
+        value: first.p99,
+        unit: 'ms',
+        ceiling: sqlFirst.p99,
+        ceilingLabel: 'raw SQL',
+        higherIsBetter: false,
+      },
+      {
+        id: 'api.deep.p50',
+        label: 'events-api deep pages (50–99 %) p50',
+        value: deep.p50,
+        unit: 'ms',
+        ceiling: sqlDeep.p50,
+        ceilingLabel: 'raw SQL',
+        higherIsBetter: false,
+        details: details(deep, sqlDeep),
+      },
+      {
+        id: 'api.deep.p99',
+        label: 'events-api deep pages (50–99 %) p99',
+        value: deep.p99,
+        unit: 'ms',
+        ceiling: sqlDeep.p99,
+        ceilingLabel: 'raw SQL',
+        higherIsBetter: false,
+        target: { kind: 'maxValue', max: 50 },
+      },
+      {
+        id: 'api.portalDeep.p99',
+        label: 'events-api deep pages, one portal, p99',
+        value: portalDeep.p99,
+        unit: 'ms',
+        ceiling: sqlPortal.p99,
+        ceilingLabel: 'raw SQL',
+        higherIsBetter: false,
+        target: { kind: 'maxValue', max: 50 },
+        details: details(portalDeep, sqlPortal),
+      },
     ];
   } finally {
     await pool.end();

@@ -18,8 +18,15 @@ export interface ProducerPerformanceResult {
  * "500000 records sent, 101234.5 records/sec (41.52 MB/sec), 250.12 ms avg latency, 800.00 ms max latency, 230 ms 50th, 600 ms 95th, 700 ms 99th, 790 ms 99.9th."
  */
 export function parseProducerPerformance(output: string, recordSize: number): ProducerPerformanceResult {
-  const line = output.split('\n').reverse().find((l) => /records sent,.*50th/.test(l));
-  const m = line && /^(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, [\d.]+ ms max latency, (\d+) ms 50th, \d+ ms 95th, (\d+) ms 99th/.exec(line.trim());
+  const line = output
+    .split('\n')
+    .reverse()
+    .find((l) => /records sent,.*50th/.test(l));
+  const m =
+    line &&
+    /^(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, [\d.]+ ms max latency, (\d+) ms 50th, \d+ ms 95th, (\d+) ms 99th/.exec(
+      line.trim(),
+    );
   if (!m) throw new Error(`ProducerPerformance printed no summary line:\n${output.slice(-2000)}`);
   return {
     records: Number(m[1]),
@@ -54,11 +61,17 @@ export async function producerPerformance(opts: ProducerPerformanceOptions): Pro
     '-cp',
     `${jars}/*`,
     'org.apache.kafka.tools.ProducerPerformance',
-    '--topic', opts.topic,
-    '--num-records', String(opts.records),
-    '--record-size', String(opts.recordSize),
-    '--throughput', '-1',
-    '--producer-props', `bootstrap.servers=${opts.brokers.join(',')}`, 'acks=all',
+    '--topic',
+    opts.topic,
+    '--num-records',
+    String(opts.records),
+    '--record-size',
+    String(opts.recordSize),
+    '--throughput',
+    '-1',
+    '--producer-props',
+    `bootstrap.servers=${opts.brokers.join(',')}`,
+    'acks=all',
   ];
   const output = await new Promise<string>((resolve, reject) => {
     const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });

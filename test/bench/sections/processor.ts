@@ -37,14 +37,44 @@ export interface DrainResult {
 const TABLES = [
   {
     table: 'events',
-    columns: ['id', 'provider', 'source', 'tenant', 'type', 'subject', 'event_id', 'idempotency_key', 'occurred_at', 'received_at', 'processed_at', 'request_id', 'raw'],
+    columns: [
+      'id',
+      'provider',
+      'source',
+      'tenant',
+      'type',
+      'subject',
+      'event_id',
+      'idempotency_key',
+      'occurred_at',
+      'received_at',
+      'processed_at',
+      'request_id',
+      'raw',
+    ],
   },
   {
     table: 'hubspot_events',
     columns: [
-      'id', 'portal_id', 'app_id', 'subscription_id', 'event_id', 'object_type', 'object_type_id', 'object_id', 'attempt_number',
-      'change_source', 'change_flag', 'property_name', 'property_value', 'enrichment', 'enrichment_state', 'enrichment_attempts',
-      'enrichment_error', 'enrichment_next_at', 'enriched_at',
+      'id',
+      'portal_id',
+      'app_id',
+      'subscription_id',
+      'event_id',
+      'object_type',
+      'object_type_id',
+      'object_id',
+      'attempt_number',
+      'change_source',
+      'change_flag',
+      'property_name',
+      'property_value',
+      'enrichment',
+      'enrichment_state',
+      'enrichment_attempts',
+      'enrichment_error',
+      'enrichment_next_at',
+      'enriched_at',
     ],
   },
 ] as const;
@@ -96,38 +126,52 @@ export async function drain(env: BenchEnv, profile: Profile, replicas: number, s
   const infra0 = env.infraCpuMs();
   const procs = await Promise.all(
     Array.from({ length: replicas }, (_, i) =>
-      env.spawn(`processor-${replicas}x-${i + 1}`, 'services/processor/src/main.ts', env.serviceEnv({
-        KAFKA_TOPIC: topic,
-        KAFKA_DLQ_TOPIC: dlq,
-        KAFKA_GROUP_ID: groupId,
-        KAFKA_CLIENT_ID: `bench-processor-${i + 1}`,
-        DATABASE_URL: db.url,
-        // HubSpot's quota is lifted here so this figure measures the processor and the database;
-        // the import burst's calls per 1,000 events (below) is what the quota divides.
-        HUBSPOT_MAX_REQUESTS_PER_10S: '100000',
-        ...profile.processorEnv,
-      })),
+      env.spawn(
+        `processor-${replicas}x-${i + 1}`,
+        'services/processor/src/main.ts',
+        env.serviceEnv({
+          KAFKA_TOPIC: topic,
+          KAFKA_DLQ_TOPIC: dlq,
+          KAFKA_GROUP_ID: groupId,
+          KAFKA_CLIENT_ID: `bench-processor-${i + 1}`,
+          DATABASE_URL: db.url,
+          // HubSpot's quota is lifted here so this figure measures the processor and the database;
+          // the import burst's calls per 1,000 events (below) is what the quota divides.
+          HUBSPOT_MAX_REQUESTS_PER_10S: '100000',
+          ...profile.processorEnv,
+        }),
+      ),
     ),
   );
   try {
     let t0 = 0;
     let c0 = 0;
-    await waitFor(`a stable group of ${replicas}`, async () => {
-      const { groups } = await env.admin.describeGroups([groupId]);
-      const g = groups[0];
-      const stable = g?.state === 'Stable' && g.members.length === replicas && g.members.every((m) => m.memberAssignment.length > 0);
-      if (stable) {
-        t0 = Date.now();
-        c0 = await committed(env, groupId, topic);
-      }
-      return stable;
-    }, 120_000, 50);
+    await waitFor(
+      `a stable group of ${replicas}`,
+      async () => {
+        const { groups } = await env.admin.describeGroups([groupId]);
+        const g = groups[0];
+        const stable = g?.state === 'Stable' && g.members.length === replicas && g.members.every((m) => m.memberAssignment.length > 0);
+        if (stable) {
+          t0 = Date.now();
+          c0 = await committed(env, groupId, topic);
+        }
+        return stable;
+      },
+      120_000,
+      50,
+    );
     let t1 = 0;
-    await waitFor('every event committed', async () => {
-      const c = await committed(env, groupId, topic);
-      if (c >= n) t1 = Date.now();
-      return c >= n;
-    }, 600_000, 50);
+    await waitFor(
+      'every event committed',
+      async () => {
+        const c = await committed(env, groupId, topic);
+        if (c >= n) t1 = Date.now();
+        return c >= n;
+      },
+      600_000,
+      50,
+    );
     const pool = createPool({ uri: db.url, connectionLimit: 1 });
     const [rows] = await pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n, SUM(enrichment_state = 'enriched') AS enriched FROM hubspot_events");
     await pool.end();
@@ -152,21 +196,31 @@ export async function drain(env: BenchEnv, profile: Profile, replicas: number, s
   }
 }
 
-
 /**
  * The database ceiling: the rows the processor stored, read back and inserted again into a
  * fresh database with raw mysql2 multi-row INSERTs (the writer's chunking; per chunk the ledger
  * rows, then HubSpot's rows) over `connections` connections: no transaction, no locks, no
  * object state.
  */
-async function rawInsert(env: BenchEnv, rows: StoredRows, connections: number): Promise<{ rowsPerSec: number; databaseCpuUsPerRow: number; clientCpuUsPerRow: number }> {
+async function rawInsert(
+  env: BenchEnv,
+  rows: StoredRows,
+  connections: number,
+): Promise<{ rowsPerSec: number; databaseCpuUsPerRow: number; clientCpuUsPerRow: number }> {
   const db = await env.newDatabase(`raw${connections}`);
   const pool: Pool = createPool({ uri: db.url, connectionLimit: connections, flags: ['-FOUND_ROWS'] });
   try {
     // Chunked on both rows of each event together, so the byte limit sees the ledger's raw JSON too.
     const width = TABLES[0].columns.length;
-    const queue = [...chunkRows(rows.map(([l, d]) => [...l, ...d]), 500, 4 * 1024 * 1024)].map((c) => c.map((r) => [r.slice(0, width), r.slice(width)] as const));
-    const insertSql = (t: (typeof TABLES)[number], n: number) => `INSERT INTO ${t.table} (${t.columns.join(', ')}) VALUES ${Array.from({ length: n }, () => `(${t.columns.map(() => '?').join(', ')})`).join(', ')}`;
+    const queue = [
+      ...chunkRows(
+        rows.map(([l, d]) => [...l, ...d]),
+        500,
+        4 * 1024 * 1024,
+      ),
+    ].map((c) => c.map((r) => [r.slice(0, width), r.slice(width)] as const));
+    const insertSql = (t: (typeof TABLES)[number], n: number) =>
+      `INSERT INTO ${t.table} (${t.columns.join(', ')}) VALUES ${Array.from({ length: n }, () => `(${t.columns.map(() => '?').join(', ')})`).join(', ')}`;
     const started = process.hrtime.bigint();
     const db0 = env.infraCpuMs().database;
     const client0 = process.cpuUsage();
@@ -174,8 +228,14 @@ async function rawInsert(env: BenchEnv, rows: StoredRows, connections: number): 
     await Promise.all(
       Array.from({ length: connections }, async () => {
         for (let c = queue.shift(); c; c = queue.shift()) {
-          const [res] = await pool.query(`${insertSql(TABLES[0], c.length)} ON DUPLICATE KEY UPDATE id = id`, c.flatMap((r) => r[0]));
-          await pool.query(insertSql(TABLES[1], c.length), c.flatMap((r) => r[1]));
+          const [res] = await pool.query(
+            `${insertSql(TABLES[0], c.length)} ON DUPLICATE KEY UPDATE id = id`,
+            c.flatMap((r) => r[0]),
+          );
+          await pool.query(
+            insertSql(TABLES[1], c.length),
+            c.flatMap((r) => r[1]),
+          );
           inserted += (res as { affectedRows: number }).affectedRows;
         }
       }),
@@ -215,7 +275,10 @@ export async function runProcessorSection(env: BenchEnv, profile: Profile): Prom
   const one = await drain(env, profile, 1, 21, db1);
   const db2 = await env.newDatabase('proc2');
   const two = await drain(env, profile, 2, 22, db2);
-  for (const [what, r] of [['1 replica', one], ['2 replicas', two]] as const) {
+  for (const [what, r] of [
+    ['1 replica', one],
+    ['2 replicas', two],
+  ] as const) {
     if (r.rows !== r.events) throw new Error(`processor ${what}: ${r.rows} rows for ${r.events} events`);
   }
 
@@ -226,10 +289,22 @@ export async function runProcessorSection(env: BenchEnv, profile: Profile): Prom
   await sleep(500);
   const raw2 = await rawInsert(env, rows, 2);
   const ceiling = Math.max(raw1.rowsPerSec, raw2.rowsPerSec);
-  const rawDetails = { oneConnection: Math.round(raw1.rowsPerSec), twoConnections: Math.round(raw2.rowsPerSec), rows: rows.length, chunkRows: 500, cpuUsPerRow: { oneConnection: raw1, twoConnections: raw2 } };
+  const rawDetails = {
+    oneConnection: Math.round(raw1.rowsPerSec),
+    twoConnections: Math.round(raw2.rowsPerSec),
+    rows: rows.length,
+    chunkRows: 500,
+    cpuUsPerRow: { oneConnection: raw1, twoConnections: raw2 },
+  };
 
   const distinct = importObjects(profile.processorEvents, 21).length;
-  const backlogCalls = { events: one.events, distinctObjects: distinct, calls: one.hubspotCalls, minCalls: Math.ceil(distinct / 100), retries: one.hubspotRetries };
+  const backlogCalls = {
+    events: one.events,
+    distinctObjects: distinct,
+    calls: one.hubspotCalls,
+    minCalls: Math.ceil(distinct / 100),
+    retries: one.hubspotRetries,
+  };
   const figures: Figure[] = [
     {
       id: 'processor.1replica.eps',
