@@ -1,34 +1,38 @@
-/**
- * Values valid as JSON but not storable in a MySQL/MariaDB JSON column. Checked by
- * parseWebhookBatch, so the edge refuses them with a 400 instead of acknowledging them, and
- * the processor dead-letters any that reach Kafka at once (retrying can never store them):
- *  - nesting deeper than MAX_EVENT_DEPTH: MariaDB refuses JSON deeper than 31 levels, and
- *    JSON.stringify overflows the stack at a few thousand;
- *  - strings with an unpaired UTF-16 surrogate (`"\ud800"` is valid JSON text but not valid
- *    Unicode): MySQL and MariaDB refuse it in a JSON column.
- */
-export const MAX_EVENT_DEPTH = 20;
+import { findUnstorable as findInJson, MAX_STORABLE_DEPTH } from '@hookstream/pipeline';
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/**
+ * Values valid as JSON but not storable in a MySQL/MariaDB JSON column (the pipeline's check:
+ * nesting deeper than MAX_EVENT_DEPTH, unpaired UTF-16 surrogates, numbers beyond double range).
+ * Checked by parseWebhookBatch, so the edge refuses them with a 400 instead of acknowledging
+ * them, and the processor dead-letters any that reach Kafka at once (retrying can never store
+ * them). HubSpot's messages name the field the way its 400s always have: `propertyValue`,
+ * `extra[0][1]`.
+ */
+export const MAX_EVENT_DEPTH = MAX_STORABLE_DEPTH;
 
 /** Returns "<path>: <why>" for the first problem, or null. Iterative: input depth is unbounded. */
 export function findUnstorable(event: unknown): string | null {
-  const stack: Array<{ value: unknown; depth: number; path: string }> = [{ value: event, depth: 1, path: '' }];
-  while (stack.length > 0) {
-    const { value, depth, path } = stack.pop() as { value: unknown; depth: number; path: string };
-    if (typeof value === 'string') {
-      if (LONE_SURROGATE.test(value)) return `${path || 'value'}: contains an unpaired UTF-16 surrogate`;
-      continue;
-    }
-    if (typeof value !== 'object' || value === null) continue;
-    if (depth > MAX_EVENT_DEPTH) return `${path}: nested deeper than ${MAX_EVENT_DEPTH} levels`;
-    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
-    for (const [k, v] of entries) {
-      if (LONE_SURROGATE.test(k)) return `${path || 'value'}: a field name contains an unpaired UTF-16 surrogate`;
-      stack.push({ value: v, depth: depth + 1, path: Array.isArray(value) ? `${path}[${k}]` : path ? `${path}.${printable(k)}` : printable(k) });
+  const found = findInJson(event, MAX_EVENT_DEPTH);
+  if (!found) return null;
+  return `${dottedPath(event, found.path) || 'value'}: ${found.message}`;
+}
+
+/** A JSON pointer into `value` as `a.b[0].c`, following the value so array indexes read as such. */
+function dottedPath(value: unknown, pointer: string): string {
+  if (pointer === '') return '';
+  let out = '';
+  let at: unknown = value;
+  for (const raw of pointer.slice(1).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(at)) {
+      out += `[${key}]`;
+      at = at[Number(key)];
+    } else {
+      out += out ? `.${printable(key)}` : printable(key);
+      at = (at as Record<string, unknown> | undefined)?.[key];
     }
   }
-  return null;
+  return out;
 }
 
 function printable(k: string): string {
