@@ -18,7 +18,15 @@ export {
 } from './errors.js';
 export { num, numOrNull, strOrNull, parseJson } from './rows.js';
 export { inTransaction, type TxOptions } from './write/tx.js';
-export { chunkRows, openLedgerInsert, prepareLedgerRow, type LedgerInsert, type LedgerChunking, type PreparedLedgerRow } from './ledger/write.js';
+export {
+  chunkRows,
+  openLedgerInsert,
+  prepareLedgerRow,
+  LEDGER_COLUMNS,
+  type LedgerInsert,
+  type LedgerChunking,
+  type PreparedLedgerRow,
+} from './ledger/write.js';
 export { createLedgerReader, ledgerFromRow, checkLimit, MAX_LIMIT, type LedgerReader, type LedgerRowWith } from './ledger/read.js';
 export { buildLedgerListQuery, buildLedgerChangesQuery, listIndex, LEDGER_SELECT, type Sql, type SqlExtension } from './ledger/sql.js';
 export type { LedgerEvent, LedgerRecord, LedgerQuery, LedgerChangesQuery, SubjectMatch, EventPosition, SortOrder } from './ledger/types.js';

@@ -1,4 +1,6 @@
 import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
+import { HUBSPOT_EVENT_COLUMNS } from '@hookstream/hubspot';
+import { LEDGER_COLUMNS } from '@hookstream/store';
 import type { BenchEnv } from '../env.js';
 import { closedLoop, type LoadResult } from '../load.js';
 import type { Figure } from '../report.js';
@@ -9,42 +11,9 @@ import { BENCH_API_TOKEN, contactProperties, importEvent } from '../workload.js'
 const PORTALS = [62515, 62516, 62517, 62518];
 const SEED_ROWS = 1000;
 
-const LEDGER = [
-  'id',
-  'provider',
-  'source',
-  'tenant',
-  'type',
-  'subject',
-  'event_id',
-  'idempotency_key',
-  'occurred_at',
-  'received_at',
-  'processed_at',
-  'request_id',
-  'raw',
-];
-const HUBSPOT = [
-  'id',
-  'portal_id',
-  'app_id',
-  'subscription_id',
-  'event_id',
-  'object_type',
-  'object_type_id',
-  'object_id',
-  'attempt_number',
-  'change_source',
-  'change_flag',
-  'property_name',
-  'property_value',
-  'enrichment',
-  'enrichment_state',
-  'enrichment_attempts',
-  'enrichment_error',
-  'enrichment_next_at',
-  'enriched_at',
-];
+// The writers' own column lists: the seed rows below are in their order.
+const LEDGER: readonly string[] = ['id', ...LEDGER_COLUMNS];
+const HUBSPOT: readonly string[] = HUBSPOT_EVENT_COLUMNS;
 const TIME_COLUMNS = new Set(['occurred_at', 'received_at', 'processed_at', 'enriched_at']);
 
 /** Columns of a copied row: new ids, object ids and times, so the idempotency key stays unique. */

@@ -1,6 +1,7 @@
 import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
 import { createProducer } from '@hookstream/kafka';
-import { chunkRows } from '@hookstream/store';
+import { HUBSPOT_EVENT_COLUMNS } from '@hookstream/hubspot';
+import { chunkRows, LEDGER_COLUMNS } from '@hookstream/store';
 import type { BenchDatabase, BenchEnv } from '../env.js';
 import type { Figure } from '../report.js';
 import type { Profile } from '../profiles.js';
@@ -37,45 +38,11 @@ export interface DrainResult {
 const TABLES = [
   {
     table: 'events',
-    columns: [
-      'id',
-      'provider',
-      'source',
-      'tenant',
-      'type',
-      'subject',
-      'event_id',
-      'idempotency_key',
-      'occurred_at',
-      'received_at',
-      'processed_at',
-      'request_id',
-      'raw',
-    ],
+    columns: ['id', ...LEDGER_COLUMNS],
   },
   {
     table: 'hubspot_events',
-    columns: [
-      'id',
-      'portal_id',
-      'app_id',
-      'subscription_id',
-      'event_id',
-      'object_type',
-      'object_type_id',
-      'object_id',
-      'attempt_number',
-      'change_source',
-      'change_flag',
-      'property_name',
-      'property_value',
-      'enrichment',
-      'enrichment_state',
-      'enrichment_attempts',
-      'enrichment_error',
-      'enrichment_next_at',
-      'enriched_at',
-    ],
+    columns: HUBSPOT_EVENT_COLUMNS,
   },
 ] as const;
 

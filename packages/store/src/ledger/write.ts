@@ -4,7 +4,8 @@ import { StoreError, StoreValidationError } from '../errors.js';
 import { num } from '../rows.js';
 import type { LedgerEvent } from './types.js';
 
-const LEDGER_COLUMNS = [
+/** The ledger's columns a writer fills (all but the id), in the order prepareLedgerRow lists them. */
+export const LEDGER_COLUMNS = [
   'provider',
   'source',
   'tenant',

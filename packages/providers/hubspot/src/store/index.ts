@@ -5,7 +5,7 @@
 export { applyUpdates } from './state/reduce.js';
 export { applyAssociationUpdates, associationWins } from './state/associations.js';
 export { redactRaw } from './write/privacy.js';
-export { createEventWriter } from './write/event-writer.js';
+export { createEventWriter, HUBSPOT_EVENT_COLUMNS } from './write/event-writer.js';
 export { HUBSPOT, hubspotLedgerEvent, hubspotIdempotencyKey, hubspotSubject, hubspotSubjectMatch, hubspotTenant } from './ledger-mapping.js';
 export { createEventReader } from './read/event-reader.js';
 export { ENRICHMENT_STATES } from './types.js';

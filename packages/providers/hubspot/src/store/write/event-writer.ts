@@ -11,7 +11,7 @@ import type { ClaimedEvent, EventWriter, EventWriterOptions, NewEvent, PersistRe
 import { clipError, validateEvents } from './validate.js';
 
 /** hubspot_events columns after `id`, in the order hubspotValues() lists them. */
-const HUBSPOT_COLUMNS = [
+export const HUBSPOT_EVENT_COLUMNS = [
   'id',
   'portal_id',
   'app_id',
@@ -32,7 +32,7 @@ const HUBSPOT_COLUMNS = [
   'enrichment_next_at',
   'enriched_at',
 ] as const;
-const HUBSPOT_ROW = `(${HUBSPOT_COLUMNS.map(() => '?').join(', ')})`;
+const HUBSPOT_ROW = `(${HUBSPOT_EVENT_COLUMNS.map(() => '?').join(', ')})`;
 
 interface PreparedEvent {
   ledger: PreparedLedgerRow;
@@ -75,7 +75,7 @@ export function createEventWriter(ds: DataSource, opts: EventWriterOptions = {})
         const ids = await ledger.insert(rows.map((r) => r.ledger));
         const details = ids.flatMap((id, i) => (id === null ? [] : [[id, ...(rows[i] as PreparedEvent).details]]));
         for (const chunk of chunkRows(details, chunking.chunkSize, chunking.chunkBytes)) {
-          await qr.query(`INSERT INTO hubspot_events (${HUBSPOT_COLUMNS.join(', ')}) VALUES ${chunk.map(() => HUBSPOT_ROW).join(', ')}`, chunk.flat());
+          await qr.query(`INSERT INTO hubspot_events (${HUBSPOT_EVENT_COLUMNS.join(', ')}) VALUES ${chunk.map(() => HUBSPOT_ROW).join(', ')}`, chunk.flat());
         }
         const inserted = details.length;
         return { inserted, duplicates: input.events.length - inserted };
