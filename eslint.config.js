@@ -6,7 +6,16 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 import tseslint from 'typescript-eslint';
 
 const PROVIDER_PACKAGES = ['@hookstream/hubspot', '@hookstream/hubspot/*', '@hookstream/sources', '@hookstream/sources/*', '@hookstream/providers'];
-const SHARED = ['packages/core', 'packages/config', 'packages/observability', 'packages/kafka', 'packages/store', 'packages/pipeline', 'packages/client'];
+const SHARED = [
+  'packages/core',
+  'packages/config',
+  'packages/observability',
+  'packages/kafka',
+  'packages/store',
+  'packages/pipeline',
+  'packages/client',
+  'packages/deliveries',
+];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '.tools/**', 'bench/results/**', '.test-results/**', '**/*.mjs', '**/*.cjs'] },
