@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fields } from '@hookstream/config';
 import { parseTokenEntries, unhostedProvider } from './scope.js';
 
 /** A setting is missing or malformed. The message is one line naming the setting(s); never a value. */
@@ -23,40 +24,7 @@ const Schema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   DATABASE_URL: z.string({ error: 'required (mysql://user:pass@host:port/db)' }).refine(isMysqlUrl, 'must be a mysql://user:pass@host:port/db URL'),
   /** Providers whose read routes and JSON events-api serves (comma-separated); unset: hubspot. */
-  PROVIDERS: z
-    .string()
-    .default('hubspot')
-    .transform((s) => [
-      ...new Set(
-        s
-          .split(',')
-          .map((p) => p.trim())
-          .filter(Boolean),
-      ),
-    ])
-    .pipe(
-      z
-        .array(z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'each provider must be a lower-case name like hubspot or sources'))
-        .min(1, 'name at least one provider'),
-    ),
-  /**
-   * Bearer tokens of readers, comma-separated; each may carry a scope (a public contract):
-   *
-   *   entry  = token [ "@" clause ]…        clauses joined with "@", any order, each at most once
-   *   clause = "providers=" name [ "+" name ]…           only these providers (each in PROVIDERS)
-   *          | "portals=" portalId [ "+" portalId ]…     only these HubSpot portals; without
-   *                                                      providers= the token reads HubSpot only
-   *
-   *   tok_reader_0123456789                                  unscoped: everything, as before
-   *   tok_sources_0123456789@providers=sources               the sources provider only
-   *   tok_acme_0123456789@portals=62515+62516                HubSpot portals 62515 and 62516
-   *   tok_mixed_0123456789@providers=hubspot+sources@portals=62515   sources, and portal 62515
-   *
-   * "@", "=" and "+" need no quoting in a shell, an env file or a compose file, and "," stays
-   * the entry separator (";" would end a shell command and silently drop the rest of a scope).
-   * Tokens are at least 16 printable ASCII characters without spaces, commas or "@". The value
-   * keeps the entries as written (trimmed); app.ts reads the scopes from them (scope.ts).
-   */
+  PROVIDERS: fields.providerList,
   EVENTS_API_TOKENS: z
     .string({ error: 'required (comma-separated bearer tokens)' })
     .transform((s) =>

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadSourcesFile } from '@hookstream/pipeline';
-import { compileSources } from './compile.js';
+import { compileSources, sourcesRedactedHeaders } from './compile.js';
 import { parseDelivery } from './delivery.js';
 import { TempDir, thrown } from './test-support.js';
 
@@ -147,5 +147,18 @@ describe('the example sources file', () => {
     expect(src.verify({ headers: { 'x-api-key': 'dev-notifications-key-0001' }, rawBody: Buffer.from('{}'), nowMs: 0 }).ok).toBe(true);
     expect(parseDelivery(src, body(ok))).toMatchObject([{ type: 'alert', idempotencyKey: '7', occurredAt: Date.UTC(2026, 0, 1, 12) }]);
     expect(thrown(() => parseDelivery(src, body({ ...ok, description: undefined }))).errors).toEqual([{ path: '/description', message: 'is required' }]);
+  });
+});
+
+describe('sourcesRedactedHeaders', () => {
+  it('names every source credential header without compiling a schema, the same as the compiled sources say', () => {
+    const compile = vi.spyOn(Ajv2020.prototype, 'compile');
+    const file = loadSourcesFile(EXAMPLE);
+    const headers = sourcesRedactedHeaders(file);
+    expect(compile).not.toHaveBeenCalled();
+    expect(headers).toEqual(expect.arrayContaining(['x-api-key', 'webhook-signature', 'authorization']));
+    expect(new Set(headers)).toEqual(new Set(compileSources(file).flatMap((s) => s.redactedHeaders)));
+    // The spy does see compilation: compileSources compiled every type.
+    expect(compile).toHaveBeenCalled();
   });
 });

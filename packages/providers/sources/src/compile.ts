@@ -94,3 +94,12 @@ export function compileSources(file: SourcesFile): CompiledSource[] {
   const entries: Array<ParsedEntry<GenericSource>> = parseSourceEntries(file, PROVIDER, genericSourceSchema);
   return entries.map((e) => compileSource(e, file.dir, file.path));
 }
+
+/**
+ * The credential headers of every generic source, for log redaction: read from the entries' auth
+ * alone, so a service that only needs to censor its logs compiles no JSON Schema.
+ */
+export function sourcesRedactedHeaders(file: SourcesFile): string[] {
+  const entries = parseSourceEntries(file, PROVIDER, genericSourceSchema);
+  return [...new Set(entries.flatMap((e) => authRedactedHeaders(e.auth)))];
+}

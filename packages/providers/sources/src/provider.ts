@@ -1,6 +1,6 @@
 import { loadProcessorConfig } from '@hookstream/config';
 import { loadSourcesFile, type Provider } from '@hookstream/pipeline';
-import { compileSources } from './compile.js';
+import { compileSources, sourcesRedactedHeaders } from './compile.js';
 import { sourcesEdgePart } from './edge.js';
 import { sourcesProcessorPart } from './processor.js';
 import { loadSourcesSettings } from './settings.js';
@@ -8,10 +8,7 @@ import { loadSourcesSettings } from './settings.js';
 /** Generic sources from SOURCES_FILE: validated against their JSON Schemas, stored in the ledger. */
 export const sourcesProvider: Provider = {
   id: 'sources',
-  redact: (env) => {
-    const settings = loadSourcesSettings(env);
-    return { headers: [...new Set(compileSources(loadSourcesFile(settings.SOURCES_FILE)).flatMap((s) => s.redactedHeaders))] };
-  },
+  redact: (env) => ({ headers: sourcesRedactedHeaders(loadSourcesFile(loadSourcesSettings(env).SOURCES_FILE)) }),
   edge: ({ env, now }) => {
     const settings = loadSourcesSettings(env);
     const sources = compileSources(loadSourcesFile(settings.SOURCES_FILE));
