@@ -46,6 +46,8 @@ export interface BatchConsumerOptions {
   maxWaitTimeMs?: number;
   /** Start position for a new group. A new group must see the whole retained stream. */
   fromBeginning?: boolean;
+  /** Called with this member's partitions per topic after every join (a rebalance included). */
+  onAssignment?: (assignment: Record<string, number[]>) => void;
 }
 
 export interface BatchConsumer {
@@ -91,6 +93,7 @@ export function createBatchConsumer(kafka: Kafka, opts: BatchConsumerOptions): B
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     healthy = true;
     opts.log.info({ memberId: payload.memberId, assignment: payload.memberAssignment }, 'joined consumer group');
+    opts.onAssignment?.(payload.memberAssignment);
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     opts.log.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
@@ -98,6 +101,7 @@ export function createBatchConsumer(kafka: Kafka, opts: BatchConsumerOptions): B
   });
   consumer.on(consumer.events.STOP, () => {
     healthy = false;
+    opts.onAssignment?.({});
   });
 
   return {

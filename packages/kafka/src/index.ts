@@ -10,3 +10,4 @@ export { createBatchConsumer, type BatchConsumer, type BatchConsumerOptions, typ
 export { publishDeadLetters, failureHeaders, readFailureInfo, redriveHeaders, DLQ_HEADERS, type DeadLetter, type FailureInfo } from './dead-letter.js';
 export { openTopicAdmin, type TopicAdmin, type PartitionOffsets, type GroupDescription } from './topic-admin.js';
 export { readRanges, type PartitionRange, type ReadRangesOptions } from './range-reader.js';
+export { partitionForKey } from './partition.js';

@@ -31,6 +31,11 @@ describe('migrations (real database)', () => {
       "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'",
     )) as Array<{ t: string }>;
     expect(tables.map((r) => r.t).sort()).toEqual([
+      'deliveries',
+      'delivery_attempts',
+      'delivery_cursor',
+      'endpoint_secrets',
+      'endpoints',
       'event_sequence',
       'events',
       'hubspot_events',

@@ -1,0 +1,213 @@
+import type { DeliverableEvent, DeliveryStore, DueDelivery, EndpointStore } from '@hookstream/deliveries';
+import type { Logger } from '@hookstream/observability';
+import type { Courier } from './courier.js';
+import type { Recorder } from './recorder.js';
+import type { RoutingTable } from './routing.js';
+import { createTokenBucket, type TokenBucket } from './token-bucket.js';
+
+export interface LaneDeps {
+  deliveries: DeliveryStore;
+  endpoints: EndpointStore;
+  routing: RoutingTable;
+  courier: Courier;
+  recorder: Recorder;
+  log: Logger;
+  defaultConcurrency: number;
+  disableAfterMs: number;
+  /** Due deliveries read ahead per database read, beyond the free slots. */
+  prefetch?: number;
+  onAttempt?: (endpointId: string, outcome: string, latencyMs: number) => void;
+  now?: () => number;
+}
+
+export interface Lane {
+  /** Something may be due: new deliveries, a finished attempt, an endpoint change. */
+  kick(): void;
+  /** Starts nothing new; resolves when the attempts in flight are recorded. */
+  stop(): Promise<void>;
+  inFlight(): number;
+}
+
+/** Timers further out than this are re-armed: setTimeout caps at 2^31 ms, and a re-check costs little. */
+const MAX_TIMER_MS = 60_000;
+
+/**
+ * One endpoint's deliveries on the replica that owns the endpoint's partition. The database is
+ * the queue; memory holds only what is read ahead and in flight. A lane never waits on another
+ * lane: each has its own slots, timer and read-ahead, so a slow or failing endpoint only fills
+ * its own slots. Parallel lanes take whatever is due (a retry waiting for its time holds nothing
+ * up); an ordered lane sends its oldest pending delivery and nothing else until it is settled.
+ */
+export function createLane(endpointId: string, d: LaneDeps): Lane {
+  const now = d.now ?? Date.now;
+  const prefetch = d.prefetch ?? 50;
+  const inflight = new Set<number>();
+  let ahead: DueDelivery[] = [];
+  /** Ledger rows of the read-ahead, loaded with one query per read. */
+  const loaded = new Map<number, DeliverableEvent>();
+  let pumping = false;
+  let again = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let timerAt = Infinity;
+  let bucket: TokenBucket | null = null;
+  let idle: (() => void) | null = null;
+
+  const wakeAt = (at: number): void => {
+    if (stopped || at >= timerAt) return;
+    if (timer) clearTimeout(timer);
+    timerAt = at;
+    timer = setTimeout(
+      () => {
+        timer = null;
+        timerAt = Infinity;
+        kick();
+      },
+      Math.min(Math.max(0, at - now()), MAX_TIMER_MS),
+    );
+  };
+
+  const limiter = (rate: number | null): TokenBucket | null => {
+    if (rate === null) return (bucket = null);
+    if (!bucket || bucket.rate !== rate) bucket = createTokenBucket(rate, now);
+    return bucket;
+  };
+
+  const settle = async (due: DueDelivery): Promise<void> => {
+    try {
+      const route = d.routing.get(endpointId);
+      if (!route) return;
+      const event = loaded.get(due.eventId) ?? (await d.courier.load([due.eventId])).get(due.eventId);
+      loaded.delete(due.eventId);
+      const { result } = await d.courier.attempt(route, due, event);
+      await d.recorder.record(result);
+      const a = result.attempt;
+      d.onAttempt?.(endpointId, a.outcome, a.latencyMs);
+      await afterAttempt(a.outcome, a.status, a.error);
+    } catch (err) {
+      // Not recorded: the delivery is still pending in the database and is tried again after a pause.
+      d.log.warn({ endpointId, eventId: due.eventId, err: (err as Error).message }, 'delivery attempt could not be completed');
+      wakeAt(now() + 1000);
+    } finally {
+      inflight.delete(due.eventId);
+      if (inflight.size === 0) idle?.();
+      kick();
+    }
+  };
+
+  const afterAttempt = async (outcome: string, status: number | null, error: string | null): Promise<void> => {
+    const route = d.routing.get(endpointId);
+    if (!route) return;
+    const t = now();
+    if (outcome === 'succeeded') {
+      if (route.endpoint.failingSince !== null) {
+        await d.endpoints.markHealthy(endpointId);
+        d.routing.patch(endpointId, { failingSince: null });
+      }
+      return;
+    }
+    if (outcome === 'gone') {
+      const reason = 'the endpoint answered 410 Gone';
+      await d.endpoints.disable(endpointId, reason, t);
+      d.routing.patch(endpointId, { enabled: false, disabledReason: reason, disabledAt: t });
+      d.log.warn({ endpointId }, 'endpoint disabled: it answered 410 Gone');
+      return;
+    }
+    const since = route.endpoint.failingSince ?? (await d.endpoints.markFailing(endpointId, t));
+    d.routing.patch(endpointId, { failingSince: since });
+    if (t - since >= d.disableAfterMs) {
+      const reason = `every attempt failed since ${new Date(since).toISOString()} (last: ${error ?? `HTTP ${status}`})`;
+      await d.endpoints.disable(endpointId, reason, t);
+      d.routing.patch(endpointId, { enabled: false, disabledReason: reason, disabledAt: t });
+      d.log.warn({ endpointId, failingSinceMs: t - since }, 'endpoint disabled: failing for too long');
+    }
+  };
+
+  const start = (due: DueDelivery): void => {
+    inflight.add(due.eventId);
+    void settle(due);
+  };
+
+  /** Starts what may start now; answers when to look again (null: when kicked). */
+  const fill = async (): Promise<void> => {
+    const route = d.routing.get(endpointId);
+    if (!route || !route.endpoint.enabled || stopped) {
+      ahead = [];
+      loaded.clear();
+      return;
+    }
+    const ep = route.endpoint;
+    const limit = ep.ordered ? 1 : (ep.maxInFlight ?? d.defaultConcurrency);
+    const bucket = limiter(ep.rateLimitPerSecond);
+    while (inflight.size < limit) {
+      if (bucket && !bucket.take()) {
+        wakeAt(now() + bucket.waitMs());
+        return;
+      }
+      const next = ep.ordered ? await readHead() : (ahead.shift() ?? (await readAhead(limit)));
+      if (!next) {
+        bucket?.giveBack();
+        return;
+      }
+      if (next.nextAttemptAt > now()) {
+        // Only an ordered lane reads a head that is not due: it waits, and so does the endpoint.
+        bucket?.giveBack();
+        wakeAt(next.nextAttemptAt);
+        return;
+      }
+      start(next);
+    }
+  };
+
+  /** An ordered lane re-reads its head every time: a manual retry may have made it due. */
+  const readHead = async (): Promise<DueDelivery | undefined> => (inflight.size > 0 ? undefined : ((await d.deliveries.head(endpointId, [])) ?? undefined));
+
+  const readAhead = async (limit: number): Promise<DueDelivery | undefined> => {
+    const t = now();
+    const rows = await d.deliveries.due(endpointId, { now: t, limit: limit - inflight.size + prefetch, exclude: [...inflight] });
+    if (rows.length === 0) {
+      const at = await d.deliveries.nextDueAt(endpointId, t);
+      if (at !== null) wakeAt(at);
+      return undefined;
+    }
+    ahead = rows;
+    for (const [id, e] of await d.courier.load(rows.map((r) => r.eventId))) loaded.set(id, e);
+    return ahead.shift();
+  };
+
+  const pump = async (): Promise<void> => {
+    if (pumping) {
+      again = true;
+      return;
+    }
+    pumping = true;
+    try {
+      do {
+        again = false;
+        await fill();
+      } while (again && !stopped);
+    } catch (err) {
+      d.log.warn({ endpointId, err: (err as Error).message }, 'reading due deliveries failed; retrying');
+      wakeAt(now() + 1000);
+    } finally {
+      pumping = false;
+    }
+  };
+
+  const kick = (): void => {
+    if (!stopped) void pump();
+  };
+
+  return {
+    kick,
+    async stop() {
+      stopped = true;
+      ahead = [];
+      loaded.clear();
+      if (timer) clearTimeout(timer);
+      if (inflight.size === 0) return;
+      await new Promise<void>((resolve) => (idle = resolve));
+    },
+    inFlight: () => inflight.size,
+  };
+}

@@ -1,0 +1,56 @@
+import { partitionForKey } from '@hookstream/kafka';
+import { createLane, type Lane, type LaneDeps } from './lane.js';
+
+/**
+ * The lanes of the endpoints this replica owns: those whose key hashes to a partition of the
+ * deliveries topic assigned to it. Ownership follows the consumer group, so replicas split the
+ * endpoints the way processors split objects, and a rebalance hands endpoints over.
+ */
+export interface LaneSet {
+  /** The partitions now assigned; lanes of endpoints that moved away stop. */
+  assign(partitions: readonly number[]): Promise<void>;
+  owns(endpointId: string): boolean;
+  kick(endpointId: string): void;
+  kickAll(): void;
+  stop(): Promise<void>;
+  size(): number;
+  inFlight(): number;
+}
+
+export function createLaneSet(d: LaneDeps & { numPartitions: number; knownEndpoints: () => string[] }): LaneSet {
+  const lanes = new Map<string, Lane>();
+  let owned = new Set<number>();
+  const owns = (id: string): boolean => owned.has(partitionForKey(id, d.numPartitions));
+  const laneOf = (id: string): Lane | undefined => {
+    if (!owns(id)) return undefined;
+    let lane = lanes.get(id);
+    if (!lane) {
+      lane = createLane(id, d);
+      lanes.set(id, lane);
+    }
+    return lane;
+  };
+  return {
+    async assign(partitions) {
+      owned = new Set(partitions);
+      const leaving = [...lanes].filter(([id]) => !owns(id));
+      for (const [id] of leaving) lanes.delete(id);
+      await Promise.all(leaving.map(([, lane]) => lane.stop()));
+      // A new owner starts every endpoint it took over: their pending deliveries are in the database.
+      for (const id of d.knownEndpoints()) laneOf(id)?.kick();
+    },
+    owns,
+    kick: (id) => laneOf(id)?.kick(),
+    kickAll() {
+      for (const id of d.knownEndpoints()) laneOf(id)?.kick();
+    },
+    async stop() {
+      const all = [...lanes.values()];
+      lanes.clear();
+      owned = new Set();
+      await Promise.all(all.map((l) => l.stop()));
+    },
+    size: () => lanes.size,
+    inFlight: () => [...lanes.values()].reduce((n, l) => n + l.inFlight(), 0),
+  };
+}

@@ -1,0 +1,31 @@
+import { createKafka } from '@hookstream/kafka';
+import { createLogger, installShutdown, redactUrl, runService } from '@hookstream/observability';
+import { createDataSource } from '@hookstream/store';
+import { loadDispatcherConfig } from './config.js';
+import { createDispatcher } from './dispatcher.js';
+import { syncEndpointsFile } from './endpoints-file.js';
+import { buildHealthServer } from './health-server.js';
+
+await runService('dispatcher', async () => {
+  const config = loadDispatcherConfig(process.env);
+  const log = createLogger({ name: 'dispatcher', level: config.LOG_LEVEL });
+  const dataSource = createDataSource({ url: config.DATABASE_URL, log, poolSize: config.DATABASE_POOL_SIZE });
+  await dataSource.initialize();
+  log.info({ database: redactUrl(config.DATABASE_URL) }, 'database connected');
+  if (config.ENDPOINTS_FILE) await syncEndpointsFile(dataSource, config.ENDPOINTS_FILE, log);
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, log });
+  const dispatcher = createDispatcher({ config, kafka, dataSource, log });
+  const health = config.PORT > 0 ? await buildHealthServer({ log, ready: dispatcher.ready, registry: dispatcher.metrics.registry }) : undefined;
+  installShutdown(
+    log,
+    [
+      { name: 'dispatcher', close: () => dispatcher.stop() },
+      { name: 'health', close: async () => void (await health?.close()) },
+      { name: 'database', close: () => dataSource.destroy() },
+    ],
+    { timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
+  );
+  await dispatcher.start();
+  if (health) await health.listen({ port: config.PORT, host: config.HOST });
+  log.info({ topic: config.DELIVERIES_TOPIC, group: config.DISPATCHER_GROUP_ID }, 'dispatcher running');
+});
