@@ -14,7 +14,7 @@ export interface ServiceProcess {
 }
 
 /** Runs a service's real entry point (services/<name>/src/main.ts) as its own process. */
-export function startService(name: 'edge' | 'processor' | 'events-api', env: Record<string, string>): ServiceProcess {
+export function startService(name: 'edge' | 'processor' | 'events-api' | 'dispatcher', env: Record<string, string>): ServiceProcess {
   const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'services', name, 'src', 'main.ts')], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },

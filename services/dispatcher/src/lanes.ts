@@ -19,7 +19,14 @@ export interface LaneSet {
 
 export function createLaneSet(d: LaneDeps & { numPartitions: number; knownEndpoints: () => string[] }): LaneSet {
   const lanes = new Map<string, Lane>();
+  /** Lanes handed over or stopped whose attempts in flight have not been recorded yet. */
+  const stopping = new Set<Promise<void>>();
   let owned = new Set<number>();
+  const retire = (lane: Lane): Promise<void> => {
+    const p = lane.stop().finally(() => stopping.delete(p));
+    stopping.add(p);
+    return p;
+  };
   const owns = (id: string): boolean => owned.has(partitionForKey(id, d.numPartitions));
   const laneOf = (id: string): Lane | undefined => {
     if (!owns(id)) return undefined;
@@ -35,7 +42,7 @@ export function createLaneSet(d: LaneDeps & { numPartitions: number; knownEndpoi
       owned = new Set(partitions);
       const leaving = [...lanes].filter(([id]) => !owns(id));
       for (const [id] of leaving) lanes.delete(id);
-      await Promise.all(leaving.map(([, lane]) => lane.stop()));
+      await Promise.all(leaving.map(([, lane]) => retire(lane)));
       // A new owner starts every endpoint it took over: their pending deliveries are in the database.
       for (const id of d.knownEndpoints()) laneOf(id)?.kick();
     },
@@ -48,7 +55,9 @@ export function createLaneSet(d: LaneDeps & { numPartitions: number; knownEndpoi
       const all = [...lanes.values()];
       lanes.clear();
       owned = new Set();
-      await Promise.all(all.map((l) => l.stop()));
+      all.forEach(retire);
+      // Includes lanes a rebalance retired just before: their results must be written before the pool closes.
+      await Promise.all([...stopping]);
     },
     size: () => lanes.size,
     inFlight: () => [...lanes.values()].reduce((n, l) => n + l.inFlight(), 0),
