@@ -47,7 +47,7 @@ export async function startReceiver(): Promise<Receiver> {
       requests.push(got);
       const n = (counts.get(path) ?? 0) + 1;
       counts.set(path, n);
-      const answer = (behaviours.get(path) ?? (() => ({ status: 200 })))(got, n);
+      const answer: Answer = (behaviours.get(path) ?? ((): Answer => ({ status: 200 })))(got, n);
       const reply = (): void => {
         if (res.destroyed) return;
         res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });

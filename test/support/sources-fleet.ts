@@ -38,6 +38,7 @@ export interface SourcesFleet {
   kafka: Kafka;
   /** The test's own connection, for assertions straight from the database. */
   ds: DataSource;
+  databaseUrl: string;
   ledger: LedgerReader;
   log: Logger;
   /** Every delivery Kafka acknowledged, as the edge handed it to the producer. */
@@ -137,6 +138,7 @@ export async function startSourcesFleet(opts: { processors?: number } = {}): Pro
 
   return {
     url,
+    databaseUrl: store.url,
     topic,
     groupId,
     file,
