@@ -3,9 +3,12 @@
  * else a local KRaft broker from Apache's jars) and the database (DATABASE_URL, else Docker,
  * else the local MariaDB), runs the migrations, starts a local fake of the HubSpot API when no
  * HUBSPOT_ACCESS_TOKEN is set, then runs edge (:8080), N processor replicas and events-api
- * (:8081) as separate processes, exactly as they run in production.
+ * (:8081) and a dispatcher (outbound deliveries) as separate processes, exactly as they run in
+ * production. Deliveries may reach this machine (DELIVERY_ALLOW_PRIVATE_NETWORKS, plain http),
+ * so `npm run sample` can relay to a receiver on localhost.
  *
  *   FLEET_PROCESSORS=3 npm start        three processor replicas (default 2)
+ *   FLEET_DISPATCHERS=2 npm start       two dispatcher replicas (default 1)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -23,6 +26,11 @@ const env = process.env;
 const processors = Number(env.FLEET_PROCESSORS ?? 2);
 if (!Number.isInteger(processors) || processors < 1 || processors > 12) {
   process.stderr.write('fleet: FLEET_PROCESSORS must be an integer from 1 to 12\n');
+  process.exit(2);
+}
+const dispatchers = Number(env.FLEET_DISPATCHERS ?? 1);
+if (!Number.isInteger(dispatchers) || dispatchers < 0 || dispatchers > 12) {
+  process.stderr.write('fleet: FLEET_DISPATCHERS must be an integer from 0 to 12\n');
   process.exit(2);
 }
 
@@ -47,6 +55,10 @@ const common: NodeJS.ProcessEnv = {
   DATABASE_URL: databaseUrl,
   HUBSPOT_CLIENT_SECRET: env.HUBSPOT_CLIENT_SECRET ?? LOCAL.clientSecret,
   EVENTS_API_TOKENS: env.EVENTS_API_TOKENS ?? LOCAL.eventsApiToken,
+  ADMIN_API_TOKENS: env.ADMIN_API_TOKENS ?? LOCAL.adminToken,
+  // A laptop's endpoints are on localhost: allowed here, refused by default in production.
+  DELIVERY_ALLOW_PRIVATE_NETWORKS: env.DELIVERY_ALLOW_PRIVATE_NETWORKS ?? 'true',
+  DELIVERY_ALLOW_HTTP: env.DELIVERY_ALLOW_HTTP ?? 'true',
   // Every provider with local defaults: HubSpot, and the sample generic sources.
   PROVIDERS: env.PROVIDERS ?? LOCAL.providers,
   SOURCES_FILE: env.SOURCES_FILE ?? join(root, LOCAL.sourcesFile),
@@ -100,6 +112,8 @@ run('edge', 'edge', { PORT: String(LOCAL.edgePort) });
 for (let i = 0; i < processors; i++)
   run(`processor-${i + 1}`, 'processor', { PORT: String(LOCAL.firstProcessorHealthPort + i), KAFKA_CLIENT_ID: `hookstream-processor-${i + 1}` });
 run('events-api', 'events-api', { PORT: String(LOCAL.eventsApiPort) });
+for (let i = 0; i < dispatchers; i++)
+  run(`dispatcher-${i + 1}`, 'dispatcher', { PORT: String(LOCAL.dispatcherHealthPort + i), KAFKA_CLIENT_ID: `hookstream-dispatcher-${i + 1}` });
 
 async function waitReady(url: string, timeoutMs = 90_000): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -119,6 +133,7 @@ try {
     waitReady(`http://127.0.0.1:${LOCAL.edgePort}/readyz`),
     waitReady(`http://127.0.0.1:${LOCAL.eventsApiPort}/readyz`),
     ...Array.from({ length: processors }, (_, i) => waitReady(`http://127.0.0.1:${LOCAL.firstProcessorHealthPort + i}/readyz`)),
+    ...Array.from({ length: dispatchers }, (_, i) => waitReady(`http://127.0.0.1:${LOCAL.dispatcherHealthPort + i}/readyz`)),
   ]);
 } catch (err) {
   log.error({ err }, 'the fleet did not start');
@@ -134,6 +149,7 @@ process.stdout.write(
     `  edge         http://localhost:${LOCAL.edgePort}/webhooks/hubspot and /webhooks/sources/<name> (${common.PROVIDERS}; sources from ${common.SOURCES_FILE})`,
     `  events-api   http://localhost:${LOCAL.eventsApiPort}/events  (Authorization: Bearer ${token})`,
     `  processors   ${processors} replicas, one consumer group per provider (health: ${Array.from({ length: processors }, (_, i) => `:${LOCAL.firstProcessorHealthPort + i}`).join(' ')})`,
+    `  dispatchers  ${dispatchers} replica(s) relaying stored events to endpoints (admin: Authorization: Bearer ${common.ADMIN_API_TOKENS?.split(',')[0]} on /endpoints)`,
     `  kafka        ${kafka.brokers.join(',')} (${kafka.source})    database ${redactUrl(databaseUrl)}`,
     fake
       ? `  HubSpot API  local fake at ${fake.url} (set HUBSPOT_ACCESS_TOKEN to use the real API)`
@@ -143,8 +159,10 @@ process.stdout.write(
       ? `Point your HubSpot app's webhook target URL at ${publicUrl}`
       : `To receive real HubSpot webhooks: run \`ngrok http ${LOCAL.edgePort}\`, then restart with PUBLIC_URL=https://<your-id>.ngrok.app HUBSPOT_CLIENT_SECRET=<app secret> npm start,\n  and set the app's webhook target URL to https://<your-id>.ngrok.app/webhooks/hubspot`,
     '',
-    'Send a signed sample delivery and watch it come out of events-api:',
+    'Send a signed sample delivery, watch it come out of events-api and be relayed, signed, to a local endpoint:',
     '  npm run sample',
+    'Keep a local endpoint printing every relayed event:',
+    '  npm run receiver',
     'Stop with Ctrl-C.',
     '',
   ].join('\n'),

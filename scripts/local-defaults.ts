@@ -5,11 +5,16 @@
 export const LOCAL = {
   clientSecret: 'hookstream-local-client-secret',
   eventsApiToken: 'hookstream-local-events-token',
+  /** Manages delivery endpoints (events-api's admin routes, the CLI's endpoints commands). */
+  adminToken: 'hookstream-local-admin-token',
   fakeHubSpotToken: 'hookstream-local-hubspot-token',
   edgePort: 8080,
   eventsApiPort: 8081,
   kafkaPort: 9092,
   firstProcessorHealthPort: 9101,
+  dispatcherHealthPort: 9201,
+  /** Where `npm run sample` and `npm run receiver` listen for the deliveries they register. */
+  sampleReceiverPort: 8090,
   databaseName: 'hookstream',
   samplePortalId: 62515,
   providers: 'hubspot,sources',

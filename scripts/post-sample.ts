@@ -2,13 +2,16 @@
  * `npm run sample`: posts one signed HubSpot delivery (v3 signature, like HubSpot) to the
  * local edge, then reads the events back from events-api until they are stored and enriched;
  * then posts a notification to the sample generic source and reads it back from the ledger.
+ * Before posting it registers a local endpoint, so the same events also come back relayed by
+ * the dispatcher, signed; it prints them and removes the endpoint.
  * Uses the same defaults as `npm start`; override with EDGE_URL, EVENTS_API_URL,
- * HUBSPOT_CLIENT_SECRET, EVENTS_API_TOKENS and PUBLIC_URL.
+ * HUBSPOT_CLIENT_SECRET, EVENTS_API_TOKENS, ADMIN_API_TOKENS and PUBLIC_URL.
  */
 import { signedHeaders } from '@hookstream/hubspot';
 import { createEventsClient } from '@hookstream/client';
 import { LOCAL } from './local-defaults.js';
 import { SAMPLE_CONTACTS } from './sample-data.js';
+import { startSampleEndpoint, type RelayedEvent } from './sample-endpoint.js';
 
 const env = process.env;
 const edge = env.EDGE_URL ?? `http://localhost:${LOCAL.edgePort}`;
@@ -18,6 +21,17 @@ const token = (env.EVENTS_API_TOKENS ?? LOCAL.eventsApiToken).split(',')[0]?.spl
 // The edge checks v3 signatures against the URL HubSpot called: PUBLIC_URL when set.
 const signedUrl = `${(env.PUBLIC_URL ?? edge).replace(/\/$/, '')}/webhooks/hubspot`;
 const out = (line: string) => process.stdout.write(`${line}\n`);
+
+const relayed: RelayedEvent[] = [];
+const endpoint = await startSampleEndpoint({
+  eventsApi,
+  adminToken: (env.ADMIN_API_TOKENS ?? LOCAL.adminToken).split(',')[0] ?? '',
+  // Any free port: `npm run receiver` may hold the usual one.
+  port: 0,
+  description: 'npm run sample',
+  onEvent: (e) => relayed.push(e),
+});
+out(`registered endpoint ${endpoint.id} → ${endpoint.url}`);
 
 const now = Date.now();
 const base = Math.floor(now / 1000) * 1000;
@@ -125,3 +139,20 @@ for (const until = Date.now() + 30_000; ;) {
   }
   await new Promise((r) => setTimeout(r, 300));
 }
+
+// The dispatcher relays every stored event to the endpoint registered above: 3 HubSpot events and the notification.
+for (const until = Date.now() + 30_000; ;) {
+  const mine = relayed.filter((e) => e.verified);
+  if (mine.length >= events.length + 1) {
+    out(`\nrelayed to ${endpoint.url} (Standard Webhooks signature verified with the standardwebhooks library):`);
+    for (const e of mine) out(`  ${e.webhookId.padEnd(40)} ${e.body.provider}/${e.body.source}  ${e.body.type}`);
+    break;
+  }
+  if (Date.now() > until) {
+    out(`only ${mine.length} of ${events.length + 1} events were relayed within 30 s; check the dispatcher logs`);
+    await endpoint.close();
+    process.exit(1);
+  }
+  await new Promise((r) => setTimeout(r, 300));
+}
+await endpoint.close();

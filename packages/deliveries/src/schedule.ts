@@ -42,11 +42,23 @@ export function afterFailure(schedule: RetrySchedule, roundAttempts: number, ret
   return { retry: true, delayMs: next };
 }
 
+/**
+ * The three HTTP-date forms (RFC 9110 §5.6.7): IMF-fixdate, the obsolete RFC 850 form and
+ * asctime. Checked before Date.parse, which reads almost any string (`"-1"`, `"1.5"`) as a date.
+ */
+const HTTP_DATE = [
+  /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/,
+  /^[A-Z][a-z]+, \d{2}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2} GMT$/,
+  /^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/,
+];
+
 /** Retry-After as delay-seconds or an HTTP date; null when absent or unreadable. */
 export function parseRetryAfter(value: string | undefined, now: number): number | null {
   if (value === undefined) return null;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
+  if (!HTTP_DATE.some((re) => re.test(trimmed))) return null;
+  // asctime has no zone and means GMT; Date.parse would read it as local time.
+  const at = Date.parse(/GMT$/.test(trimmed) ? trimmed : `${trimmed} GMT`);
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }

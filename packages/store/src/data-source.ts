@@ -80,13 +80,21 @@ export async function runMigrations(ds: DataSource, log?: Logger): Promise<strin
   }
 }
 
+function safeError(error: string | Error): { message: string; code?: unknown; errno?: unknown } {
+  if (typeof error === 'string') return { message: error.slice(0, 300) };
+  const e = error as Error & { code?: unknown; errno?: unknown };
+  return { message: e.message.slice(0, 300), code: e.code, errno: e.errno };
+}
+
 /** Routes TypeORM's own messages to pino; never logs query parameters (they hold CRM data). */
 function ormLogger(log: Logger | undefined): OrmLogger {
   const sql = (q: string): string => q.replace(/\s+/g, ' ').slice(0, 300);
   return {
     logQuery: () => undefined,
     // Callers see (and classify) the thrown error; this line is only for debugging.
-    logQueryError: (error, query) => log?.debug({ err: error, sql: sql(query) }, 'query failed'),
+    // Only the error's identity: TypeORM's QueryFailedError carries the statement's parameters
+    // (and mysql2's `sql` has them filled in), which may be CRM data or an endpoint's secret.
+    logQueryError: (error, query) => log?.debug({ err: safeError(error), sql: sql(query) }, 'query failed'),
     logQuerySlow: (ms, query) => log?.warn({ ms, sql: sql(query) }, 'slow query'),
     logSchemaBuild: (message) => log?.debug({ message }, 'schema build'),
     logMigration: (message) => log?.info({ message }, 'migration'),

@@ -9,4 +9,6 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   'dlq:redrive': async () => (await import('./commands/dlq-redrive.js')).command,
   'subscriptions:setup': async () => (await import('./commands/subscriptions-setup.js')).command,
   'subscriptions:list': async () => (await import('./commands/subscriptions-list.js')).command,
+  endpoints: async () => (await import('./commands/endpoints.js')).command,
+  deliveries: async () => (await import('./commands/deliveries.js')).command,
 };

@@ -48,13 +48,16 @@ export function loadEndpointsFile(file: string, env: NodeJS.ProcessEnv = process
     const { id, secret, secretEnv, ...input } = r.data;
     if (seen.has(id)) throw fail(file, `${where}: id is declared twice`);
     seen.add(id);
+    if (secret !== undefined && secretEnv !== undefined) throw fail(file, `${where}: give secret or secretEnv, not both`);
     const value = secret ?? (secretEnv ? env[secretEnv] : undefined);
     if (!value) throw fail(file, `${where}: give secret (whsec_…) or secretEnv naming a set environment variable`);
     try {
       parseSecret(value);
       assertFilter(input.filter);
     } catch (err) {
-      throw fail(file, `${where}: ${(err as Error).message}`);
+      // A filter's errors name each bad path; the message alone would only say that some are bad.
+      const fields = (err as AppError).errors?.map((e) => `${e.path.replace(/^\//, '').replace(/\//g, '.')}: ${e.message}`);
+      throw fail(file, `${where}: ${fields?.length ? fields.join('; ') : (err as Error).message}`);
     }
     return { id, secret: value, input };
   });

@@ -1,18 +1,28 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from '@hookstream/observability';
 import { AppError } from '@hookstream/core';
+import type { Resolve } from '@hookstream/deliveries';
 import { forbidden } from '@hookstream/pipeline';
-import { StoreUnavailableError, StoreValidationError, type LedgerReader } from '@hookstream/store';
-import { createBearerCheck } from './auth.js';
-import { ConfigError, type EventsApiConfig } from './config.js';
+import { StoreUnavailableError, StoreValidationError, type DataSource, type LedgerReader } from '@hookstream/store';
+import { createCallerCheck, parseAdminTokens, requireAdmin } from './admin-auth.js';
+import { createAdminContext, type AdminContext } from './admin/context.js';
+import { ConfigError, sharedToken, type EventsApiConfig } from './config.js';
 import type { HostedApi } from './hosted.js';
+import { deliveryRoutes } from './routes/deliveries.js';
+import { endpointRoutes } from './routes/endpoints.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
-import { parseTokenEntries, readScope } from './scope.js';
+import { parseTokenEntries } from './scope.js';
+
+/** The settings of the admin API; absent ones take their defaults (admin API off, URLs https to public addresses, 24 h overlap). */
+type AdminConfig = Pick<
+  EventsApiConfig,
+  'ADMIN_API_TOKENS' | 'DELIVERY_ALLOW_PRIVATE_NETWORKS' | 'DELIVERY_ALLOW_HTTP' | 'DELIVERY_ALLOW_LIST' | 'ENDPOINT_SECRET_OVERLAP'
+>;
 
 export interface EventsApiDeps {
-  /** The entries of EVENTS_API_TOKENS: tokens, each with its scope if it has one. */
-  config: Pick<EventsApiConfig, 'EVENTS_API_TOKENS'>;
+  /** The entries of EVENTS_API_TOKENS (tokens, each with its scope if it has one), and the admin API's settings. */
+  config: Pick<EventsApiConfig, 'EVENTS_API_TOKENS'> & Partial<AdminConfig>;
   /** The cross-provider ledger (GET /events, /events/changes). */
   ledger: LedgerReader;
   /** The providers' parts: their routes, parameters and JSON. */
@@ -20,6 +30,38 @@ export interface EventsApiDeps {
   log: Logger;
   /** Readiness probe, e.g. a `SELECT 1`. */
   ready: () => Promise<boolean>;
+  /** The database of endpoints and deliveries; required when ADMIN_API_TOKENS lists a token. */
+  dataSource?: DataSource;
+  /** The admin API's clock (epoch ms); default Date.now. */
+  now?: () => number;
+  /** How the URL guard resolves endpoint hosts; default the system resolver (tests inject one). */
+  resolve?: Resolve;
+}
+
+const DAY_MS = 24 * 3_600_000;
+
+function adminContext(deps: EventsApiDeps): AdminContext | undefined {
+  const c = deps.config;
+  const tokens = c.ADMIN_API_TOKENS ?? [];
+  const problem = parseAdminTokens(tokens);
+  if (problem) throw new ConfigError(`ADMIN_API_TOKENS: ${problem}`);
+  if (tokens.length === 0) return undefined;
+  if (!deps.dataSource) throw new Error('events-api: ADMIN_API_TOKENS is set, so buildApp needs the dataSource of endpoints and deliveries');
+  try {
+    return createAdminContext(
+      deps.dataSource,
+      {
+        DELIVERY_ALLOW_PRIVATE_NETWORKS: c.DELIVERY_ALLOW_PRIVATE_NETWORKS ?? false,
+        DELIVERY_ALLOW_HTTP: c.DELIVERY_ALLOW_HTTP ?? false,
+        DELIVERY_ALLOW_LIST: c.DELIVERY_ALLOW_LIST ?? [],
+        ENDPOINT_SECRET_OVERLAP: c.ENDPOINT_SECRET_OVERLAP ?? DAY_MS,
+      },
+      { now: deps.now ?? Date.now, ...(deps.resolve ? { resolve: deps.resolve } : {}) },
+    );
+  } catch (err) {
+    if (err instanceof RangeError) throw new ConfigError(`DELIVERY_ALLOW_LIST: ${err.message.replace(/^allowList /, '')}`);
+    throw err;
+  }
 }
 
 const STATUS_CODES: Record<number, string> = {
@@ -32,12 +74,20 @@ const STATUS_CODES: Record<number, string> = {
   415: 'UNSUPPORTED_MEDIA_TYPE',
 };
 
+/** The admin API's paths, answered with 404 admin_api_disabled while it is off. */
+const ADMIN_PATHS = ['/endpoints', '/endpoints/*', '/events/:id/deliveries'];
+
 /** Builds the events-api Fastify app (not listening); a ConfigError for an invalid token entry. */
 export async function buildApp(deps: EventsApiDeps): Promise<FastifyInstance> {
   // loadEventsApiConfig has validated these already; callers that build the config by hand get the same check.
   const tokens = parseTokenEntries(deps.config.EVENTS_API_TOKENS);
   if ('problem' in tokens) throw new ConfigError(`EVENTS_API_TOKENS: ${tokens.problem}`);
-  const scopeOf = createBearerCheck(tokens.entries.map((e) => ({ token: e.token, value: readScope(e.scope) })));
+  const admin = adminContext(deps);
+  const adminTokens = deps.config.ADMIN_API_TOKENS ?? [];
+  const shared = sharedToken(adminTokens, tokens.entries);
+  if (shared) throw new ConfigError(`ADMIN_API_TOKENS: ${shared}`);
+  // Reader and admin tokens in one constant-time check; an admin token reads with full scope.
+  const callerOf = createCallerCheck(tokens.entries, adminTokens);
 
   const app = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, bodyLimit: 16 * 1024 }) as unknown as FastifyInstance;
 
@@ -61,13 +111,26 @@ export async function buildApp(deps: EventsApiDeps): Promise<FastifyInstance> {
 
   await app.register(async (api) => {
     api.decorateRequest('scope', undefined);
+    api.decorateRequest('admin', false);
     api.addHook('onRequest', async (req, reply) => {
-      const scope = scopeOf(req.headers.authorization);
-      if (scope) {
-        req.scope = scope;
+      const caller = callerOf(req.headers.authorization);
+      if (caller) {
+        req.scope = caller.scope;
+        req.admin = caller.admin;
         return;
       }
       return reply.code(401).header('www-authenticate', 'Bearer').send({ code: 'UNAUTHORIZED', message: 'missing or invalid bearer token' });
+    });
+    // The admin API (endpoints, deliveries): admin tokens only; 404 when ADMIN_API_TOKENS is unset.
+    await api.register(async (own) => {
+      own.addHook('onRequest', requireAdmin(admin !== undefined));
+      if (!admin) {
+        // Off: the admin paths still answer, with a message saying how to turn it on.
+        for (const url of ADMIN_PATHS) own.all(url, async () => undefined);
+        return;
+      }
+      endpointRoutes(own, admin);
+      deliveryRoutes(own, admin, deps.ledger);
     });
     eventRoutes(api, deps.ledger, deps.parts);
     for (const { provider, part } of deps.parts) {

@@ -32,3 +32,54 @@ describe('loadEventsApiConfig', () => {
     expect((err as Error).message).not.toMatch(/short-secret|pw@/);
   });
 });
+
+describe('admin API and delivery settings', () => {
+  it('defaults: admin API off, https to public addresses only, a 24 h secret overlap', () => {
+    expect(loadEventsApiConfig(env)).toMatchObject({
+      ADMIN_API_TOKENS: [],
+      DELIVERY_ALLOW_PRIVATE_NETWORKS: false,
+      DELIVERY_ALLOW_HTTP: false,
+      DELIVERY_ALLOW_LIST: [],
+      ENDPOINT_SECRET_OVERLAP: 86_400_000,
+    });
+  });
+
+  it('reads admin tokens and the guard settings', () => {
+    const c = loadEventsApiConfig({
+      ...env,
+      ADMIN_API_TOKENS: ' admin-0123456789abcdef ,admin-fedcba9876543210',
+      DELIVERY_ALLOW_PRIVATE_NETWORKS: 'true',
+      DELIVERY_ALLOW_HTTP: '1',
+      DELIVERY_ALLOW_LIST: 'hooks.internal, 10.1.0.0/16',
+      ENDPOINT_SECRET_OVERLAP: '90m',
+    });
+    expect(c).toMatchObject({
+      ADMIN_API_TOKENS: ['admin-0123456789abcdef', 'admin-fedcba9876543210'],
+      DELIVERY_ALLOW_PRIVATE_NETWORKS: true,
+      DELIVERY_ALLOW_HTTP: true,
+      DELIVERY_ALLOW_LIST: ['hooks.internal', '10.1.0.0/16'],
+      ENDPOINT_SECRET_OVERLAP: 5_400_000,
+    });
+  });
+
+  it.each([
+    [{ ADMIN_API_TOKENS: 'admin-0123456789abcdef,short-admin' }, 'ADMIN_API_TOKENS: each token must be at least 16 characters'],
+    [{ ADMIN_API_TOKENS: 'admin 0123456789abcdef' }, 'ADMIN_API_TOKENS: tokens must be printable ASCII without spaces'],
+    [
+      { ADMIN_API_TOKENS: 'admin-0123456789abcdef,bbbbbbbbbbbbbbbb' },
+      'ADMIN_API_TOKENS: entry 2 is also an EVENTS_API_TOKENS token; admin and reader tokens must differ',
+    ],
+    [{ DELIVERY_ALLOW_HTTP: 'maybe' }, 'DELIVERY_ALLOW_HTTP: must be true or false'],
+    [{ DELIVERY_ALLOW_LIST: '10.0.0.0/' }, 'DELIVERY_ALLOW_LIST: entry "10.0.0.0/" has an invalid prefix length'],
+  ])('refuses %j with one line naming the setting, never the token', (over, message) => {
+    let err: unknown;
+    try {
+      loadEventsApiConfig({ ...env, ...over });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toBe(message);
+    expect((err as Error).message).not.toMatch(/short-admin|admin 0123|bbbbbbbbbbbbbbbb/);
+  });
+});

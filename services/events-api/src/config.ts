@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { fields } from '@hookstream/config';
+import { createDestinationGuard, DeliverySettingsSchema } from '@hookstream/deliveries';
+import { parseAdminTokens } from './admin-auth.js';
 import { parseTokenEntries, unhostedProvider } from './scope.js';
 
 /** A setting is missing or malformed. The message is one line naming the setting(s); never a value. */
@@ -37,6 +39,31 @@ const Schema = z.object({
       const r = parseTokenEntries(entries);
       if ('problem' in r) ctx.addIssue({ code: 'custom', message: r.problem });
     }),
+  /**
+   * Bearer tokens of the admin API (endpoints, deliveries), comma-separated, at least 16
+   * characters each; unset: the admin API is off. An admin token also reads everything the
+   * reader routes serve (full scope). Reader tokens never reach the admin routes.
+   */
+  ADMIN_API_TOKENS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t.length > 0),
+    )
+    .superRefine((tokens, ctx) => {
+      const problem = parseAdminTokens(tokens);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  // What the admin API needs of the delivery settings: the URL guard's and the rotation overlap (default 24 h).
+  ...DeliverySettingsSchema.pick({
+    DELIVERY_ALLOW_PRIVATE_NETWORKS: true,
+    DELIVERY_ALLOW_HTTP: true,
+    DELIVERY_ALLOW_LIST: true,
+    ENDPOINT_SECRET_OVERLAP: true,
+  }).shape,
 });
 
 export type EventsApiConfig = Readonly<z.infer<typeof Schema>>;
@@ -60,7 +87,23 @@ export function loadEventsApiConfig(env: Record<string, string | undefined> = pr
   const tokens = parseTokenEntries(r.data.EVENTS_API_TOKENS);
   const unhosted = 'entries' in tokens ? unhostedProvider(tokens.entries, r.data.PROVIDERS) : undefined;
   if (unhosted) throw new ConfigError(`EVENTS_API_TOKENS: ${unhosted}`);
+  const shared = 'entries' in tokens ? sharedToken(r.data.ADMIN_API_TOKENS, tokens.entries) : undefined;
+  if (shared) throw new ConfigError(`ADMIN_API_TOKENS: ${shared}`);
+  try {
+    createDestinationGuard({ allowPrivate: false, allowHttp: false, allowList: r.data.DELIVERY_ALLOW_LIST });
+  } catch (err) {
+    throw new ConfigError(`DELIVERY_ALLOW_LIST: ${(err as Error).message.replace(/^allowList /, '')}`);
+  }
   return Object.freeze(r.data);
+}
+
+/**
+ * An admin token that is also a reader token: which role a request gets would depend on the
+ * order of the checks. The entry is named by position, never by its text.
+ */
+export function sharedToken(admin: readonly string[], readers: ReadonlyArray<{ token: string }>): string | undefined {
+  const i = admin.findIndex((a) => readers.some((r) => r.token === a));
+  return i < 0 ? undefined : `entry ${i + 1} is also an EVENTS_API_TOKENS token; admin and reader tokens must differ`;
 }
 
 function isMysqlUrl(s: string): boolean {

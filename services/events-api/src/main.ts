@@ -2,6 +2,7 @@
 import { createLogger, createRegistry, installShutdown, redactUrl, runService } from '@hookstream/observability';
 import { providerRedaction, selectProviders } from '@hookstream/providers';
 import { createDataSource, createLedgerReader } from '@hookstream/store';
+import { ADMIN_REDACT_PATHS } from './admin-auth.js';
 import { buildApp } from './app.js';
 import { loadEventsApiConfig } from './config.js';
 
@@ -10,13 +11,15 @@ await runService('events-api', async () => {
   const config = loadEventsApiConfig(process.env);
   const providers = selectProviders(config.PROVIDERS);
   // Only providers with read routes run here: another's redaction may need settings (SOURCES_FILE) events-api never asked for.
+  const redaction = providerRedaction(
+    providers.filter((p) => p.api),
+    process.env,
+  );
   const log = createLogger({
     name: 'events-api',
     level: config.LOG_LEVEL,
-    ...providerRedaction(
-      providers.filter((p) => p.api),
-      process.env,
-    ),
+    redactHeaders: redaction.redactHeaders,
+    redactPaths: [...redaction.redactPaths, ...ADMIN_REDACT_PATHS],
   });
   const ds = createDataSource({ url: config.DATABASE_URL, log });
   await ds.initialize();
@@ -29,6 +32,7 @@ await runService('events-api', async () => {
     ledger,
     parts,
     log,
+    dataSource: ds,
     ready: async () => {
       await ds.query('SELECT 1');
       return true;
@@ -40,4 +44,6 @@ await runService('events-api', async () => {
     { name: 'database', close: () => ds.destroy() },
   ]);
   await app.listen({ port: config.PORT, host: config.HOST });
+  // How many admin tokens, never which: the admin API is on or off at a glance.
+  log.info({ adminApi: config.ADMIN_API_TOKENS.length > 0, adminTokens: config.ADMIN_API_TOKENS.length }, 'admin API');
 });

@@ -40,10 +40,12 @@ export function assertFilter(filter: EndpointFilter): void {
   if (errors.length > 0) throw new AppError('invalid_filter', 422, 'the filter has paths that cannot match', { errors });
 }
 
+/** Only the body's own members: `__proto__` or an array's `length` are not paths into JSON. */
 function valueAt(doc: unknown, segments: readonly string[]): unknown {
   let at: unknown = doc;
   for (const s of segments) {
     if (at === null || typeof at !== 'object') return undefined;
+    if (Array.isArray(at) ? !/^\d+$/.test(s) : !Object.hasOwn(at, s)) return undefined;
     at = (at as Record<string, unknown>)[s];
   }
   return at;

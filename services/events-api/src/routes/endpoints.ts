@@ -1,0 +1,124 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '@hookstream/core';
+import {
+  assertFilter,
+  ENDPOINT_ID,
+  EndpointInputSchema,
+  EndpointPatchSchema,
+  generateSecret,
+  newEndpointId,
+  type Endpoint,
+  type EndpointPatch,
+} from '@hookstream/deliveries';
+import { params as p, readParams, DEFAULT_LIMIT } from '@hookstream/pipeline';
+import { withSecret, type AdminContext } from '../admin/context.js';
+import { decodeIdCursor, encodeCursor } from '../admin/cursor.js';
+import { endpointJson, healthJson, type EndpointHealth, type EndpointJson } from '../admin/present.js';
+import { invalidBody, parseBody } from '../admin/validate.js';
+
+export type CreatedEndpoint = EndpointJson & { secret: string };
+export type EndpointWithHealth = EndpointJson & { health: EndpointHealth };
+export interface EndpointsPage {
+  endpoints: EndpointJson[];
+  /** The `cursor` of the next page; null on the last one. */
+  next: string | null;
+}
+export interface RotatedSecret {
+  endpointId: string;
+  secret: string;
+  /** Until then the previous secrets keep signing beside the new one. */
+  previousSecretsExpireAt: string;
+}
+
+type IdParams = { Params: { id: string } };
+
+/** An endpoint's definition may carry a long filter (up to 200 types and sources, match values); the app's default is 16 KiB. */
+const BODY_LIMIT = 256 * 1024;
+
+export function endpointNotFound(id: string): AppError {
+  return new AppError('endpoint_not_found', 404, `no endpoint ${ENDPOINT_ID.test(id) ? id : 'with that id'}`);
+}
+
+/** An endpoint that exists and is not deleted, or a 404. */
+export async function existingEndpoint(ctx: AdminContext, id: string): Promise<Endpoint> {
+  // Ids are ours (ep_ + base32) or a config file's (ep_name): anything else cannot exist.
+  const endpoint = ENDPOINT_ID.test(id) ? await ctx.endpoints.get(id) : null;
+  if (!endpoint) throw endpointNotFound(id);
+  return endpoint;
+}
+
+function managedByConfig(id: string, what: string): AppError {
+  return new AppError(
+    'endpoint_managed_by_config',
+    409,
+    `endpoint ${id} is declared in the endpoints file (ENDPOINTS_FILE): ${what} there; here only {"enabled"} can be changed`,
+  );
+}
+
+/**
+ * The admin API's endpoints: POST/GET /endpoints, GET/PATCH/DELETE /endpoints/:id and
+ * POST /endpoints/:id/rotate-secret. A secret is answered twice in an endpoint's life: when it
+ * is created and when it is rotated; never in a read.
+ */
+export function endpointRoutes(app: FastifyInstance, ctx: AdminContext): void {
+  app.post('/endpoints', { bodyLimit: BODY_LIMIT }, async (req, reply): Promise<CreatedEndpoint> => {
+    const input = parseBody(EndpointInputSchema, req.body, 'endpoint');
+    assertFilter(input.filter);
+    await ctx.checkUrl(input.url);
+    const secret = generateSecret();
+    const id = newEndpointId();
+    const endpoint = await withSecret('create endpoint', () => ctx.endpoints.create(input, { id, secret, origin: 'api', now: ctx.now() }));
+    req.log.info({ endpointId: endpoint.id }, 'endpoint created');
+    reply.code(201).header('location', `/endpoints/${endpoint.id}`);
+    return { ...endpointJson(endpoint), secret };
+  });
+
+  app.get('/endpoints', async (req): Promise<EndpointsPage> => {
+    const q = readParams(req.query, { limit: p.limit, cursor: p.cursor });
+    const limit = q.limit ?? DEFAULT_LIMIT;
+    const afterId = q.cursor === undefined ? undefined : decodeIdCursor('cursor', q.cursor, 'endpoints');
+    const rows = await ctx.endpoints.list({ limit: limit + 1, ...(afterId !== undefined ? { afterId } : {}) });
+    const shown = rows.slice(0, limit);
+    const last = shown[shown.length - 1];
+    return { endpoints: shown.map(endpointJson), next: rows.length > limit && last ? encodeCursor('endpoints', last.id) : null };
+  });
+
+  app.get<IdParams>('/endpoints/:id', async (req): Promise<EndpointWithHealth> => {
+    const endpoint = await existingEndpoint(ctx, req.params.id);
+    const counts = await ctx.deliveries.counts(endpoint.id);
+    return { ...endpointJson(endpoint), health: healthJson(endpoint, counts) };
+  });
+
+  app.patch<IdParams>('/endpoints/:id', { bodyLimit: BODY_LIMIT }, async (req): Promise<EndpointJson> => {
+    const patch: EndpointPatch = parseBody(EndpointPatchSchema, req.body, 'endpoint change');
+    const fields = Object.keys(patch) as Array<keyof EndpointPatch>;
+    if (fields.length === 0) throw invalidBody('endpoint change', [{ path: '', message: 'names no field to change' }]);
+    const endpoint = await existingEndpoint(ctx, req.params.id);
+    if (endpoint.origin === 'config' && fields.some((f) => f !== 'enabled')) throw managedByConfig(endpoint.id, 'change it');
+    if (patch.filter !== undefined) assertFilter(patch.filter);
+    if (patch.url !== undefined) await ctx.checkUrl(patch.url);
+    const updated = await ctx.endpoints.update(endpoint.id, patch, ctx.now());
+    if (!updated) throw endpointNotFound(endpoint.id);
+    req.log.info({ endpointId: endpoint.id, fields }, 'endpoint changed');
+    return endpointJson(updated);
+  });
+
+  app.delete<IdParams>('/endpoints/:id', async (req, reply) => {
+    const endpoint = await existingEndpoint(ctx, req.params.id);
+    if (endpoint.origin === 'config') throw managedByConfig(endpoint.id, 'remove it');
+    if (!(await ctx.endpoints.remove(endpoint.id, ctx.now()))) throw endpointNotFound(endpoint.id);
+    req.log.info({ endpointId: endpoint.id }, 'endpoint deleted');
+    return reply.code(204).send();
+  });
+
+  app.post<IdParams>('/endpoints/:id/rotate-secret', async (req): Promise<RotatedSecret> => {
+    const endpoint = await existingEndpoint(ctx, req.params.id);
+    if (endpoint.origin === 'config') throw managedByConfig(endpoint.id, 'its secret is set');
+    const secret = generateSecret();
+    const now = ctx.now();
+    const rotated = await withSecret('rotate endpoint secret', () => ctx.endpoints.rotateSecret(endpoint.id, secret, ctx.secretOverlapMs, now));
+    if (!rotated) throw endpointNotFound(endpoint.id);
+    req.log.info({ endpointId: endpoint.id, overlapMs: ctx.secretOverlapMs }, 'endpoint secret rotated');
+    return { endpointId: endpoint.id, secret, previousSecretsExpireAt: new Date(now + ctx.secretOverlapMs).toISOString() };
+  });
+}
