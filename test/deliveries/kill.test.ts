@@ -47,7 +47,7 @@ describe('dispatchers killed under load', () => {
       ENDPOINTS_REFRESH_MS: '200',
       FANOUT_IDLE_MS: '20',
       PORT: '0',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'debug',
     };
   });
   afterAll(async () => {
@@ -88,13 +88,12 @@ describe('dispatchers killed under load', () => {
 
   it('delivers every event to every endpoint, resends keeping the webhook-id', async () => {
     const endpoints = createEndpointStore(store.ds);
-    const make = async (path: string, extra: Record<string, unknown> = {}): Promise<Endpoint> =>
-      endpoints.create(EndpointInputSchema.parse({ url: rx.url(path), ...extra }), {
-        id: newEndpointId(),
-        secret: generateSecret(),
-        origin: 'api',
-        now: Date.now(),
-      });
+    const secrets: string[] = [];
+    const make = async (path: string, extra: Record<string, unknown> = {}): Promise<Endpoint> => {
+      const secret = generateSecret();
+      secrets.push(secret);
+      return endpoints.create(EndpointInputSchema.parse({ url: rx.url(path), ...extra }), { id: newEndpointId(), secret, origin: 'api', now: Date.now() });
+    };
     // The slow endpoint keeps deliveries in flight, so a kill lands between sending and recording.
     rx.behave('/slow', () => ({ status: 200, delayMs: 300 }));
     rx.behave('/fast', () => ({ status: 200 }));
@@ -148,6 +147,13 @@ describe('dispatchers killed under load', () => {
     const resent = ids('/slow').length - EVENTS;
     // The kills interrupted deliveries in flight: some were sent twice, and that is all that happened to them.
     expect(resent).toBeGreaterThan(0);
+    // Nothing a dispatcher logged, crashes included, holds a signing secret or its key.
+    const logs = procs.map((p) => p.output()).join('\n');
+    expect(logs.length).toBeGreaterThan(0);
+    for (const secret of secrets) {
+      expect(logs).not.toContain(secret);
+      expect(logs).not.toContain(secret.slice('whsec_'.length));
+    }
     const firstSeen = [...new Set(ids('/ordered'))];
     expect(firstSeen.map(Number)).toEqual([...firstSeen.map(Number)].sort((a, b) => a - b));
   }, 300_000);

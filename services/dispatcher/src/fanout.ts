@@ -109,7 +109,16 @@ export function createFanout(d: FanoutDeps): Fanout {
     }
     const events = await readEvents(last);
     if (events.length === 0) return 0;
+    // Read before the endpoints, like the events: see the race note above createFanout.
+    const ledgerEnd = await maxEventId();
     await d.routing.refresh();
+    if (d.routing.all().length === 0) {
+      // No endpoint to match: skip to the ledger's end. One created after the read above starts
+      // after ledgerEnd anyway (its start_after is the last id at its creation).
+      last = Math.max(last, ledgerEnd);
+      await d.cursor.write(last, Date.now());
+      return 0;
+    }
     const jobs = jobsFor(events);
     if (jobs.length > 0) await d.producer.send(d.topic, jobs, d.produceTimeoutMs ?? 30_000);
     const lastEventId = events[events.length - 1]?.id ?? last;
@@ -119,14 +128,19 @@ export function createFanout(d: FanoutDeps): Fanout {
     return events.length;
   };
 
+  const maxEventId = async (): Promise<number> => {
+    const [row] = (await d.dataSource.query('SELECT COALESCE(MAX(id), 0) AS id FROM events')) as Array<{ id: unknown }>;
+    return num(row?.id ?? 0);
+  };
+
   /** Nothing before the oldest live endpoint's start matters: a first start skips the history. */
   const startPosition = async (): Promise<number> => {
     const saved = await d.cursor.read();
+    const end = await maxEventId();
     await d.routing.refresh();
     const starts = d.routing.all().map((r) => r.endpoint.startAfter);
-    const [row] = (await d.dataSource.query('SELECT COALESCE(MAX(id), 0) AS id FROM events')) as Array<{ id: unknown }>;
-    const floor = starts.length > 0 ? Math.min(...starts) : num(row?.id ?? 0);
-    return Math.max(saved, Math.min(floor, num(row?.id ?? 0)));
+    const floor = starts.length > 0 ? Math.min(...starts) : end;
+    return Math.max(saved, Math.min(floor, end));
   };
 
   const run = async (): Promise<void> => {
