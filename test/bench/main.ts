@@ -4,7 +4,7 @@
  * bench/results/<run>.json and bench/results/latest.json. See README "Benchmarks".
  *
  *   --profile quick|full     sizes (default quick)
- *   --only edge,processor,e2e,enrichment,events-api   some sections only (e2e needs the edge and processor ones)
+ *   --only edge,processor,e2e,enrichment,events-api,deliveries   some sections only (e2e needs the edge and processor ones)
  */
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { createBenchEnv, machineConditions, type BenchEnv } from './env.js';
 import { loadProfile, type Profile } from './profiles.js';
 import { renderTable, score, writeReport, type BenchReport, type Figure } from './report.js';
+import { runDeliveriesSection } from './sections/deliveries.js';
 import { runE2eSection } from './sections/e2e.js';
 import { runEdgeSection } from './sections/edge.js';
 import { runEnrichmentSection } from './sections/enrichment.js';
@@ -19,7 +20,7 @@ import { runEventsApiSection } from './sections/events-api.js';
 import { runProcessorSection } from './sections/processor.js';
 
 const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
-const SECTIONS = ['edge', 'processor', 'e2e', 'enrichment', 'events-api'] as const;
+const SECTIONS = ['edge', 'processor', 'e2e', 'enrichment', 'events-api', 'deliveries'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({ options: { profile: { type: 'string', default: 'quick' }, only: { type: 'string' } } });
@@ -71,6 +72,10 @@ try {
   });
   await section('events-api', async (e) => {
     figures.push(...(await runEventsApiSection(e, profile)));
+  });
+  await section('deliveries', async (e) => {
+    // Figures are pushed as each phase measures them, so a later phase failing keeps them.
+    await runDeliveriesSection(e, profile, (f) => figures.push(f));
   });
 } catch (err) {
   errors.push({ section: 'setup', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });

@@ -18,9 +18,17 @@ export interface Profile {
   /** Rows in the events-api table (at least 1 million). */
   eventsApiRows: number;
   eventsApi: { connections: number; durationSec: number };
-  /** Extra settings for edge / processor processes (tuning experiments: BENCH_EDGE_ENV / BENCH_PROCESSOR_ENV as JSON). */
+  /**
+   * Outbound deliveries: `endpoints` endpoints on one local receiver, each with
+   * `endpointConcurrency` in flight (DELIVERY_ENDPOINT_CONCURRENCY); `events` stored in bulk for
+   * each throughput run; `latencySec` of half load. One replica always runs (then the half load);
+   * `replicas` may add runs with more.
+   */
+  deliveries: { endpoints: number; endpointConcurrency: number; events: number; latencySec: number; replicas: readonly number[] };
+  /** Extra settings for edge / processor / dispatcher processes (tuning experiments: BENCH_EDGE_ENV / BENCH_PROCESSOR_ENV / BENCH_DISPATCHER_ENV as JSON). */
   edgeEnv: Record<string, string>;
   processorEnv: Record<string, string>;
+  dispatcherEnv: Record<string, string>;
 }
 
 function envJson(name: string): Record<string, string> {
@@ -32,7 +40,7 @@ function envJson(name: string): Record<string, string> {
 }
 
 export function loadProfile(name: string): Profile {
-  const common = { edgeEnv: envJson('BENCH_EDGE_ENV'), processorEnv: envJson('BENCH_PROCESSOR_ENV') };
+  const common = { edgeEnv: envJson('BENCH_EDGE_ENV'), processorEnv: envJson('BENCH_PROCESSOR_ENV'), dispatcherEnv: envJson('BENCH_DISPATCHER_ENV') };
   switch (name) {
     case 'quick':
       return {
@@ -45,6 +53,7 @@ export function loadProfile(name: string): Profile {
         e2eSec: 15,
         eventsApiRows: 1_000_000,
         eventsApi: { connections: 4, durationSec: 8 },
+        deliveries: { endpoints: 4, endpointConcurrency: 10, events: 5_000, latencySec: 10, replicas: [1] },
         ...common,
       };
     case 'full':
@@ -58,6 +67,7 @@ export function loadProfile(name: string): Profile {
         e2eSec: 60,
         eventsApiRows: 2_000_000,
         eventsApi: { connections: 8, durationSec: 30 },
+        deliveries: { endpoints: 4, endpointConcurrency: 10, events: 20_000, latencySec: 30, replicas: [1, 2] },
         ...common,
       };
     default:

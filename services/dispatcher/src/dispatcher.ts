@@ -1,4 +1,4 @@
-import { createDeliveryStore, createEndpointStore, createFanoutCursor, createHttpSender, type Resolve } from '@hookstream/deliveries';
+import { createDeliveryStore, createEndpointStore, createFanoutCursor, createHttpSender, type DueDelivery, type Resolve } from '@hookstream/deliveries';
 import { createBatchConsumer, createProducer, ensureTopics, type BatchHandler, type Kafka } from '@hookstream/kafka';
 import type { Logger } from '@hookstream/observability';
 import type { DataSource } from '@hookstream/store';
@@ -78,8 +78,21 @@ export function createDispatcher(d: DispatcherDeps): Dispatcher {
       if (job) jobs.push(job);
       else log.error({ offset: m.offset }, 'skipping a message on the deliveries topic that is not a delivery job');
     }
-    await deliveries.enqueue(jobs, Date.now());
-    for (const id of new Set(jobs.map((j) => j.endpointId))) lanes?.kick(id);
+    const now = Date.now();
+    const created = await deliveries.enqueue(jobs, now);
+    if (created === jobs.length) {
+      // All new (the usual case): hand them to their lanes instead of having each lane read them back.
+      const byEndpoint = new Map<string, DueDelivery[]>();
+      for (const j of jobs) {
+        const rows = byEndpoint.get(j.endpointId) ?? [];
+        rows.push({ eventId: j.eventId, attempts: 0, roundAttempts: 0, nextAttemptAt: now });
+        byEndpoint.set(j.endpointId, rows);
+      }
+      for (const [id, rows] of byEndpoint) lanes?.offer(id, rows);
+    } else {
+      // A replay: which rows existed (and in what state) only the database knows.
+      for (const id of new Set(jobs.map((j) => j.endpointId))) lanes?.kick(id);
+    }
     return { lastDurableOffset: messages[messages.length - 1]?.offset ?? null };
   };
 
@@ -88,7 +101,7 @@ export function createDispatcher(d: DispatcherDeps): Dispatcher {
       routing
         .refresh()
         .then((changed) => {
-          for (const id of changed) lanes?.kick(id);
+          for (const id of changed) lanes?.kick(id, true);
         })
         .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'reading endpoints failed'))
         .finally(() => {

@@ -21,8 +21,10 @@ export interface LaneDeps {
 }
 
 export interface Lane {
-  /** Something may be due: new deliveries, a finished attempt, an endpoint change. */
-  kick(): void;
+  /** Something may be due: new deliveries, a finished attempt. `rescan`: also look for retries due later (after a change made elsewhere). */
+  kick(rescan?: boolean): void;
+  /** Deliveries just created and due now, so the lane need not read them back from the database. */
+  offer(rows: readonly DueDelivery[]): void;
   /** Starts nothing new; resolves when the attempts in flight are recorded. */
   stop(): Promise<void>;
   inFlight(): number;
@@ -30,6 +32,10 @@ export interface Lane {
 
 /** Timers further out than this are re-armed: setTimeout caps at 2^31 ms, and a re-check costs little. */
 const MAX_TIMER_MS = 60_000;
+/** Offered deliveries held in memory at most; beyond it they are read from the database when their turn comes. */
+const MAX_AHEAD = 1000;
+/** Ledger rows loaded per query, ahead of the deliveries that start now. */
+const LOAD_AHEAD = 50;
 
 /**
  * One endpoint's deliveries on the replica that owns the endpoint's partition. The database is
@@ -42,9 +48,13 @@ export function createLane(endpointId: string, d: LaneDeps): Lane {
   const now = d.now ?? Date.now;
   const prefetch = d.prefetch ?? 50;
   const inflight = new Set<number>();
-  let ahead: DueDelivery[] = [];
-  /** Ledger rows of the read-ahead, loaded with one query per read. */
+  /** Due deliveries read or offered but not started, and their ids. */
+  const ahead: DueDelivery[] = [];
+  const queued = new Set<number>();
+  /** Ledger rows of deliveries about to start. */
   const loaded = new Map<number, DeliverableEvent>();
+  /** Whether pending deliveries may be due later than any timer this lane holds (at start, after outside changes). */
+  let rescan = true;
   let pumping = false;
   let again = false;
   let stopped = false;
@@ -61,6 +71,8 @@ export function createLane(endpointId: string, d: LaneDeps): Lane {
       () => {
         timer = null;
         timerAt = Infinity;
+        // The timer may have been capped or replaced by an earlier one: look again for what is due later.
+        rescan = true;
         kick();
       },
       Math.min(Math.max(0, at - now()), MAX_TIMER_MS),
@@ -81,6 +93,7 @@ export function createLane(endpointId: string, d: LaneDeps): Lane {
       loaded.delete(due.eventId);
       const { result } = await d.courier.attempt(route, due, event);
       await d.recorder.record(result);
+      if (result.state === 'pending' && result.nextAttemptAt > now()) wakeAt(result.nextAttemptAt);
       const a = result.attempt;
       d.onAttempt?.(endpointId, a.outcome, a.latencyMs);
       await afterAttempt(a.outcome, a.status, a.error);
@@ -123,40 +136,58 @@ export function createLane(endpointId: string, d: LaneDeps): Lane {
     }
   };
 
-  const start = (due: DueDelivery): void => {
-    inflight.add(due.eventId);
-    void settle(due);
+  /** Loads the ledger rows of what starts now and of the next few ahead, in one query. */
+  const loadFor = async (starting: readonly DueDelivery[]): Promise<void> => {
+    const need = [...starting, ...ahead.slice(0, LOAD_AHEAD)].map((x) => x.eventId).filter((id) => !loaded.has(id));
+    if (need.length === 0) return;
+    for (const [id, e] of await d.courier.load(need)) loaded.set(id, e);
   };
 
-  /** Starts what may start now; answers when to look again (null: when kicked). */
+  /** Starts what may start now; whatever it returns early on, what it picked is started. */
   const fill = async (): Promise<void> => {
     const route = d.routing.get(endpointId);
     if (!route || !route.endpoint.enabled || stopped) {
-      ahead = [];
+      ahead.length = 0;
+      queued.clear();
       loaded.clear();
       return;
     }
     const ep = route.endpoint;
     const limit = ep.ordered ? 1 : (ep.maxInFlight ?? d.defaultConcurrency);
     const bucket = limiter(ep.rateLimitPerSecond);
-    while (inflight.size < limit) {
-      if (bucket && !bucket.take()) {
-        wakeAt(now() + bucket.waitMs());
-        return;
+    const starting: DueDelivery[] = [];
+    try {
+      while (inflight.size < limit) {
+        if (bucket && !bucket.take()) {
+          wakeAt(now() + bucket.waitMs());
+          return;
+        }
+        const next = ep.ordered ? await readHead() : (takeAhead() ?? (await readAhead(limit)));
+        if (!next) {
+          bucket?.giveBack();
+          return;
+        }
+        if (next.nextAttemptAt > now()) {
+          // Only an ordered lane reads a head that is not due: it waits, and so does the endpoint.
+          bucket?.giveBack();
+          wakeAt(next.nextAttemptAt);
+          return;
+        }
+        inflight.add(next.eventId);
+        starting.push(next);
       }
-      const next = ep.ordered ? await readHead() : (ahead.shift() ?? (await readAhead(limit)));
-      if (!next) {
-        bucket?.giveBack();
-        return;
+    } finally {
+      if (starting.length > 0) {
+        await loadFor(starting).catch(() => undefined);
+        for (const due of starting) void settle(due);
       }
-      if (next.nextAttemptAt > now()) {
-        // Only an ordered lane reads a head that is not due: it waits, and so does the endpoint.
-        bucket?.giveBack();
-        wakeAt(next.nextAttemptAt);
-        return;
-      }
-      start(next);
     }
+  };
+
+  const takeAhead = (): DueDelivery | undefined => {
+    const next = ahead.shift();
+    if (next) queued.delete(next.eventId);
+    return next;
   };
 
   /** An ordered lane re-reads its head every time: a manual retry may have made it due. */
@@ -165,14 +196,18 @@ export function createLane(endpointId: string, d: LaneDeps): Lane {
   const readAhead = async (limit: number): Promise<DueDelivery | undefined> => {
     const t = now();
     const rows = await d.deliveries.due(endpointId, { now: t, limit: limit - inflight.size + prefetch, exclude: [...inflight] });
-    if (rows.length === 0) {
+    for (const r of rows) {
+      // An offer may have queued the same row while the read was under way.
+      if (inflight.has(r.eventId) || queued.has(r.eventId)) continue;
+      ahead.push(r);
+      queued.add(r.eventId);
+    }
+    if (ahead.length === 0 && rescan) {
+      rescan = false;
       const at = await d.deliveries.nextDueAt(endpointId, t);
       if (at !== null) wakeAt(at);
-      return undefined;
     }
-    ahead = rows;
-    for (const [id, e] of await d.courier.load(rows.map((r) => r.eventId))) loaded.set(id, e);
-    return ahead.shift();
+    return takeAhead();
   };
 
   const pump = async (): Promise<void> => {
@@ -199,10 +234,28 @@ export function createLane(endpointId: string, d: LaneDeps): Lane {
   };
 
   return {
-    kick,
+    kick(again) {
+      if (again) rescan = true;
+      kick();
+    },
+    offer(rows) {
+      if (stopped) return;
+      // An ordered lane goes by the database's order alone; offers only wake it.
+      const route = d.routing.get(endpointId);
+      if (route && !route.endpoint.ordered) {
+        for (const r of rows) {
+          if (ahead.length >= MAX_AHEAD) break;
+          if (inflight.has(r.eventId) || queued.has(r.eventId)) continue;
+          ahead.push(r);
+          queued.add(r.eventId);
+        }
+      }
+      kick();
+    },
     async stop() {
       stopped = true;
-      ahead = [];
+      ahead.length = 0;
+      queued.clear();
       loaded.clear();
       if (timer) clearTimeout(timer);
       if (inflight.size === 0) return;

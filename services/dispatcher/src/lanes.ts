@@ -1,3 +1,4 @@
+import type { DueDelivery } from '@hookstream/deliveries';
 import { partitionForKey } from '@hookstream/kafka';
 import { createLane, type Lane, type LaneDeps } from './lane.js';
 
@@ -10,7 +11,10 @@ export interface LaneSet {
   /** The partitions now assigned; lanes of endpoints that moved away stop. */
   assign(partitions: readonly number[]): Promise<void>;
   owns(endpointId: string): boolean;
-  kick(endpointId: string): void;
+  /** `rescan`: the endpoint changed elsewhere (re-enabled, retried): look for everything pending. */
+  kick(endpointId: string, rescan?: boolean): void;
+  /** New deliveries of an endpoint, due now and known to be pending. */
+  offer(endpointId: string, rows: readonly DueDelivery[]): void;
   kickAll(): void;
   stop(): Promise<void>;
   size(): number;
@@ -47,7 +51,8 @@ export function createLaneSet(d: LaneDeps & { numPartitions: number; knownEndpoi
       for (const id of d.knownEndpoints()) laneOf(id)?.kick();
     },
     owns,
-    kick: (id) => laneOf(id)?.kick(),
+    kick: (id, rescan) => laneOf(id)?.kick(rescan),
+    offer: (id, rows) => laneOf(id)?.offer(rows),
     kickAll() {
       for (const id of d.knownEndpoints()) laneOf(id)?.kick();
     },

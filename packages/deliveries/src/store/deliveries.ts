@@ -40,8 +40,8 @@ export interface RetrySelection {
 }
 
 export interface DeliveryStore {
-  /** Creates pending deliveries; ones that exist are left as they are (a fan-out replay is a no-op). */
-  enqueue(rows: ReadonlyArray<{ endpointId: string; eventId: number }>, now: number): Promise<void>;
+  /** Creates pending deliveries; ones that exist are left as they are (a fan-out replay is a no-op). Answers how many were new. */
+  enqueue(rows: ReadonlyArray<{ endpointId: string; eventId: number }>, now: number): Promise<number>;
   /** Pending deliveries due now, oldest event first, skipping those in flight. */
   due(endpointId: string, q: { now: number; limit: number; exclude: readonly number[] }): Promise<DueDelivery[]>;
   /** The oldest pending delivery, due or not: the head an ordered endpoint must deliver first. */
@@ -80,14 +80,15 @@ export function createDeliveryStore(ds: DataSource): DeliveryStore {
   const notIn = (exclude: readonly number[]): string => (exclude.length > 0 ? `AND event_id NOT IN (${inList(exclude.length)})` : '');
   return {
     async enqueue(rows, now) {
-      if (rows.length === 0) return;
+      if (rows.length === 0) return 0;
       const values = rows.flatMap((r) => [r.endpointId, r.eventId, now, now, now]);
-      await q(
+      const res = (await q(
         'enqueue deliveries',
         `INSERT IGNORE INTO deliveries (endpoint_id, event_id, state, attempts, round_attempts, next_attempt_at, created_at, updated_at)
          VALUES ${rows.map(() => "(?, ?, 'pending', 0, 0, ?, ?, ?)").join(', ')}`,
         values,
-      );
+      )) as unknown as { affectedRows?: number };
+      return res.affectedRows ?? 0;
     },
     async due(endpointId, { now, limit, exclude }) {
       const rows = await q(
