@@ -47,7 +47,10 @@ const LOAD_AHEAD = 50;
 export function createLane(endpointId: string, d: LaneDeps): Lane {
   const now = d.now ?? Date.now;
   const prefetch = d.prefetch ?? 50;
+  /** Deliveries started and not yet recorded: never read again meanwhile. */
   const inflight = new Set<number>();
+  /** Requests the endpoint is answering now: what maxInFlight limits. */
+  let sending = 0;
   /** Due deliveries read or offered but not started, and their ids. */
   const ahead: DueDelivery[] = [];
   const queued = new Set<number>();
@@ -85,13 +88,26 @@ export function createLane(endpointId: string, d: LaneDeps): Lane {
     return bucket;
   };
 
-  const settle = async (due: DueDelivery): Promise<void> => {
+  const settle = async (due: DueDelivery, ordered: boolean): Promise<void> => {
+    let sent = false;
+    const release = (): void => {
+      if (sent) return;
+      sent = true;
+      sending--;
+    };
     try {
       const route = d.routing.get(endpointId);
       if (!route) return;
       const event = loaded.get(due.eventId) ?? (await d.courier.load([due.eventId])).get(due.eventId);
       loaded.delete(due.eventId);
       const { result } = await d.courier.attempt(route, due, event);
+      // The endpoint is done with this request: a parallel lane may send the next one while this
+      // result is written (the delivery stays excluded from reads until it is). An ordered lane
+      // waits for the write, so its next delivery never overtakes an unrecorded one.
+      if (!ordered) {
+        release();
+        kick();
+      }
       await d.recorder.record(result);
       if (result.state === 'pending' && result.nextAttemptAt > now()) wakeAt(result.nextAttemptAt);
       const a = result.attempt;
@@ -102,6 +118,7 @@ export function createLane(endpointId: string, d: LaneDeps): Lane {
       d.log.warn({ endpointId, eventId: due.eventId, err: (err as Error).message }, 'delivery attempt could not be completed');
       wakeAt(now() + 1000);
     } finally {
+      release();
       inflight.delete(due.eventId);
       if (inflight.size === 0) idle?.();
       kick();
@@ -157,7 +174,7 @@ export function createLane(endpointId: string, d: LaneDeps): Lane {
     const bucket = limiter(ep.rateLimitPerSecond);
     const starting: DueDelivery[] = [];
     try {
-      while (inflight.size < limit) {
+      while (sending < limit) {
         if (bucket && !bucket.take()) {
           wakeAt(now() + bucket.waitMs());
           return;
@@ -174,12 +191,13 @@ export function createLane(endpointId: string, d: LaneDeps): Lane {
           return;
         }
         inflight.add(next.eventId);
+        sending++;
         starting.push(next);
       }
     } finally {
       if (starting.length > 0) {
         await loadFor(starting).catch(() => undefined);
-        for (const due of starting) void settle(due);
+        for (const due of starting) void settle(due, ep.ordered);
       }
     }
   };
@@ -195,7 +213,7 @@ export function createLane(endpointId: string, d: LaneDeps): Lane {
 
   const readAhead = async (limit: number): Promise<DueDelivery | undefined> => {
     const t = now();
-    const rows = await d.deliveries.due(endpointId, { now: t, limit: limit - inflight.size + prefetch, exclude: [...inflight] });
+    const rows = await d.deliveries.due(endpointId, { now: t, limit: limit - sending + prefetch, exclude: [...inflight] });
     for (const r of rows) {
       // An offer may have queued the same row while the read was under way.
       if (inflight.has(r.eventId) || queued.has(r.eventId)) continue;
