@@ -40,3 +40,6 @@ export {
 export { createFanoutCursor, type FanoutCursor } from './store/cursor.js';
 export { DELIVERY_STATES, type Attempt, type AttemptOutcome, type Delivery, type DeliveryState } from './store/rows.js';
 export { createHttpSender, type Sender, type SenderOptions, type SendResult } from './send/http-sender.js';
+export { itemResultOf, type Destination, type DestinationContext, type DeliveryItem, type ItemResult } from './destination.js';
+export { createWebhookDestination } from './destinations/webhook.js';
+export type { DeclaredEndpointRow } from './store/endpoints.js';

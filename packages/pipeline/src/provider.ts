@@ -23,6 +23,32 @@ export interface Provider {
   edge?(ctx: HostContext): EdgePart | Promise<EdgePart>;
   processor?(ctx: ProcessorContext): ProcessorPart | Promise<ProcessorPart>;
   api?(ctx: ApiContext): ApiPart | Promise<ApiPart>;
+  /**
+   * Deliveries the provider itself asks for (the CRM's status actions: Meta events, e-mails):
+   * endpoints the dispatcher keeps in step with this list at start-up (origin `rules`).
+   */
+  deliveries?(ctx: HostContext): DeliveriesPart | Promise<DeliveriesPart>;
+}
+
+/** Endpoints a provider declares, with their destination kind and settings (see @hookstream/deliveries). */
+export interface DeliveriesPart {
+  endpoints: readonly DeclaredEndpoint[];
+}
+
+export interface DeclaredEndpoint {
+  /** `ep_` + 1-36 of a-z 0-9 _ -; stable, so a restart updates instead of adding. */
+  id: string;
+  /** The destination: `webhook`, `meta_capi`, `brevo`, … */
+  kind: string;
+  /** For a webhook, where to POST; otherwise a description of where the destination sends (shown in the API). */
+  url: string;
+  description: string;
+  /** As an endpoint filter: `{providers, sources, types, match}`. */
+  filter: Record<string, unknown>;
+  /** The destination's own settings. */
+  destination: Record<string, unknown> | null;
+  /** Delays before each attempt (ms); null = the dispatcher's schedule. */
+  retrySchedule: readonly number[] | null;
 }
 
 export type ProviderEnv = Readonly<Record<string, string | undefined>>;

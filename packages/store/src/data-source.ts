@@ -7,6 +7,7 @@ import { ObjectRelations1795411426721 } from './migrations/1795411426721-ObjectR
 import { PortalTokens1795411783285 } from './migrations/1795411783285-PortalTokens.js';
 import { Ledger1796113765490 } from './migrations/1796113765490-Ledger.js';
 import { Deliveries1796123184859 } from './migrations/1796123184859-Deliveries.js';
+import { DeliveryDestinations1796126400000 } from './migrations/1796126400000-DeliveryDestinations.js';
 
 export interface DataSourceOptions {
   /** `mysql://user:pass@host:port/db` */
@@ -26,7 +27,14 @@ export type MigrationClass = new () => MigrationInterface;
  * written before providers had their own place (HubSpot's tables among them) stay here, under the
  * names the `migrations` table already holds; a provider's new tables come with the provider.
  */
-export const MIGRATIONS = [Initial1732300000000, ObjectRelations1795411426721, PortalTokens1795411783285, Ledger1796113765490, Deliveries1796123184859];
+export const MIGRATIONS = [
+  Initial1732300000000,
+  ObjectRelations1795411426721,
+  PortalTokens1795411783285,
+  Ledger1796113765490,
+  Deliveries1796123184859,
+  DeliveryDestinations1796126400000,
+];
 
 /**
  * Builds (does not connect) a DataSource for MySQL 8 / MariaDB 10.11. Call `initialize()`.

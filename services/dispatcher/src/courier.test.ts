@@ -1,5 +1,7 @@
 import {
   createSigner,
+  createWebhookDestination,
+  type AttemptResult,
   generateSecret,
   webhookId,
   type DeliverableEvent,
@@ -11,7 +13,7 @@ import {
 import type { DataSource } from '@hookstream/store';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { createCourier } from './courier.js';
+import { createCourier, type Courier } from './courier.js';
 import type { Route } from './routing.js';
 
 const SCHEDULE = [0, 5_000, 300_000] as const;
@@ -25,19 +27,23 @@ interface Sent {
 }
 
 /** A Sender that records what it was asked to send and answers from a script. */
-function fakeSender(answer: Partial<SendResult> = {}): Sender & { sent: Sent[] } {
+function fakeSender(answer: Partial<SendResult> = {}): Sender & { sent: Sent[]; answers: SendResult[] } {
   const sent: Sent[] = [];
+  const answers: SendResult[] = [];
   return {
     sent,
+    answers,
     async send(url, body, headers) {
       sent.push({ url, body, headers });
-      return { outcome: 'succeeded', status: 200, latencyMs: 12, error: null, responseSnippet: 'ok', retryAfterMs: null, ...answer };
+      const a: SendResult = { outcome: 'succeeded', status: 200, latencyMs: 12, error: null, responseSnippet: 'ok', retryAfterMs: null, ...answer };
+      answers.push(a);
+      return a;
     },
     close: async () => undefined,
   };
 }
 
-/** The courier reads the clock at the start and at the end of an attempt: a clock that moves by `step` per read. */
+/** The courier reads the clock at the start and at the end of an attempt, the webhook destination once between (the signature's timestamp): a clock that moves by `step` per read. */
 function steppingClock(start: number, step: number): () => number {
   let t = start - step;
   return () => (t += step);
@@ -45,9 +51,12 @@ function steppingClock(start: number, step: number): () => number {
 
 const endpoint = (over: Partial<Endpoint> = {}): Endpoint => ({
   id: 'ep_orders',
+  kind: 'webhook',
   url: 'https://orders.example.com/hook',
   description: '',
   filter: {},
+  destination: null,
+  retrySchedule: null,
   rateLimitPerSecond: null,
   maxInFlight: null,
   ordered: false,
@@ -81,14 +90,28 @@ const T0 = Math.floor(Date.now() / 1000) * 1000 + 250;
 const STEP = 40;
 const noDataSource = {} as unknown as DataSource;
 
-function courier(sender: Sender, now = steppingClock(T0, STEP)) {
-  return createCourier({ dataSource: noDataSource, sender, schedule: SCHEDULE, now });
+function courier(sender: Sender, now = steppingClock(T0, STEP)): Courier {
+  return createCourier({ dataSource: noDataSource, sender, schedule: SCHEDULE, now, destinations: new Map([['webhook', createWebhookDestination()]]) });
+}
+
+/** One delivery's attempt, with what the sender answered for it (null when nothing was sent). */
+async function attemptOne(
+  c: Courier,
+  sender: { answers: SendResult[] },
+  r: Route,
+  d: DueDelivery,
+  e: DeliverableEvent | undefined,
+): Promise<{ result: AttemptResult; sent: SendResult | null }> {
+  const before = sender.answers.length;
+  const [result] = await c.attempt(r, [d], new Map(e ? [[d.eventId, e]] : []));
+  if (!result) throw new Error('no result');
+  return { result, sent: sender.answers.length > before ? (sender.answers[sender.answers.length - 1] ?? null) : null };
 }
 
 describe('courier.attempt: what is sent', () => {
   it('POSTs the delivery body to the endpoint URL with Standard Webhooks headers', async () => {
     const sender = fakeSender();
-    await courier(sender).attempt(route(), due(), event);
+    await attemptOne(courier(sender), sender, route(), due(), event);
     expect(sender.sent).toHaveLength(1);
     const s = sender.sent[0];
     expect(s?.url).toBe('https://orders.example.com/hook');
@@ -108,7 +131,7 @@ describe('courier.attempt: what is sent', () => {
 
   it('the signature verifies with the standardwebhooks library', async () => {
     const sender = fakeSender();
-    await courier(sender).attempt(route(), due(), event);
+    await attemptOne(courier(sender), sender, route(), due(), event);
     const s = sender.sent[0];
     expect(s).toBeDefined();
     if (!s) return;
@@ -119,7 +142,7 @@ describe('courier.attempt: what is sent', () => {
 
   it('during a rotation, either secret verifies', async () => {
     const sender = fakeSender();
-    await courier(sender).attempt(route([SECRET, OLD_SECRET]), due(), event);
+    await attemptOne(courier(sender), sender, route([SECRET, OLD_SECRET]), due(), event);
     const s = sender.sent[0];
     if (!s) throw new Error('nothing sent');
     expect(s.headers['webhook-signature']?.split(' ')).toHaveLength(2);
@@ -130,8 +153,8 @@ describe('courier.attempt: what is sent', () => {
   it('a retry sends the same webhook-id and body, with a new timestamp', async () => {
     const sender = fakeSender({ outcome: 'failed', status: 500 });
     const c = courier(sender, steppingClock(T0, 3000));
-    await c.attempt(route(), due(), event);
-    await c.attempt(route(), due({ attempts: 1, roundAttempts: 1 }), event);
+    await attemptOne(c, sender, route(), due(), event);
+    await attemptOne(c, sender, route(), due({ attempts: 1, roundAttempts: 1 }), event);
     const [a, b] = sender.sent;
     expect(a?.headers['webhook-id']).toBe(b?.headers['webhook-id']);
     expect(a?.body).toBe(b?.body);
@@ -141,8 +164,8 @@ describe('courier.attempt: what is sent', () => {
   it('the webhook-id differs per endpoint for the same event', async () => {
     const sender = fakeSender();
     const c = courier(sender);
-    await c.attempt(route(), due(), event);
-    await c.attempt(route([SECRET], { id: 'ep_billing' }), due(), event);
+    await attemptOne(c, sender, route(), due(), event);
+    await attemptOne(c, sender, route([SECRET], { id: 'ep_billing' }), due(), event);
     expect(sender.sent.map((s) => s.headers['webhook-id'])).toEqual(['msg_4242_orders', 'msg_4242_billing']);
   });
 });
@@ -150,7 +173,7 @@ describe('courier.attempt: what is sent', () => {
 describe('courier.attempt: what it changes', () => {
   it('a success: succeeded, the attempt logged, counted', async () => {
     const sender = fakeSender({ latencyMs: 33, responseSnippet: 'thanks' });
-    const { result, sent } = await courier(sender).attempt(route(), due({ attempts: 3, roundAttempts: 1 }), event);
+    const { result, sent } = await attemptOne(courier(sender), sender, route(), due({ attempts: 3, roundAttempts: 1 }), event);
     expect(sent?.outcome).toBe('succeeded');
     expect(result).toEqual({
       attempt: {
@@ -163,29 +186,30 @@ describe('courier.attempt: what it changes', () => {
         status: 200,
         error: null,
         responseSnippet: 'thanks',
+        externalId: null,
       },
       state: 'succeeded',
       roundAttempts: 2,
-      nextAttemptAt: T0 + STEP,
+      nextAttemptAt: T0 + 2 * STEP,
     });
   });
 
   it('410 gone: pending, this attempt not counted in the round', async () => {
     const sender = fakeSender({ outcome: 'gone', status: 410, error: 'HTTP 410 Gone' });
-    const { result } = await courier(sender).attempt(route(), due({ attempts: 2, roundAttempts: 2 }), event);
+    const { result } = await attemptOne(courier(sender), sender, route(), due({ attempts: 2, roundAttempts: 2 }), event);
     expect(result.state).toBe('pending');
     expect(result.roundAttempts).toBe(2);
-    expect(result.nextAttemptAt).toBe(T0 + STEP);
+    expect(result.nextAttemptAt).toBe(T0 + 2 * STEP);
     expect(result.attempt).toMatchObject({ attempt: 3, outcome: 'gone', status: 410, error: 'HTTP 410 Gone' });
   });
 
   it('a failure: pending, next attempt after the schedule delay from the end of this one', async () => {
     const sender = fakeSender({ outcome: 'failed', status: 500, error: 'HTTP 500', responseSnippet: 'oops' });
-    const first = await courier(sender).attempt(route(), due(), event);
-    expect(first.result).toMatchObject({ state: 'pending', roundAttempts: 1, nextAttemptAt: T0 + STEP + 5_000 });
+    const first = await attemptOne(courier(sender), sender, route(), due(), event);
+    expect(first.result).toMatchObject({ state: 'pending', roundAttempts: 1, nextAttemptAt: T0 + 2 * STEP + 5_000 });
     expect(first.result.attempt).toMatchObject({ attempt: 1, outcome: 'failed', status: 500, error: 'HTTP 500', responseSnippet: 'oops' });
-    const second = await courier(sender).attempt(route(), due({ attempts: 1, roundAttempts: 1 }), event);
-    expect(second.result).toMatchObject({ state: 'pending', roundAttempts: 2, nextAttemptAt: T0 + STEP + 300_000 });
+    const second = await attemptOne(courier(sender), sender, route(), due({ attempts: 1, roundAttempts: 1 }), event);
+    expect(second.result).toMatchObject({ state: 'pending', roundAttempts: 2, nextAttemptAt: T0 + 2 * STEP + 300_000 });
   });
 
   it.each([
@@ -194,40 +218,40 @@ describe('courier.attempt: what it changes', () => {
     ['refused', null],
   ] as const)('a %s is a failure like any other', async (outcome, status) => {
     const sender = fakeSender({ outcome, status, error: 'x', responseSnippet: null });
-    const { result } = await courier(sender).attempt(route(), due(), event);
-    expect(result).toMatchObject({ state: 'pending', roundAttempts: 1, nextAttemptAt: T0 + STEP + 5_000 });
+    const { result } = await attemptOne(courier(sender), sender, route(), due(), event);
+    expect(result).toMatchObject({ state: 'pending', roundAttempts: 1, nextAttemptAt: T0 + 2 * STEP + 5_000 });
     expect(result.attempt.outcome).toBe(outcome);
   });
 
   it('the last failure of the schedule is dead', async () => {
     const sender = fakeSender({ outcome: 'failed', status: 500, error: 'HTTP 500' });
-    const { result } = await courier(sender).attempt(route(), due({ attempts: 2, roundAttempts: 2 }), event);
-    expect(result).toMatchObject({ state: 'dead', roundAttempts: 3, nextAttemptAt: T0 + STEP });
+    const { result } = await attemptOne(courier(sender), sender, route(), due({ attempts: 2, roundAttempts: 2 }), event);
+    expect(result).toMatchObject({ state: 'dead', roundAttempts: 3, nextAttemptAt: T0 + 2 * STEP });
     expect(result.attempt.attempt).toBe(3);
   });
 
   it('a manual retry round counts from roundAttempts, not from all attempts', async () => {
     const sender = fakeSender({ outcome: 'failed', status: 500 });
-    const { result } = await courier(sender).attempt(route(), due({ attempts: 7, roundAttempts: 0 }), event);
-    expect(result).toMatchObject({ state: 'pending', roundAttempts: 1, nextAttemptAt: T0 + STEP + 5_000 });
+    const { result } = await attemptOne(courier(sender), sender, route(), due({ attempts: 7, roundAttempts: 0 }), event);
+    expect(result).toMatchObject({ state: 'pending', roundAttempts: 1, nextAttemptAt: T0 + 2 * STEP + 5_000 });
     expect(result.attempt.attempt).toBe(8);
   });
 
   it('429 with Retry-After waits what the receiver asked', async () => {
     const sender = fakeSender({ outcome: 'failed', status: 429, retryAfterMs: 90_000 });
-    const { result } = await courier(sender).attempt(route(), due(), event);
-    expect(result).toMatchObject({ state: 'pending', roundAttempts: 1, nextAttemptAt: T0 + STEP + 90_000 });
+    const { result } = await attemptOne(courier(sender), sender, route(), due(), event);
+    expect(result).toMatchObject({ state: 'pending', roundAttempts: 1, nextAttemptAt: T0 + 2 * STEP + 90_000 });
   });
 
   it('Retry-After on a 500 is ignored', async () => {
     const sender = fakeSender({ outcome: 'failed', status: 500, retryAfterMs: 90_000 });
-    const { result } = await courier(sender).attempt(route(), due(), event);
-    expect(result.nextAttemptAt).toBe(T0 + STEP + 5_000);
+    const { result } = await attemptOne(courier(sender), sender, route(), due(), event);
+    expect(result.nextAttemptAt).toBe(T0 + 2 * STEP + 5_000);
   });
 
   it('a missing event is dead at once, refused, and nothing is sent', async () => {
     const sender = fakeSender();
-    const { result, sent } = await courier(sender).attempt(route(), due({ attempts: 1, roundAttempts: 1 }), undefined);
+    const { result, sent } = await attemptOne(courier(sender), sender, route(), due({ attempts: 1, roundAttempts: 1 }), undefined);
     expect(sent).toBeNull();
     expect(sender.sent).toHaveLength(0);
     expect(result).toEqual({
@@ -241,16 +265,17 @@ describe('courier.attempt: what it changes', () => {
         status: null,
         error: 'the event is no longer in the ledger',
         responseSnippet: null,
+        externalId: null,
       },
       state: 'dead',
       roundAttempts: 2,
-      nextAttemptAt: T0,
+      nextAttemptAt: T0 + STEP,
     });
   });
 
   it('an endpoint without a usable signer is dead at once, refused, and nothing is sent', async () => {
     const sender = fakeSender();
-    const { result, sent } = await courier(sender).attempt({ endpoint: endpoint(), signer: null }, due(), event);
+    const { result, sent } = await attemptOne(courier(sender), sender, { endpoint: endpoint(), signer: null }, due(), event);
     expect(sent).toBeNull();
     expect(sender.sent).toHaveLength(0);
     expect(result.state).toBe('dead');
@@ -259,7 +284,8 @@ describe('courier.attempt: what it changes', () => {
 
   it('returns what the sender answered', async () => {
     const answer: Partial<SendResult> = { outcome: 'failed', status: 503, latencyMs: 7, error: 'HTTP 503', responseSnippet: 'busy', retryAfterMs: 1000 };
-    const { sent } = await courier(fakeSender(answer)).attempt(route(), due(), event);
-    expect(sent).toEqual(answer);
+    const sender = fakeSender(answer);
+    const { sent } = await attemptOne(courier(sender), sender, route(), due(), event);
+    expect(sent).toMatchObject(answer);
   });
 });

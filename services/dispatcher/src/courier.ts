@@ -1,26 +1,63 @@
 import {
   afterFailure,
-  deliveryBody,
   webhookId,
   type AttemptResult,
   type DeliverableEvent,
+  type DeliveryItem,
+  type Destination,
   type DueDelivery,
+  type ItemResult,
   type RetrySchedule,
   type Sender,
-  type SendResult,
 } from '@hookstream/deliveries';
 import { num, parseJson, type DataSource } from '@hookstream/store';
 import type { Route } from './routing.js';
 
-/** Builds, signs and sends one attempt, and says what it changes. */
+/** Sends one request's worth of deliveries through the endpoint's destination, and says what each attempt changes. */
 export interface Courier {
   /** The ledger rows of these ids (missing ids are absent from the map). */
   load(ids: readonly number[]): Promise<Map<number, DeliverableEvent>>;
-  attempt(route: Route, due: DueDelivery, event: DeliverableEvent | undefined): Promise<{ result: AttemptResult; sent: SendResult | null }>;
+  /** The destination of an endpoint, or undefined when this dispatcher cannot send to its kind (its settings are missing). */
+  destinationOf(route: Route): Destination | undefined;
+  /** One result per delivery, in order. */
+  attempt(route: Route, dues: readonly DueDelivery[], events: ReadonlyMap<number, DeliverableEvent>): Promise<AttemptResult[]>;
 }
 
-export function createCourier(d: { dataSource: DataSource; sender: Sender; schedule: RetrySchedule; now?: () => number }): Courier {
+export interface CourierDeps {
+  dataSource: DataSource;
+  sender: Sender;
+  /** The dispatcher's schedule; an endpoint's own overrides it. */
+  schedule: RetrySchedule;
+  destinations: ReadonlyMap<string, Destination>;
+  now?: () => number;
+}
+
+export function createCourier(d: CourierDeps): Courier {
   const now = d.now ?? Date.now;
+  const decide = (route: Route, due: DueDelivery, r: ItemResult, startedAt: number, end: number): AttemptResult => {
+    const attempt = {
+      endpointId: route.endpoint.id,
+      eventId: due.eventId,
+      attempt: due.attempts + 1,
+      startedAt,
+      latencyMs: r.latencyMs,
+      outcome: r.outcome,
+      status: r.status,
+      error: r.error,
+      responseSnippet: r.responseSnippet,
+      externalId: r.externalId ?? null,
+    };
+    if (r.outcome === 'succeeded') return { attempt, state: 'succeeded', roundAttempts: due.roundAttempts + 1, nextAttemptAt: end };
+    // 410 disables the endpoint; the delivery waits, uncounted, for it to be enabled again.
+    if (r.outcome === 'gone') return { attempt, state: 'pending', roundAttempts: due.roundAttempts, nextAttemptAt: end };
+    const round = due.roundAttempts + 1;
+    if (r.final) return { attempt, state: 'dead', roundAttempts: round, nextAttemptAt: end };
+    const next = afterFailure(route.endpoint.retrySchedule ?? d.schedule, round, r.retryAfterMs ?? null, r.status);
+    return next.retry
+      ? { attempt, state: 'pending', roundAttempts: round, nextAttemptAt: end + next.delayMs }
+      : { attempt, state: 'dead', roundAttempts: round, nextAttemptAt: end };
+  };
+
   return {
     async load(ids) {
       if (ids.length === 0) return new Map();
@@ -43,47 +80,27 @@ export function createCourier(d: { dataSource: DataSource; sender: Sender; sched
         ]),
       );
     },
-    async attempt(route, due, event) {
+    destinationOf: (route) => d.destinations.get(route.endpoint.kind),
+    async attempt(route, dues, events) {
       const startedAt = now();
-      const attempt = due.attempts + 1;
-      const base = { endpointId: route.endpoint.id, eventId: due.eventId, attempt, startedAt };
-      if (!event || !route.signer) {
-        // Nothing to send can ever appear (the event was erased, the secret is unusable): dead at once.
-        const error = !event ? 'the event is no longer in the ledger' : 'the endpoint has no usable signing secret';
-        return {
-          sent: null,
-          result: {
-            attempt: { ...base, latencyMs: 0, outcome: 'refused', status: null, error, responseSnippet: null },
-            state: 'dead',
-            roundAttempts: due.roundAttempts + 1,
-            nextAttemptAt: startedAt,
-          },
-        };
+      const destination = d.destinations.get(route.endpoint.kind);
+      const results = new Map<number, ItemResult>();
+      const items: DeliveryItem[] = [];
+      for (const due of dues) {
+        const event = events.get(due.eventId);
+        // Nothing to send can ever appear (the event was erased): dead at once.
+        if (!event) results.set(due.eventId, refused('the event is no longer in the ledger'));
+        else if (!destination) results.set(due.eventId, refused(`this dispatcher has no "${route.endpoint.kind}" destination`, false));
+        else items.push({ eventId: due.eventId, event, deliveryId: webhookId(due.eventId, route.endpoint.id), attempt: due.attempts + 1 });
       }
-      const body = JSON.stringify(deliveryBody(event));
-      const headers = route.signer({ msgId: webhookId(event.id, route.endpoint.id), timestampSec: Math.floor(startedAt / 1000), body });
-      const sent = await d.sender.send(route.endpoint.url, body, { ...headers });
-      const logged = {
-        ...base,
-        latencyMs: sent.latencyMs,
-        outcome: sent.outcome,
-        status: sent.status,
-        error: sent.error,
-        responseSnippet: sent.responseSnippet,
-      };
+      if (destination && items.length > 0) {
+        const sent = await destination.send(items, { endpoint: route.endpoint, signer: route.signer, sender: d.sender, now });
+        items.forEach((item, i) => results.set(item.eventId, sent[i] ?? refused('the destination answered no result for this delivery', false)));
+      }
       const end = now();
-      if (sent.outcome === 'succeeded')
-        return { sent, result: { attempt: logged, state: 'succeeded', roundAttempts: due.roundAttempts + 1, nextAttemptAt: end } };
-      // 410 disables the endpoint; the delivery waits, uncounted, for it to be enabled again.
-      if (sent.outcome === 'gone') return { sent, result: { attempt: logged, state: 'pending', roundAttempts: due.roundAttempts, nextAttemptAt: end } };
-      const round = due.roundAttempts + 1;
-      const next = afterFailure(d.schedule, round, sent.retryAfterMs, sent.status);
-      return {
-        sent,
-        result: next.retry
-          ? { attempt: logged, state: 'pending', roundAttempts: round, nextAttemptAt: end + next.delayMs }
-          : { attempt: logged, state: 'dead', roundAttempts: round, nextAttemptAt: end },
-      };
+      return dues.map((due) => decide(route, due, results.get(due.eventId) ?? refused('not sent', false), startedAt, end));
     },
   };
 }
+
+const refused = (error: string, final = true): ItemResult => ({ outcome: 'refused', status: null, error, responseSnippet: null, latencyMs: 0, final });

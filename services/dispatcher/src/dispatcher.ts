@@ -1,4 +1,13 @@
-import { createDeliveryStore, createEndpointStore, createFanoutCursor, createHttpSender, type DueDelivery, type Resolve } from '@hookstream/deliveries';
+import {
+  createDeliveryStore,
+  createEndpointStore,
+  createFanoutCursor,
+  createHttpSender,
+  createWebhookDestination,
+  type Destination,
+  type DueDelivery,
+  type Resolve,
+} from '@hookstream/deliveries';
 import { createBatchConsumer, createProducer, ensureTopics, type BatchHandler, type Kafka } from '@hookstream/kafka';
 import type { Logger } from '@hookstream/observability';
 import type { DataSource } from '@hookstream/store';
@@ -19,6 +28,8 @@ export interface DispatcherDeps {
   log: Logger;
   /** DNS for the destination guard; tests inject one. */
   resolve?: Resolve;
+  /** Destinations beside the built-in webhook one (Meta, Brevo), by kind. */
+  destinations?: readonly Destination[];
 }
 
 export interface Dispatcher {
@@ -51,7 +62,8 @@ export function createDispatcher(d: DispatcherDeps): Dispatcher {
   });
   const producer = createProducer(d.kafka, log);
   const recorder = createRecorder(deliveries, log);
-  const courier = createCourier({ dataSource: d.dataSource, sender, schedule: config.DELIVERY_RETRY_SCHEDULE });
+  const destinations = new Map<string, Destination>([createWebhookDestination(), ...(d.destinations ?? [])].map((x) => [x.kind, x]));
+  const courier = createCourier({ dataSource: d.dataSource, sender, schedule: config.DELIVERY_RETRY_SCHEDULE, destinations });
   const fanout = createFanout({
     dataSource: d.dataSource,
     routing,

@@ -88,38 +88,43 @@ export function createLane(endpointId: string, d: LaneDeps): Lane {
     return bucket;
   };
 
-  const settle = async (due: DueDelivery, ordered: boolean): Promise<void> => {
-    let sent = false;
+  /** One request's deliveries (one, or a batch for destinations that take many): send, record, learn. */
+  const settle = async (batch: readonly DueDelivery[], ordered: boolean): Promise<void> => {
+    let released = false;
     const release = (): void => {
-      if (sent) return;
-      sent = true;
+      if (released) return;
+      released = true;
       sending--;
     };
     try {
       const route = d.routing.get(endpointId);
       if (!route) return;
-      const event = loaded.get(due.eventId) ?? (await d.courier.load([due.eventId])).get(due.eventId);
-      loaded.delete(due.eventId);
-      const { result } = await d.courier.attempt(route, due, event);
-      // The endpoint is done with this request: a parallel lane may send the next one while this
-      // result is written (the delivery stays excluded from reads until it is). An ordered lane
-      // waits for the write, so its next delivery never overtakes an unrecorded one.
+      const missing = batch.filter((x) => !loaded.has(x.eventId)).map((x) => x.eventId);
+      if (missing.length > 0) for (const [id, e] of await d.courier.load(missing)) loaded.set(id, e);
+      const results = await d.courier.attempt(route, batch, loaded);
+      for (const x of batch) loaded.delete(x.eventId);
+      // The endpoint is done with this request: a parallel lane may send the next one while these
+      // results are written (the deliveries stay excluded from reads until they are). An ordered
+      // lane waits for the write, so its next delivery never overtakes an unrecorded one.
       if (!ordered) {
         release();
         kick();
       }
-      await d.recorder.record(result);
-      if (result.state === 'pending' && result.nextAttemptAt > now()) wakeAt(result.nextAttemptAt);
-      const a = result.attempt;
-      d.onAttempt?.(endpointId, a.outcome, a.latencyMs);
-      await afterAttempt(a.outcome, a.status, a.error);
+      await Promise.all(results.map((r) => d.recorder.record(r)));
+      for (const r of results) {
+        if (r.state === 'pending' && r.nextAttemptAt > now()) wakeAt(r.nextAttemptAt);
+        d.onAttempt?.(endpointId, r.attempt.outcome, r.attempt.latencyMs);
+      }
+      // The endpoint's health follows the request: one success means it is reachable.
+      const first = results.find((r) => r.attempt.outcome === 'succeeded') ?? results.find((r) => r.attempt.outcome === 'gone') ?? results[0];
+      if (first) await afterAttempt(first.attempt.outcome, first.attempt.status, first.attempt.error);
     } catch (err) {
-      // Not recorded: the delivery is still pending in the database and is tried again after a pause.
-      d.log.warn({ endpointId, eventId: due.eventId, err: (err as Error).message }, 'delivery attempt could not be completed');
+      // Not recorded: the deliveries are still pending in the database and are tried again after a pause.
+      d.log.warn({ endpointId, deliveries: batch.length, err: (err as Error).message }, 'delivery attempt could not be completed');
       wakeAt(now() + 1000);
     } finally {
       release();
-      inflight.delete(due.eventId);
+      for (const x of batch) inflight.delete(x.eventId);
       if (inflight.size === 0) idle?.();
       kick();
     }
@@ -160,6 +165,8 @@ export function createLane(endpointId: string, d: LaneDeps): Lane {
     for (const [id, e] of await d.courier.load(need)) loaded.set(id, e);
   };
 
+  let unsendableLogged = false;
+
   /** Starts what may start now; whatever it returns early on, what it picked is started. */
   const fill = async (): Promise<void> => {
     const route = d.routing.get(endpointId);
@@ -169,37 +176,66 @@ export function createLane(endpointId: string, d: LaneDeps): Lane {
       loaded.clear();
       return;
     }
+    const destination = d.courier.destinationOf(route);
+    if (!destination) {
+      // Its deliveries wait, pending, until a dispatcher that can send them (its settings given) owns the endpoint.
+      if (!unsendableLogged) d.log.error({ endpointId, kind: route.endpoint.kind }, 'no destination for this endpoint kind here; its deliveries wait');
+      unsendableLogged = true;
+      return;
+    }
     const ep = route.endpoint;
     const limit = ep.ordered ? 1 : (ep.maxInFlight ?? d.defaultConcurrency);
+    const perRequest = ep.ordered ? 1 : Math.max(1, destination.maxBatch);
     const bucket = limiter(ep.rateLimitPerSecond);
-    const starting: DueDelivery[] = [];
+    const starting: DueDelivery[][] = [];
     try {
       while (sending < limit) {
         if (bucket && !bucket.take()) {
           wakeAt(now() + bucket.waitMs());
           return;
         }
-        const next = ep.ordered ? await readHead() : (takeAhead() ?? (await readAhead(limit)));
-        if (!next) {
+        const batch = ep.ordered ? await readHeadBatch() : await takeBatch(limit, perRequest);
+        if (batch.length === 0) {
           bucket?.giveBack();
           return;
         }
-        if (next.nextAttemptAt > now()) {
-          // Only an ordered lane reads a head that is not due: it waits, and so does the endpoint.
-          bucket?.giveBack();
-          wakeAt(next.nextAttemptAt);
-          return;
-        }
-        inflight.add(next.eventId);
+        for (const x of batch) inflight.add(x.eventId);
         sending++;
-        starting.push(next);
+        starting.push(batch);
       }
     } finally {
       if (starting.length > 0) {
-        await loadFor(starting).catch(() => undefined);
-        for (const due of starting) void settle(due, ep.ordered);
+        await loadFor(starting.flat()).catch(() => undefined);
+        for (const batch of starting) void settle(batch, ep.ordered);
       }
     }
+  };
+
+  /** An ordered lane's head when it is due (a head that is not yet due makes the whole endpoint wait). */
+  const readHeadBatch = async (): Promise<DueDelivery[]> => {
+    const head = await readHead();
+    if (!head) return [];
+    if (head.nextAttemptAt > now()) {
+      wakeAt(head.nextAttemptAt);
+      return [];
+    }
+    return [head];
+  };
+
+  /** Up to `perRequest` due deliveries for one request. */
+  const takeBatch = async (limit: number, perRequest: number): Promise<DueDelivery[]> => {
+    const batch: DueDelivery[] = [];
+    for (let read = false; batch.length < perRequest;) {
+      const next = takeAhead();
+      if (next) {
+        batch.push(next);
+        continue;
+      }
+      if (read) break;
+      read = true;
+      await readAhead(limit, perRequest);
+    }
+    return batch;
   };
 
   const takeAhead = (): DueDelivery | undefined => {
@@ -211,9 +247,11 @@ export function createLane(endpointId: string, d: LaneDeps): Lane {
   /** An ordered lane re-reads its head every time: a manual retry may have made it due. */
   const readHead = async (): Promise<DueDelivery | undefined> => (inflight.size > 0 ? undefined : ((await d.deliveries.head(endpointId, [])) ?? undefined));
 
-  const readAhead = async (limit: number): Promise<DueDelivery | undefined> => {
+  const readAhead = async (limit: number, perRequest: number): Promise<void> => {
     const t = now();
-    const rows = await d.deliveries.due(endpointId, { now: t, limit: limit - sending + prefetch, exclude: [...inflight] });
+    // A batching destination (Meta: 1,000 per request) reads at most a couple of requests ahead.
+    const want = Math.min((limit - sending) * perRequest + prefetch, 2 * perRequest + prefetch);
+    const rows = await d.deliveries.due(endpointId, { now: t, limit: want, exclude: [...inflight] });
     for (const r of rows) {
       // An offer may have queued the same row while the read was under way.
       if (inflight.has(r.eventId) || queued.has(r.eventId)) continue;
@@ -225,7 +263,6 @@ export function createLane(endpointId: string, d: LaneDeps): Lane {
       const at = await d.deliveries.nextDueAt(endpointId, t);
       if (at !== null) wakeAt(at);
     }
-    return takeAhead();
   };
 
   const pump = async (): Promise<void> => {

@@ -1,15 +1,25 @@
 import { z } from 'zod';
 import type { EndpointFilter } from './filter.js';
 
-/** Who owns an endpoint's definition: the admin API, or a config file (read-only through the API). */
-export type EndpointOrigin = 'api' | 'config';
+/**
+ * Who owns an endpoint's definition: the admin API, a config file (ENDPOINTS_FILE), or a
+ * provider's rules (the CRM's status actions). Only `api` endpoints are changed through the API
+ * beyond enabling and disabling.
+ */
+export type EndpointOrigin = 'api' | 'config' | 'rules';
 
 /** An endpoint as stored, without its secrets (they never leave the store after creation). */
 export interface Endpoint {
   id: string;
+  /** The destination that sends its deliveries: `webhook` (a client URL, Standard Webhooks) unless a provider's rules made it. */
+  kind: string;
   url: string;
   description: string;
   filter: EndpointFilter;
+  /** The destination's own settings (Meta's event name, Brevo's template); null for webhooks. */
+  destination: Record<string, unknown> | null;
+  /** Delays before each attempt, overriding DELIVERY_RETRY_SCHEDULE; null = the dispatcher's. */
+  retrySchedule: number[] | null;
   rateLimitPerSecond: number | null;
   /** Deliveries in flight at once; null = the dispatcher's default. Ordered endpoints have one. */
   maxInFlight: number | null;

@@ -15,6 +15,11 @@ export interface SendResult {
   responseSnippet: string | null;
   /** From Retry-After, when the answer had one. */
   retryAfterMs: number | null;
+  /**
+   * The answer's headers (lower-case names, repeated ones joined with ", "), when there was an
+   * answer: destinations read their own rate-limit headers from it (Brevo's x-sib-ratelimit-reset).
+   */
+  headers?: Record<string, string>;
 }
 
 export interface SenderOptions {
@@ -88,6 +93,7 @@ export function createHttpSender(opts: SenderOptions): Sender {
           latencyMs: took(),
           responseSnippet: snippet,
           retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, Date.now()),
+          headers: flatHeaders(res.headers),
         };
         if (res.statusCode >= 200 && res.statusCode < 300) return { ...result, outcome: 'succeeded', error: null };
         if (res.statusCode === 410) return { ...result, outcome: 'gone', error: 'HTTP 410 Gone' };
@@ -112,6 +118,12 @@ const failure = (outcome: AttemptOutcome, latencyMs: number, error: string): Sen
   responseSnippet: null,
   retryAfterMs: null,
 });
+
+function flatHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  return out;
+}
 
 function pathOf(raw: string): string {
   const u = new URL(raw);

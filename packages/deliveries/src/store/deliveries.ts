@@ -122,8 +122,8 @@ export function createDeliveryStore(ds: DataSource): DeliveryStore {
       const a = results.map((r) => r.attempt);
       await q(
         'record attempts',
-        `INSERT INTO delivery_attempts (endpoint_id, event_id, attempt, started_at, latency_ms, outcome, status, error, response_snippet)
-         VALUES ${a.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        `INSERT INTO delivery_attempts (endpoint_id, event_id, attempt, started_at, latency_ms, outcome, status, error, response_snippet, external_id)
+         VALUES ${a.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
         a.flatMap((x) => [
           x.endpointId,
           x.eventId,
@@ -133,7 +133,8 @@ export function createDeliveryStore(ds: DataSource): DeliveryStore {
           x.outcome,
           x.status,
           x.error?.slice(0, 500) ?? null,
-          x.responseSnippet,
+          x.responseSnippet?.slice(0, 1024) ?? null,
+          x.externalId?.slice(0, 255) ?? null,
         ]),
       );
       // One statement updates every delivery: the upsert never inserts (the rows exist), and
@@ -194,7 +195,7 @@ export function createDeliveryStore(ds: DataSource): DeliveryStore {
       if (keys.length === 0) return [];
       const rows = await q(
         'read attempts',
-        `SELECT endpoint_id, event_id, attempt, started_at, latency_ms, outcome, status, error, response_snippet FROM delivery_attempts
+        `SELECT endpoint_id, event_id, attempt, started_at, latency_ms, outcome, status, error, response_snippet, external_id FROM delivery_attempts
          WHERE (endpoint_id, event_id) IN (${keys.map(() => '(?, ?)').join(', ')}) ORDER BY id`,
         keys.flatMap((k) => [k.endpointId, k.eventId]),
       );

@@ -14,6 +14,20 @@ export interface CreateOptions {
   secret: string;
   origin: EndpointOrigin;
   now: number;
+  /** Default `webhook`. */
+  kind?: string;
+  destination?: Record<string, unknown> | null;
+  retrySchedule?: readonly number[] | null;
+}
+
+/** An endpoint a file or a provider's rules declare, with what the API cannot set. */
+export interface DeclaredEndpointRow {
+  id: string;
+  secret: string;
+  input: EndpointInput;
+  kind?: string;
+  destination?: Record<string, unknown> | null;
+  retrySchedule?: readonly number[] | null;
 }
 
 export interface EndpointStore {
@@ -32,8 +46,8 @@ export interface EndpointStore {
   /** Notes a failure; answers since when the endpoint has been failing. */
   markFailing(id: string, now: number): Promise<number>;
   markHealthy(id: string): Promise<void>;
-  /** Makes the config file's endpoints exist as declared (origin 'config'); answers the ids created. */
-  syncConfigured(entries: ReadonlyArray<{ id: string; secret: string; input: EndpointInput }>, now: number): Promise<string[]>;
+  /** Makes declared endpoints exist as declared (origin 'config' by default, or 'rules'); answers the ids created. */
+  syncConfigured(entries: readonly DeclaredEndpointRow[], now: number, origin?: Exclude<EndpointOrigin, 'api'>): Promise<string[]>;
 }
 
 const TX = { lockWaitTimeoutSec: 5 };
@@ -54,11 +68,14 @@ export function createEndpointStore(ds: DataSource): EndpointStore {
     await inTransaction(ds, 'create endpoint', TX, async (qr) => {
       // Events already in the ledger are not this endpoint's: it receives what is stored from now on.
       const [last] = (await qr.query('SELECT COALESCE(MAX(id), 0) AS id FROM events')) as Array<{ id: unknown }>;
-      await qr.query(`INSERT INTO endpoints (${ENDPOINT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?, ?, ?)`, [
+      await qr.query(`INSERT INTO endpoints (${ENDPOINT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?, ?, ?)`, [
         opts.id,
+        opts.kind ?? 'webhook',
         input.url,
         input.description,
         JSON.stringify(input.filter),
+        opts.destination ? JSON.stringify(opts.destination) : null,
+        opts.retrySchedule ? opts.retrySchedule.join(',') : null,
         input.rateLimitPerSecond,
         input.maxInFlight,
         input.ordered ? 1 : 0,
@@ -170,12 +187,12 @@ export function createEndpointStore(ds: DataSource): EndpointStore {
     async markHealthy(id) {
       await q('mark endpoint healthy', 'UPDATE endpoints SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL', [id]);
     },
-    async syncConfigured(entries, now) {
+    async syncConfigured(entries, now, origin = 'config') {
       const created: string[] = [];
-      for (const { id, secret, input } of entries) {
+      for (const { id, secret, input, kind = 'webhook', destination = null, retrySchedule = null } of entries) {
         const [row] = await q('read endpoint', 'SELECT deleted_at FROM endpoints WHERE id = ?', [id]);
         if (!row) {
-          await insert(input, { id, secret, origin: 'config', now });
+          await insert(input, { id, secret, origin, now, kind, destination, retrySchedule });
           created.push(id);
           continue;
         }
@@ -183,9 +200,22 @@ export function createEndpointStore(ds: DataSource): EndpointStore {
         // disabled (410, failing for days) stays disabled across restarts until someone re-enables it.
         await q(
           'update configured endpoint',
-          `UPDATE endpoints SET url = ?, description = ?, filter = ?, rate_limit_per_second = ?, max_in_flight = ?, ordered = ?, origin = 'config',
-             deleted_at = NULL, updated_at = ? WHERE id = ?`,
-          [input.url, input.description, JSON.stringify(input.filter), input.rateLimitPerSecond, input.maxInFlight, input.ordered ? 1 : 0, now, id],
+          `UPDATE endpoints SET kind = ?, url = ?, description = ?, filter = ?, destination = ?, retry_schedule = ?, rate_limit_per_second = ?,
+             max_in_flight = ?, ordered = ?, origin = ?, deleted_at = NULL, updated_at = ? WHERE id = ?`,
+          [
+            kind,
+            input.url,
+            input.description,
+            JSON.stringify(input.filter),
+            destination ? JSON.stringify(destination) : null,
+            retrySchedule ? retrySchedule.join(',') : null,
+            input.rateLimitPerSecond,
+            input.maxInFlight,
+            input.ordered ? 1 : 0,
+            origin,
+            now,
+            id,
+          ],
         );
         const [current] = await q('read endpoint secrets', 'SELECT secret FROM endpoint_secrets WHERE endpoint_id = ? AND expires_at IS NULL', [id]);
         if (current?.secret !== secret) {

@@ -3,14 +3,17 @@ import type { Endpoint, EndpointOrigin } from '../model/endpoint.js';
 import type { EndpointFilter } from '../model/filter.js';
 
 export const ENDPOINT_COLUMNS =
-  'id, url, description, filter, rate_limit_per_second, max_in_flight, ordered, enabled, disabled_reason, disabled_at, failing_since, origin, start_after, created_at, updated_at';
+  'id, kind, url, description, filter, destination, retry_schedule, rate_limit_per_second, max_in_flight, ordered, enabled, disabled_reason, disabled_at, failing_since, origin, start_after, created_at, updated_at';
 
 export function endpointFromRow(r: Record<string, unknown>): Endpoint {
   return {
     id: String(r.id),
+    kind: String(r.kind ?? 'webhook'),
     url: String(r.url),
     description: String(r.description),
     filter: (parseJson(r.filter) ?? {}) as EndpointFilter,
+    destination: (parseJson(r.destination) ?? null) as Record<string, unknown> | null,
+    retrySchedule: r.retry_schedule === null || r.retry_schedule === undefined ? null : String(r.retry_schedule).split(',').map(Number),
     rateLimitPerSecond: numOrNull(r.rate_limit_per_second),
     maxInFlight: numOrNull(r.max_in_flight),
     ordered: Number(r.ordered) === 1,
@@ -79,6 +82,8 @@ export interface Attempt {
   status: number | null;
   error: string | null;
   responseSnippet: string | null;
+  /** The destination's id for what it accepted (Brevo's messageId). */
+  externalId?: string | null;
 }
 
 export function attemptFromRow(r: Record<string, unknown>): Attempt {
@@ -92,5 +97,6 @@ export function attemptFromRow(r: Record<string, unknown>): Attempt {
     status: numOrNull(r.status),
     error: strOrNull(r.error),
     responseSnippet: strOrNull(r.response_snippet),
+    externalId: strOrNull(r.external_id),
   };
 }
