@@ -5,7 +5,15 @@ import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import tseslint from 'typescript-eslint';
 
-const PROVIDER_PACKAGES = ['@hookstream/hubspot', '@hookstream/hubspot/*', '@hookstream/sources', '@hookstream/sources/*', '@hookstream/providers'];
+const PROVIDER_PACKAGES = [
+  '@hookstream/hubspot',
+  '@hookstream/hubspot/*',
+  '@hookstream/sources',
+  '@hookstream/sources/*',
+  '@hookstream/crm',
+  '@hookstream/crm/*',
+  '@hookstream/providers',
+];
 const SHARED = [
   'packages/core',
   'packages/config',
@@ -15,6 +23,10 @@ const SHARED = [
   'packages/pipeline',
   'packages/client',
   'packages/deliveries',
+  // Destinations are the outbound side: any provider's rules may use them, so they know none.
+  'packages/destinations/meta-capi',
+  'packages/destinations/brevo',
+  'packages/destinations/catalog',
 ];
 
 export default tseslint.config(

@@ -16,7 +16,17 @@ import { fileURLToPath } from 'node:url';
 import { createLogger, redactUrl } from '@hookstream/observability';
 import { providerMigrations, PROVIDERS } from '@hookstream/providers';
 import { createDataSource, runMigrations } from '@hookstream/store';
-import { createDatabase, startDatabaseServer, startFakeHubSpot, startKafka, type FakeHubSpot } from '@hookstream/testkit';
+import {
+  createDatabase,
+  startDatabaseServer,
+  startFakeBrevo,
+  startFakeHubSpot,
+  startFakeMeta,
+  startKafka,
+  type FakeBrevo,
+  type FakeHubSpot,
+  type FakeMeta,
+} from '@hookstream/testkit';
 import { LOCAL } from './local-defaults.js';
 import { seedSampleObjects } from './sample-data.js';
 
@@ -49,6 +59,10 @@ if (!env.HUBSPOT_ACCESS_TOKEN) {
   seedSampleObjects(fake);
 }
 
+// The CRM's actions go to Meta and Brevo: local fakes speaking their documented shapes unless real credentials are given.
+const meta: FakeMeta | undefined = env.META_ACCESS_TOKEN ? undefined : await startFakeMeta({ accessToken: LOCAL.fakeMetaToken });
+const brevo: FakeBrevo | undefined = env.BREVO_API_KEY ? undefined : await startFakeBrevo();
+
 const common: NodeJS.ProcessEnv = {
   ...env,
   KAFKA_BROKERS: kafka.brokers.join(','),
@@ -63,6 +77,8 @@ const common: NodeJS.ProcessEnv = {
   PROVIDERS: env.PROVIDERS ?? LOCAL.providers,
   SOURCES_FILE: env.SOURCES_FILE ?? join(root, LOCAL.sourcesFile),
   ...(fake ? { HUBSPOT_API_BASE_URL: fake.url, HUBSPOT_ACCESS_TOKEN: LOCAL.fakeHubSpotToken } : {}),
+  ...(meta ? { META_GRAPH_URL: meta.url, META_ACCESS_TOKEN: meta.accessToken, META_PIXEL_ID: LOCAL.fakeMetaPixelId } : {}),
+  ...(brevo ? { BREVO_API_URL: brevo.url, BREVO_API_KEY: brevo.apiKey, BREVO_SENDER_EMAIL: LOCAL.brevoSender, BREVO_SENDER_NAME: 'Hookstream sample' } : {}),
 };
 
 const children: Array<{ name: string; proc: ChildProcess }> = [];
@@ -102,6 +118,8 @@ async function stop(code: number): Promise<void> {
   await Promise.all(exits);
   clearTimeout(killer);
   await fake?.close();
+  await meta?.close();
+  await brevo?.close();
   await kafka.stop();
   await dbServer?.stop();
   process.exit(code);
@@ -154,6 +172,8 @@ process.stdout.write(
     fake
       ? `  HubSpot API  local fake at ${fake.url} (set HUBSPOT_ACCESS_TOKEN to use the real API)`
       : '  HubSpot API  HUBSPOT_API_BASE_URL with HUBSPOT_ACCESS_TOKEN',
+    meta ? `  Meta CAPI    local fake at ${meta.url} (set META_ACCESS_TOKEN and META_PIXEL_ID for the real one)` : '  Meta CAPI    META_GRAPH_URL',
+    brevo ? `  Brevo        local fake at ${brevo.url} (set BREVO_API_KEY and BREVO_SENDER_EMAIL for the real one)` : '  Brevo        BREVO_API_URL',
     '',
     publicUrl
       ? `Point your HubSpot app's webhook target URL at ${publicUrl}`

@@ -8,6 +8,9 @@ export const LOCAL = {
   /** Manages delivery endpoints (events-api's admin routes, the CLI's endpoints commands). */
   adminToken: 'hookstream-local-admin-token',
   fakeHubSpotToken: 'hookstream-local-hubspot-token',
+  fakeMetaToken: 'hookstream-local-meta-token',
+  fakeMetaPixelId: '1234567890',
+  brevoSender: 'deals@hookstream.local',
   edgePort: 8080,
   eventsApiPort: 8081,
   kafkaPort: 9092,
@@ -17,9 +20,11 @@ export const LOCAL = {
   sampleReceiverPort: 8090,
   databaseName: 'hookstream',
   samplePortalId: 62515,
-  providers: 'hubspot,sources',
+  providers: 'hubspot,sources,crm',
   /** Relative to the repository root. */
   sourcesFile: 'packages/providers/sources/examples/sources.yaml',
   /** The sample file's `notifications` source key. */
   sampleSourceKey: 'dev-notifications-key-0001',
+  /** The sample file's `crm` source key. */
+  sampleCrmKey: 'dev-crm-key-0001',
 } as const;

@@ -3,7 +3,9 @@
  * local edge, then reads the events back from events-api until they are stored and enriched;
  * then posts a notification to the sample generic source and reads it back from the ledger.
  * Before posting it registers a local endpoint, so the same events also come back relayed by
- * the dispatcher, signed; it prints them and removes the endpoint.
+ * the dispatcher, signed; it prints them and removes the endpoint. Last, it posts the CRM
+ * reference system's demo deal (Qualified, then Committed) and shows the actions that went out:
+ * Meta "Lead" and "Purchase" events and the Brevo e-mail.
  * Uses the same defaults as `npm start`; override with EDGE_URL, EVENTS_API_URL,
  * HUBSPOT_CLIENT_SECRET, EVENTS_API_TOKENS, ADMIN_API_TOKENS and PUBLIC_URL.
  */
@@ -156,3 +158,80 @@ for (const until = Date.now() + 30_000; ;) {
   await new Promise((r) => setTimeout(r, 300));
 }
 await endpoint.close();
+
+await postDemoDeal();
+
+/** The reference CRM system's demo deal, Qualified then Committed, and the actions each status triggered. */
+async function postDemoDeal(): Promise<void> {
+  const dealId = `D-${base}-XYZ`;
+  const adminToken = (env.ADMIN_API_TOKENS ?? LOCAL.adminToken).split(',')[0] ?? '';
+  const webhook = `${edge}/api/v1/webhook/crm`;
+  for (const [status, xEvent] of [
+    ['Qualified', 'deal_created'],
+    ['Committed', 'deal_updated'],
+  ] as const) {
+    const res = await fetch(webhook, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': env.SAMPLE_CRM_KEY ?? LOCAL.sampleCrmKey, 'x-event': xEvent },
+      body: JSON.stringify(demoDeal(dealId, status)),
+    });
+    out(`\nPOST ${webhook} (x-event: ${xEvent}, status ${status}) → ${res.status} ${await res.text()}`);
+    if (!res.ok) process.exit(1);
+  }
+  for (const until = Date.now() + 30_000; ;) {
+    const page = (await (
+      await fetch(`${eventsApi}/events?provider=crm&source=crm&from=${now - 10_000}&limit=100`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as {
+      events?: Array<{ id: number; eventId: string }>;
+    };
+    const mine = (page.events ?? []).filter((e) => e.eventId.startsWith(`${dealId}:`));
+    const actions = await Promise.all(
+      mine.map(async (e) => {
+        const r = await fetch(`${eventsApi}/events/${e.id}/deliveries`, { headers: { authorization: `Bearer ${adminToken}` } });
+        const body = (await r.json()) as {
+          deliveries?: Array<{ endpointId: string; state: string; attempts: Array<{ status: number | null; outcome: string; externalId?: string | null }> }>;
+        };
+        return { eventId: e.eventId, deliveries: body.deliveries ?? [] };
+      }),
+    );
+    const settled = actions.flatMap((a) => a.deliveries).filter((d) => d.state !== 'pending');
+    // Qualified: the Meta Lead; Committed: the Meta Purchase and the e-mail.
+    if (mine.length === 2 && settled.length >= 3) {
+      out(`\nGET ${eventsApi}/events/:id/deliveries (the actions each status triggered):`);
+      for (const a of actions)
+        for (const d of a.deliveries) {
+          const last = d.attempts[d.attempts.length - 1];
+          out(`  ${a.eventId.padEnd(28)} ${d.endpointId.padEnd(40)} ${d.state}  HTTP ${last?.status ?? '-'}${last?.externalId ? `  ${last.externalId}` : ''}`);
+        }
+      out(`\nGET ${eventsApi}/deals/crm/${dealId}:`);
+      out(`  ${await (await fetch(`${eventsApi}/deals/crm/${dealId}`, { headers: { authorization: `Bearer ${token}` } })).text()}`);
+      return;
+    }
+    if (Date.now() > until) {
+      out(`the deal's actions did not all settle within 30 s (${settled.length} of 3); check the dispatcher logs`);
+      process.exit(1);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function demoDeal(dealId: string, status: string): unknown {
+  return {
+    status: 'success',
+    message: 'Customer deal information retrieved successfully',
+    data: {
+      dealId,
+      customer: { contactId: 'CUST-45678', firstName: 'John', lastName: 'Doe', email: 'john.doe@example.com', phoneNumber: '+1234567890' },
+      dealDetails: { dealName: 'The Grand Cypress Acquisition', dealValue: 12500000.0, currency: 'USD', status, closingDate: '2026-03-15' },
+      propertyInformation: {
+        propertyId: 'PROP-101122',
+        address: '4509 Ocean View Dr, Suite 200',
+        city: 'Coastal City',
+        state: 'CA',
+        zipCode: '90210',
+        propertyType: 'Commercial Office',
+        squareFootage: 15000,
+      },
+    },
+  };
+}

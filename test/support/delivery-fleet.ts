@@ -7,6 +7,7 @@ import {
   newEndpointId,
   EndpointInputSchema,
   type DeliveryStore,
+  type Destination,
   type Endpoint,
   type EndpointStore,
 } from '@hookstream/deliveries';
@@ -52,7 +53,9 @@ let seq = 0;
  * way the processors write them (openLedgerInsert), so the dispatcher sees exactly what it
  * would see in production.
  */
-export async function startDeliveryFleet(opts: { replicas?: number; env?: NodeJS.ProcessEnv } = {}): Promise<DeliveryFleet> {
+export async function startDeliveryFleet(
+  opts: { replicas?: number; env?: NodeJS.ProcessEnv; destinations?: readonly Destination[] } = {},
+): Promise<DeliveryFleet> {
   const store: MigratedStore = await openMigratedStore(await testDatabase('hs_dlv'), 8);
   const tag = randomBytes(4).toString('hex');
   const env: NodeJS.ProcessEnv = {
@@ -77,7 +80,7 @@ export async function startDeliveryFleet(opts: { replicas?: number; env?: NodeJS
   const endpoints = createEndpointStore(store.ds);
   const dispatchers: Dispatcher[] = [];
   const addDispatcher = async (): Promise<Dispatcher> => {
-    const d = createDispatcher({ config, kafka, dataSource: store.ds, log: log.child({ replica: dispatchers.length }) });
+    const d = createDispatcher({ config, kafka, dataSource: store.ds, log: log.child({ replica: dispatchers.length }), destinations: opts.destinations ?? [] });
     await d.start();
     dispatchers.push(d);
     return d;

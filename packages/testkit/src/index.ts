@@ -67,3 +67,28 @@ export {
 } from './fault/index.js';
 // Property-based cases of bad webhook requests for the edge (issue #4 item 4).
 export { webhookFuzzCase, WEBHOOK_FUZZ_STATUSES, type WebhookFuzzCase, type WebhookFuzzOptions } from './fuzz/webhook-cases.js';
+// Fake Brevo transactional e-mail API: real HTTP, documented shapes, rate limiting, outages (issue #10).
+export {
+  startFakeBrevo,
+  FAKE_BREVO_API_KEY,
+  type FakeBrevo,
+  type FakeBrevoOptions,
+  type FakeBrevoEmail,
+  type FakeBrevoRequest,
+  type FakeBrevoFaultStatus,
+  type FakeBrevoRateLimit,
+  type FakeBrevoEmailBody,
+  type FakeBrevoBadRequest,
+} from './brevo/index.js';
+// Fake Meta Conversions API: Graph shapes, whole-batch code 100, runtime modes (issue #10).
+export {
+  startFakeMeta,
+  ACTION_SOURCES as META_ACTION_SOURCES,
+  HASHED_KEYS as META_HASHED_KEYS,
+  type FakeMeta,
+  type FakeMetaCall,
+  type FakeMetaEvent,
+  type FakeMetaMode,
+  type FakeMetaOptions,
+  type GraphErrorBody,
+} from './meta/index.js';

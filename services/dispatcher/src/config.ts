@@ -8,6 +8,8 @@ import { DeliverySettingsSchema } from '@hookstream/deliveries';
  */
 export const DispatcherSchema = DeliverySettingsSchema.extend({
   LOG_LEVEL: fields.logLevel,
+  /** The fleet's providers: those that declare deliveries of their own (the CRM's actions) get them kept in step. */
+  PROVIDERS: fields.providerList,
   /** Health and metrics HTTP port; 0 disables it. */
   PORT: fields.port(9200),
   HOST: z.string().default('0.0.0.0'),

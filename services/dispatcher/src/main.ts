@@ -1,20 +1,25 @@
+import { selectDestinations } from '@hookstream/destinations';
 import { createKafka } from '@hookstream/kafka';
-import { createLogger, installShutdown, redactUrl, runService } from '@hookstream/observability';
+import { createLogger, createRegistry, installShutdown, redactUrl, runService } from '@hookstream/observability';
+import { selectProviders } from '@hookstream/providers';
 import { createDataSource } from '@hookstream/store';
 import { loadDispatcherConfig } from './config.js';
 import { createDispatcher } from './dispatcher.js';
 import { syncEndpointsFile } from './endpoints-file.js';
+import { syncProviderEndpoints } from './provider-endpoints.js';
 import { buildHealthServer } from './health-server.js';
 
 await runService('dispatcher', async () => {
   const config = loadDispatcherConfig(process.env);
   const log = createLogger({ name: 'dispatcher', level: config.LOG_LEVEL });
+  const { destinations, unavailable } = selectDestinations(process.env);
   const dataSource = createDataSource({ url: config.DATABASE_URL, log, poolSize: config.DATABASE_POOL_SIZE });
   await dataSource.initialize();
   log.info({ database: redactUrl(config.DATABASE_URL) }, 'database connected');
   if (config.ENDPOINTS_FILE) await syncEndpointsFile(dataSource, config.ENDPOINTS_FILE, log);
+  await syncProviderEndpoints(dataSource, selectProviders(config.PROVIDERS), { env: process.env, log, registry: createRegistry('dispatcher-rules', false) });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, log });
-  const dispatcher = createDispatcher({ config, kafka, dataSource, log });
+  const dispatcher = createDispatcher({ config, kafka, dataSource, log, destinations });
   const health = config.PORT > 0 ? await buildHealthServer({ log, ready: dispatcher.ready, registry: dispatcher.metrics.registry }) : undefined;
   installShutdown(
     log,
@@ -27,5 +32,8 @@ await runService('dispatcher', async () => {
   );
   await dispatcher.start();
   if (health) await health.listen({ port: config.PORT, host: config.HOST });
-  log.info({ topic: config.DELIVERIES_TOPIC, group: config.DISPATCHER_GROUP_ID }, 'dispatcher running');
+  log.info(
+    { topic: config.DELIVERIES_TOPIC, group: config.DISPATCHER_GROUP_ID, destinations: ['webhook', ...destinations.map((x) => x.kind)], unavailable },
+    'dispatcher running',
+  );
 });

@@ -1,6 +1,7 @@
 import type { DataSource } from '@hookstream/store';
 import { classifyError, inTransaction, num } from '@hookstream/store';
 import type { Endpoint, EndpointInput, EndpointOrigin, EndpointPatch } from '../model/endpoint.js';
+import { generateSecret } from '../sign.js';
 import { ENDPOINT_COLUMNS, endpointFromRow } from './rows.js';
 
 /** An endpoint with the secrets that sign its deliveries now (the newest first). */
@@ -23,7 +24,8 @@ export interface CreateOptions {
 /** An endpoint a file or a provider's rules declare, with what the API cannot set. */
 export interface DeclaredEndpointRow {
   id: string;
-  secret: string;
+  /** Unset: a new endpoint gets a generated one and an existing one keeps its own (destinations that do not sign). */
+  secret?: string;
   input: EndpointInput;
   kind?: string;
   destination?: Record<string, unknown> | null;
@@ -46,6 +48,8 @@ export interface EndpointStore {
   /** Notes a failure; answers since when the endpoint has been failing. */
   markFailing(id: string, now: number): Promise<number>;
   markHealthy(id: string): Promise<void>;
+  /** Deletes the endpoints of this origin whose id has one of the prefixes and is not in `keep` (a rule that was removed). Answers the ids deleted. */
+  prune(origin: Exclude<EndpointOrigin, 'api'>, prefixes: readonly string[], keep: readonly string[], now: number): Promise<string[]>;
   /** Makes declared endpoints exist as declared (origin 'config' by default, or 'rules'); answers the ids created. */
   syncConfigured(entries: readonly DeclaredEndpointRow[], now: number, origin?: Exclude<EndpointOrigin, 'api'>): Promise<string[]>;
 }
@@ -187,12 +191,18 @@ export function createEndpointStore(ds: DataSource): EndpointStore {
     async markHealthy(id) {
       await q('mark endpoint healthy', 'UPDATE endpoints SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL', [id]);
     },
+    async prune(origin, prefixes, keep, now) {
+      const rows = await q('list declared endpoints', 'SELECT id FROM endpoints WHERE origin = ? AND deleted_at IS NULL', [origin]);
+      const gone = rows.map((r) => String(r.id)).filter((id) => prefixes.some((p) => id.startsWith(p)) && !keep.includes(id));
+      for (const id of gone) await q('delete endpoint', 'UPDATE endpoints SET deleted_at = ?, enabled = 0, updated_at = ? WHERE id = ?', [now, now, id]);
+      return gone;
+    },
     async syncConfigured(entries, now, origin = 'config') {
       const created: string[] = [];
       for (const { id, secret, input, kind = 'webhook', destination = null, retrySchedule = null } of entries) {
         const [row] = await q('read endpoint', 'SELECT deleted_at FROM endpoints WHERE id = ?', [id]);
         if (!row) {
-          await insert(input, { id, secret, origin, now, kind, destination, retrySchedule });
+          await insert(input, { id, secret: secret ?? generateSecret(), origin, now, kind, destination, retrySchedule });
           created.push(id);
           continue;
         }
@@ -218,7 +228,7 @@ export function createEndpointStore(ds: DataSource): EndpointStore {
           ],
         );
         const [current] = await q('read endpoint secrets', 'SELECT secret FROM endpoint_secrets WHERE endpoint_id = ? AND expires_at IS NULL', [id]);
-        if (current?.secret !== secret) {
+        if (secret !== undefined && current?.secret !== secret) {
           await q('replace configured secret', 'DELETE FROM endpoint_secrets WHERE endpoint_id = ?', [id]);
           await q(
             'replace configured secret',

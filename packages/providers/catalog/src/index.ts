@@ -3,12 +3,13 @@
  * the PROVIDERS setting; nothing else imports providers by name. A new provider is added here.
  */
 import { ConfigError } from '@hookstream/config';
+import { crmProvider } from '@hookstream/crm';
 import { hubspotProvider } from '@hookstream/hubspot';
 import type { Provider, ProviderEnv } from '@hookstream/pipeline';
 import type { MigrationClass } from '@hookstream/store';
 import { sourcesProvider } from '@hookstream/sources';
 
-export const PROVIDERS: readonly Provider[] = [hubspotProvider, sourcesProvider];
+export const PROVIDERS: readonly Provider[] = [hubspotProvider, sourcesProvider, crmProvider];
 
 /** The providers PROVIDERS names, in that order; an unknown name stops start-up with one line. */
 export function selectProviders(names: readonly string[], known: readonly Provider[] = PROVIDERS): Provider[] {

@@ -47,11 +47,17 @@ export async function existingEndpoint(ctx: AdminContext, id: string): Promise<E
   return endpoint;
 }
 
-function managedByConfig(id: string, what: string): AppError {
+/** Where a declared endpoint's definition lives, for the refusal's message. */
+const DECLARED_IN: Record<string, string> = {
+  config: 'the endpoints file (ENDPOINTS_FILE)',
+  rules: "a provider's rules in SOURCES_FILE (e.g. the CRM's status actions)",
+};
+
+function managedByConfig(endpoint: Endpoint, what: string): AppError {
   return new AppError(
     'endpoint_managed_by_config',
     409,
-    `endpoint ${id} is declared in the endpoints file (ENDPOINTS_FILE): ${what} there; here only {"enabled"} can be changed`,
+    `endpoint ${endpoint.id} is declared in ${DECLARED_IN[endpoint.origin] ?? endpoint.origin}: ${what} there; here only {"enabled"} can be changed`,
   );
 }
 
@@ -94,7 +100,7 @@ export function endpointRoutes(app: FastifyInstance, ctx: AdminContext): void {
     const fields = Object.keys(patch) as Array<keyof EndpointPatch>;
     if (fields.length === 0) throw invalidBody('endpoint change', [{ path: '', message: 'names no field to change' }]);
     const endpoint = await existingEndpoint(ctx, req.params.id);
-    if (endpoint.origin === 'config' && fields.some((f) => f !== 'enabled')) throw managedByConfig(endpoint.id, 'change it');
+    if (endpoint.origin !== 'api' && fields.some((f) => f !== 'enabled')) throw managedByConfig(endpoint, 'change it');
     if (patch.filter !== undefined) assertFilter(patch.filter);
     if (patch.url !== undefined) await ctx.checkUrl(patch.url);
     const updated = await ctx.endpoints.update(endpoint.id, patch, ctx.now());
@@ -105,7 +111,7 @@ export function endpointRoutes(app: FastifyInstance, ctx: AdminContext): void {
 
   app.delete<IdParams>('/endpoints/:id', async (req, reply) => {
     const endpoint = await existingEndpoint(ctx, req.params.id);
-    if (endpoint.origin === 'config') throw managedByConfig(endpoint.id, 'remove it');
+    if (endpoint.origin !== 'api') throw managedByConfig(endpoint, 'remove it');
     if (!(await ctx.endpoints.remove(endpoint.id, ctx.now()))) throw endpointNotFound(endpoint.id);
     req.log.info({ endpointId: endpoint.id }, 'endpoint deleted');
     return reply.code(204).send();
@@ -113,7 +119,7 @@ export function endpointRoutes(app: FastifyInstance, ctx: AdminContext): void {
 
   app.post<IdParams>('/endpoints/:id/rotate-secret', async (req): Promise<RotatedSecret> => {
     const endpoint = await existingEndpoint(ctx, req.params.id);
-    if (endpoint.origin === 'config') throw managedByConfig(endpoint.id, 'its secret is set');
+    if (endpoint.origin !== 'api') throw managedByConfig(endpoint, 'its secret is set');
     const secret = generateSecret();
     const now = ctx.now();
     const rotated = await withSecret('rotate endpoint secret', () => ctx.endpoints.rotateSecret(endpoint.id, secret, ctx.secretOverlapMs, now));

@@ -1,0 +1,11 @@
+export {
+  startFakeBrevo,
+  FAKE_BREVO_API_KEY,
+  type FakeBrevo,
+  type FakeBrevoOptions,
+  type FakeBrevoEmail,
+  type FakeBrevoRequest,
+  type FakeBrevoFaultStatus,
+} from './server.js';
+export type { FakeBrevoRateLimit } from './rate-limit.js';
+export type { ValidEmail as FakeBrevoEmailBody, BrevoBadRequest as FakeBrevoBadRequest } from './validate.js';
