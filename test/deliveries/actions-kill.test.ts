@@ -167,6 +167,8 @@ describe('action senders killed under load', () => {
     expect(brevo.emails).toHaveLength(DEALS);
     expect(new Set(brevo.emails.map((m) => m.to[0]?.email)).size).toBe(DEALS);
     expect(new Set(brevo.emails.map((m) => m.idempotencyKey)).size).toBe(DEALS);
+    // A batch never carries one delivery twice: copies come only from resends after a kill.
+    for (const c of meta.calls) expect(new Set(c.events.map((e) => (e as { event_id: string }).event_id)).size).toBe(c.events.length);
     const resentMeta = [...meta.events.values()].reduce((n, e) => n + e.count - 1, 0);
     const resentBrevo = brevo.requests.filter((r) => r.duplicate).length;
     // The kills interrupted actions in flight: something was sent twice, and deduplicated.

@@ -30,6 +30,7 @@ export interface CrmFleet {
   file: SourcesFileOnDisk;
   /** The test's own connection, for assertions straight from the database. */
   ds: DataSource;
+  log: Logger;
   /** Every log line of the edge, the processors and events-api. */
   logs: string[];
   edgeRegistry: Registry;
@@ -172,6 +173,7 @@ export async function startCrmFleet(opts: { processors?: number; logLevel?: stri
   return {
     env,
     file,
+    log,
     ds: store.ds,
     logs,
     edgeRegistry,

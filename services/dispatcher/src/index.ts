@@ -2,3 +2,4 @@
 export { createDispatcher, type Dispatcher, type DispatcherDeps } from './dispatcher.js';
 export { DispatcherSchema, loadDispatcherConfig, type DispatcherConfig } from './config.js';
 export { syncEndpointsFile, loadEndpointsFile } from './endpoints-file.js';
+export { syncProviderEndpoints } from './provider-endpoints.js';

@@ -199,7 +199,6 @@ export function createLane(endpointId: string, d: LaneDeps): Lane {
           bucket?.giveBack();
           return;
         }
-        for (const x of batch) inflight.add(x.eventId);
         sending++;
         starting.push(batch);
       }
@@ -219,6 +218,7 @@ export function createLane(endpointId: string, d: LaneDeps): Lane {
       wakeAt(head.nextAttemptAt);
       return [];
     }
+    inflight.add(head.eventId);
     return [head];
   };
 
@@ -228,6 +228,8 @@ export function createLane(endpointId: string, d: LaneDeps): Lane {
     for (let read = false; batch.length < perRequest;) {
       const next = takeAhead();
       if (next) {
+        // In flight from here on, so the read below cannot bring the same delivery back into this batch.
+        inflight.add(next.eventId);
         batch.push(next);
         continue;
       }
