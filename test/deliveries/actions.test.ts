@@ -136,6 +136,14 @@ describe('CRM actions through the dispatcher', () => {
     expect(attempts[attempts.length - 1]).toMatchObject({ outcome: 'succeeded' });
   });
 
+  it('counts attempts and their results per destination kind', async () => {
+    const text = (await Promise.all(f.dispatchers.map((d) => d.metrics.registry.metrics()))).join('\n');
+    const value = (line: RegExp): number => Number(text.match(line)?.[1] ?? NaN);
+    expect(value(/hookstream_delivery_results_total\{kind="brevo",result="succeeded"[^}]*\} (\d+)/)).toBeGreaterThanOrEqual(7);
+    expect(value(/hookstream_delivery_results_total\{kind="meta_capi",result="retried"[^}]*\} (\d+)/)).toBeGreaterThanOrEqual(1);
+    expect(value(/hookstream_delivery_attempts_total\{outcome="failed",kind="brevo"[^}]*\} (\d+)/)).toBeGreaterThanOrEqual(1);
+  });
+
   it('dead-letters on a bad token (190) without retrying, with the reason', async () => {
     meta.setMode({ kind: 'invalidToken' });
     const [id] = await f.store([deal('D-TOKEN', 'Qualified')]);

@@ -41,6 +41,9 @@ export interface Dispatcher {
   lanes(): LaneSet;
 }
 
+/** How often the leader counts pending deliveries for the backlog gauge. */
+const BACKLOG_EVERY_MS = 10_000;
+
 /** The name of the fan-out's database lock (one reader of the ledger at a time). */
 const FANOUT_LOCK = 'hookstream.deliveries.fanout';
 
@@ -108,6 +111,16 @@ export function createDispatcher(d: DispatcherDeps): Dispatcher {
     return { lastDurableOffset: messages[messages.length - 1]?.offset ?? null };
   };
 
+  let backlogAt = 0;
+  /** One count for the whole group, by the fan-out leader: every replica counting would multiply the scan. */
+  const countBacklog = async (): Promise<void> => {
+    const rows = (await d.dataSource.query(
+      "SELECT e.kind AS kind, COUNT(*) AS n FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id WHERE d.state = 'pending' GROUP BY e.kind",
+    )) as Array<{ kind: string; n: unknown }>;
+    metrics.backlog.reset();
+    for (const r of rows) metrics.backlog.set({ kind: r.kind }, Number(r.n));
+  };
+
   const refreshLoop = (): void => {
     refreshTimer = setTimeout(() => {
       routing
@@ -120,6 +133,10 @@ export function createDispatcher(d: DispatcherDeps): Dispatcher {
           if (refreshTimer) refreshLoop();
           metrics.lanes.set(lanes?.size() ?? 0);
           metrics.inFlight.set(lanes?.inFlight() ?? 0);
+          if (fanout.isLeader() && Date.now() - backlogAt >= BACKLOG_EVERY_MS) {
+            backlogAt = Date.now();
+            countBacklog().catch((err: unknown) => log.debug({ err: (err as Error).message }, 'counting the backlog failed'));
+          }
         });
     }, config.ENDPOINTS_REFRESH_MS);
   };
@@ -150,9 +167,10 @@ export function createDispatcher(d: DispatcherDeps): Dispatcher {
         disableAfterMs: config.ENDPOINT_DISABLE_AFTER,
         numPartitions,
         knownEndpoints: () => routing.all().map((r) => r.endpoint.id),
-        onAttempt: (_id, outcome, latencyMs) => {
-          metrics.attempts.inc({ outcome });
-          metrics.attemptSeconds.observe({ outcome }, latencyMs / 1000);
+        onAttempt: (_id, kind, r) => {
+          metrics.attempts.inc({ outcome: r.attempt.outcome, kind });
+          metrics.attemptSeconds.observe({ outcome: r.attempt.outcome }, r.attempt.latencyMs / 1000);
+          metrics.results.inc({ kind, result: r.state === 'pending' ? 'retried' : r.state });
         },
       });
       const set = lanes;

@@ -1,4 +1,4 @@
-import type { DeliverableEvent, DeliveryStore, DueDelivery, EndpointStore } from '@hookstream/deliveries';
+import type { AttemptResult, DeliverableEvent, DeliveryStore, DueDelivery, EndpointStore } from '@hookstream/deliveries';
 import type { Logger } from '@hookstream/observability';
 import type { Courier } from './courier.js';
 import type { Recorder } from './recorder.js';
@@ -16,7 +16,7 @@ export interface LaneDeps {
   disableAfterMs: number;
   /** Due deliveries read ahead per database read, beyond the free slots. */
   prefetch?: number;
-  onAttempt?: (endpointId: string, outcome: string, latencyMs: number) => void;
+  onAttempt?: (endpointId: string, kind: string, result: AttemptResult) => void;
   now?: () => number;
 }
 
@@ -113,7 +113,7 @@ export function createLane(endpointId: string, d: LaneDeps): Lane {
       await Promise.all(results.map((r) => d.recorder.record(r)));
       for (const r of results) {
         if (r.state === 'pending' && r.nextAttemptAt > now()) wakeAt(r.nextAttemptAt);
-        d.onAttempt?.(endpointId, r.attempt.outcome, r.attempt.latencyMs);
+        d.onAttempt?.(endpointId, route.endpoint.kind, r);
       }
       // The endpoint's health follows the request: one success means it is reachable.
       const first = results.find((r) => r.attempt.outcome === 'succeeded') ?? results.find((r) => r.attempt.outcome === 'gone') ?? results[0];

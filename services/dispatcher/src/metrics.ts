@@ -2,7 +2,11 @@ import { Counter, Gauge, Histogram, createRegistry, type Registry } from '@hooks
 
 export interface DispatcherMetrics {
   registry: Registry;
-  attempts: Counter<'outcome'>;
+  attempts: Counter<'outcome' | 'kind'>;
+  /** What each attempt decided: delivered, to be retried, or dead-lettered. */
+  results: Counter<'kind' | 'result'>;
+  /** Pending deliveries per destination kind (the fan-out leader counts them). */
+  backlog: Gauge<'kind'>;
   attemptSeconds: Histogram<'outcome'>;
   jobsProduced: Counter;
   fanoutPosition: Gauge;
@@ -14,7 +18,19 @@ export function createDispatcherMetrics(): DispatcherMetrics {
   const registry = createRegistry('dispatcher');
   return {
     registry,
-    attempts: new Counter({ name: 'hookstream_delivery_attempts_total', help: 'Delivery attempts by outcome', labelNames: ['outcome'], registers: [registry] }),
+    attempts: new Counter({
+      name: 'hookstream_delivery_attempts_total',
+      help: 'Delivery attempts by outcome and destination kind',
+      labelNames: ['outcome', 'kind'],
+      registers: [registry],
+    }),
+    results: new Counter({
+      name: 'hookstream_delivery_results_total',
+      help: 'What attempts decided, per destination kind: succeeded, retried (will be tried again) or dead (dead-lettered)',
+      labelNames: ['kind', 'result'],
+      registers: [registry],
+    }),
+    backlog: new Gauge({ name: 'hookstream_delivery_backlog', help: 'Pending deliveries per destination kind', labelNames: ['kind'], registers: [registry] }),
     attemptSeconds: new Histogram({
       name: 'hookstream_delivery_attempt_seconds',
       help: 'Time from sending a delivery to its answer',
