@@ -430,7 +430,16 @@ describe('the admin API on the real database', () => {
         updatedAt: new Date(T0 + 5000).toISOString(),
         completedAt: new Date(T0 + 5000).toISOString(),
         attempts: [
-          { attempt: 1, at: new Date(T0 + 100).toISOString(), status: 500, latencyMs: 11, outcome: 'failed', error: null, responseSnippet: 'answer 500' },
+          {
+            attempt: 1,
+            at: new Date(T0 + 100).toISOString(),
+            status: 500,
+            latencyMs: 11,
+            outcome: 'failed',
+            error: null,
+            responseSnippet: 'answer 500',
+            externalId: null,
+          },
           {
             attempt: 2,
             at: new Date(T0 + 5000).toISOString(),
@@ -439,6 +448,7 @@ describe('the admin API on the real database', () => {
             outcome: 'timeout',
             error: 'no answer within 15000 ms',
             responseSnippet: null,
+            externalId: null,
           },
         ],
       });

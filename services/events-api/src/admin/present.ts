@@ -5,14 +5,20 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 /** An endpoint as the admin API answers it: never with a secret (creation and rotation add theirs). */
 export interface EndpointJson {
   id: string;
+  /** `webhook`, or the destination of a provider's action (`meta_capi`, `brevo`). */
+  kind: string;
   url: string;
   description: string;
   filter: EndpointFilter;
+  /** The destination's settings (Meta's event name, Brevo's template); credentials live in settings, never here. */
+  destination: Record<string, unknown> | null;
+  /** Delays before each attempt (ms) when the endpoint has its own schedule. */
+  retrySchedule: number[] | null;
   rateLimitPerSecond: number | null;
   maxInFlight: number | null;
   ordered: boolean;
   enabled: boolean;
-  /** 'config': declared in ENDPOINTS_FILE, read-only here except `enabled`. */
+  /** 'config': declared in ENDPOINTS_FILE; 'rules': declared by a provider's rules. Both read-only here except `enabled`. */
   origin: Endpoint['origin'];
   disabledReason: string | null;
   disabledAt: string | null;
@@ -39,6 +45,8 @@ export interface AttemptJson {
   outcome: Attempt['outcome'];
   error: string | null;
   responseSnippet: string | null;
+  /** The destination's id for what it accepted (Brevo's messageId, Meta's fbtrace_id); null for webhooks. */
+  externalId: string | null;
 }
 
 export interface DeliveryJson {
@@ -64,9 +72,12 @@ export interface DeliveryJson {
 export function endpointJson(e: Endpoint): EndpointJson {
   return {
     id: e.id,
+    kind: e.kind,
     url: e.url,
     description: e.description,
     filter: e.filter,
+    destination: e.destination,
+    retrySchedule: e.retrySchedule,
     rateLimitPerSecond: e.rateLimitPerSecond,
     maxInFlight: e.maxInFlight,
     ordered: e.ordered,
@@ -93,6 +104,7 @@ const attemptJson = (a: Attempt): AttemptJson => ({
   outcome: a.outcome,
   error: a.error,
   responseSnippet: a.responseSnippet,
+  externalId: a.externalId ?? null,
 });
 
 const key = (endpointId: string, eventId: number): string => `${endpointId}\u0000${eventId}`;
