@@ -171,7 +171,9 @@ describe('action senders killed under load', () => {
     for (const c of meta.calls) expect(new Set(c.events.map((e) => (e as { event_id: string }).event_id)).size).toBe(c.events.length);
     const resentMeta = [...meta.events.values()].reduce((n, e) => n + e.count - 1, 0);
     const resentBrevo = brevo.requests.filter((r) => r.duplicate).length;
-    process.stderr.write(`[actions-kill] ${DEALS * 3} actions; resent after the kills: Meta ${resentMeta} events, Brevo ${resentBrevo} e-mails (deduplicated)\n`);
+    process.stderr.write(
+      `[actions-kill] ${DEALS * 3} actions; resent after the kills: Meta ${resentMeta} events, Brevo ${resentBrevo} e-mails (deduplicated)\n`,
+    );
     // The kills interrupted actions in flight: something was sent twice, and deduplicated.
     expect(resentMeta + resentBrevo).toBeGreaterThan(0);
   }, 300_000);
