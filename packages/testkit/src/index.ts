@@ -92,3 +92,15 @@ export {
   type FakeMetaOptions,
   type GraphErrorBody,
 } from './meta/index.js';
+// Local S3-compatible server for the raw archive's tests: Adobe's S3Mock from Maven Central (issue #11).
+export {
+  startLocalS3,
+  s3mockJar,
+  s3mockCacheDir,
+  S3MOCK_VERSION,
+  LocalS3Error,
+  type LocalS3,
+  type LocalS3Options,
+  type LocalS3ErrorCode,
+  type S3MockJarOptions,
+} from './s3/index.js';
