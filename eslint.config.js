@@ -23,6 +23,8 @@ const SHARED = [
   'packages/pipeline',
   'packages/client',
   'packages/deliveries',
+  'packages/geo',
+  'packages/archive',
   // Destinations are the outbound side: any provider's rules may use them, so they know none.
   'packages/destinations/meta-capi',
   'packages/destinations/brevo',
