@@ -43,3 +43,4 @@ export { createHttpSender, type Sender, type SenderOptions, type SendResult } fr
 export { itemResultOf, type Destination, type DestinationContext, type DeliveryItem, type ItemResult } from './destination.js';
 export { createWebhookDestination } from './destinations/webhook.js';
 export type { DeclaredEndpointRow } from './store/endpoints.js';
+export { createDeliverableEvents, type DeliverableEvents } from './store/events.js';

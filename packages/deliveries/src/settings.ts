@@ -1,3 +1,4 @@
+import { fields } from '@hookstream/config';
 import { z } from 'zod';
 import { DEFAULT_SCHEDULE, parseDuration, parseSchedule } from './schedule.js';
 
@@ -13,12 +14,6 @@ const duration = (dflt: string) =>
         return z.NEVER;
       }
     });
-
-const flag = (dflt: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
-    .transform((v) => v === 'true' || v === '1' || v === 'yes')
-    .default(dflt);
 
 const list = z
   .string()
@@ -36,9 +31,9 @@ const list = z
  */
 export const DeliverySettingsSchema = z.object({
   /** Let endpoint URLs reach loopback, private and link-local addresses (never cloud metadata). */
-  DELIVERY_ALLOW_PRIVATE_NETWORKS: flag(false),
+  DELIVERY_ALLOW_PRIVATE_NETWORKS: fields.boolFlag(false),
   /** Allow plain http: endpoint URLs; by default only https:. */
-  DELIVERY_ALLOW_HTTP: flag(false),
+  DELIVERY_ALLOW_HTTP: fields.boolFlag(false),
   /** Hosts or CIDRs allowed whatever they resolve to (comma-separated). */
   DELIVERY_ALLOW_LIST: list,
   /** An attempt that has no complete 2xx answer within this is a failure. */

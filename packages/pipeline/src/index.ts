@@ -39,3 +39,4 @@ export { readParams, DEFAULT_LIMIT, MAX_LIMIT } from './api/params.js';
 export { HttpError, badRequest, notFound, forbidden } from './api/errors.js';
 export { decodeChangesCursor, decodePositionCursor, encodeChangesCursor, encodePositionCursor, type CursorKind } from './api/cursor.js';
 export { page, type Page } from './api/page.js';
+export { ledgerEventOf } from './processor/ledger-event.js';

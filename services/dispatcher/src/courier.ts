@@ -1,5 +1,6 @@
 import {
   afterFailure,
+  createDeliverableEvents,
   webhookId,
   type AttemptResult,
   type DeliverableEvent,
@@ -10,7 +11,7 @@ import {
   type RetrySchedule,
   type Sender,
 } from '@hookstream/deliveries';
-import { num, parseJson, type DataSource } from '@hookstream/store';
+import type { DataSource } from '@hookstream/store';
 import type { Route } from './routing.js';
 
 /** Sends one request's worth of deliveries through the endpoint's destination, and says what each attempt changes. */
@@ -34,6 +35,7 @@ export interface CourierDeps {
 
 export function createCourier(d: CourierDeps): Courier {
   const now = d.now ?? Date.now;
+  const events = createDeliverableEvents(d.dataSource);
   const decide = (route: Route, due: DueDelivery, r: ItemResult, startedAt: number, end: number): AttemptResult => {
     const attempt = {
       endpointId: route.endpoint.id,
@@ -59,35 +61,15 @@ export function createCourier(d: CourierDeps): Courier {
   };
 
   return {
-    async load(ids) {
-      if (ids.length === 0) return new Map();
-      const rows = (await d.dataSource.query(
-        `SELECT id, provider, source, type, occurred_at, received_at, raw FROM events WHERE id IN (${ids.map(() => '?').join(', ')})`,
-        [...ids],
-      )) as Array<Record<string, unknown>>;
-      return new Map(
-        rows.map((r) => [
-          num(r.id),
-          {
-            id: num(r.id),
-            provider: String(r.provider),
-            source: String(r.source),
-            type: String(r.type),
-            occurredAt: num(r.occurred_at),
-            receivedAt: num(r.received_at),
-            raw: parseJson(r.raw),
-          },
-        ]),
-      );
-    },
+    load: (ids) => events.byIds(ids),
     destinationOf: (route) => d.destinations.get(route.endpoint.kind),
-    async attempt(route, dues, events) {
+    async attempt(route, dues, loaded) {
       const startedAt = now();
       const destination = d.destinations.get(route.endpoint.kind);
       const results = new Map<number, ItemResult>();
       const items: DeliveryItem[] = [];
       for (const due of dues) {
-        const event = events.get(due.eventId);
+        const event = loaded.get(due.eventId);
         // Nothing to send can ever appear (the event was erased): dead at once.
         if (!event) results.set(due.eventId, refused('the event is no longer in the ledger'));
         else if (!destination) results.set(due.eventId, refused(`this dispatcher has no "${route.endpoint.kind}" destination`, false));

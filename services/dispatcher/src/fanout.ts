@@ -1,7 +1,7 @@
-import { deliveryBody, matchesFilter, type FanoutCursor } from '@hookstream/deliveries';
+import { createDeliverableEvents, deliveryBody, matchesFilter, type DeliverableEvent, type FanoutCursor } from '@hookstream/deliveries';
 import type { EventProducer, OutboundMessage } from '@hookstream/kafka';
 import type { Logger } from '@hookstream/observability';
-import { num, parseJson, type DataSource } from '@hookstream/store';
+import { num, type DataSource } from '@hookstream/store';
 import type { Leadership } from './leader.js';
 import type { RoutingTable } from './routing.js';
 import { encodeJob } from './job.js';
@@ -26,16 +26,6 @@ export interface Fanout {
   isLeader(): boolean;
   /** The last ledger id turned into deliveries (this replica's view). */
   position(): number;
-}
-
-interface LedgerHead {
-  id: number;
-  provider: string;
-  source: string;
-  type: string;
-  occurredAt: number;
-  receivedAt: number;
-  raw: unknown;
 }
 
 /**
@@ -65,23 +55,9 @@ export function createFanout(d: FanoutDeps): Fanout {
       };
     });
 
-  const readEvents = async (after: number): Promise<LedgerHead[]> => {
-    const rows = (await d.dataSource.query('SELECT id, provider, source, type, occurred_at, received_at, raw FROM events WHERE id > ? ORDER BY id LIMIT ?', [
-      after,
-      d.batchSize,
-    ])) as Array<Record<string, unknown>>;
-    return rows.map((r) => ({
-      id: num(r.id),
-      provider: String(r.provider),
-      source: String(r.source),
-      type: String(r.type),
-      occurredAt: num(r.occurred_at),
-      receivedAt: num(r.received_at),
-      raw: parseJson(r.raw),
-    }));
-  };
+  const ledger = createDeliverableEvents(d.dataSource);
 
-  const jobsFor = (events: readonly LedgerHead[]): OutboundMessage[] => {
+  const jobsFor = (events: readonly DeliverableEvent[]): OutboundMessage[] => {
     const routes = d.routing.all();
     const out: OutboundMessage[] = [];
     for (const e of events) {
@@ -107,7 +83,7 @@ export function createFanout(d: FanoutDeps): Fanout {
       leader = true;
       last = await startPosition();
     }
-    const events = await readEvents(last);
+    const events = await ledger.after(last, d.batchSize);
     if (events.length === 0) return 0;
     // Read before the endpoints, like the events: see the race note above createFanout.
     const ledgerEnd = await maxEventId();

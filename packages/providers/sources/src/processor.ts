@@ -1,5 +1,6 @@
 import { decodeLedgerEnvelope, EnvelopeError, type ConsumedMessage } from '@hookstream/kafka';
 import {
+  ledgerEventOf,
   createBatchRuntime,
   createRuntimeMetrics,
   type DecodedMessage,
@@ -26,19 +27,7 @@ export function decodeSourceMessage(message: ConsumedMessage): DecodeOutcome<Sou
   try {
     const e = decodeLedgerEnvelope(message.value);
     if (e.provider !== PROVIDER) throw new EnvelopeError(`provider "${e.provider}" on the sources topic`);
-    const ledger: LedgerEvent = {
-      provider: e.provider,
-      source: e.source,
-      tenant: e.tenant,
-      type: e.type,
-      subject: e.subject,
-      eventId: e.eventId,
-      idempotencyKey: e.idempotencyKey,
-      occurredAt: e.occurredAt,
-      receivedAt: e.receivedAt,
-      requestId: e.requestId,
-      raw: e.event,
-    };
+    const ledger: LedgerEvent = ledgerEventOf(e);
     return { ok: true, value: { offset: message.offset, dedupeKey: `${e.source}\u0000${e.idempotencyKey}`, ledger } };
   } catch (err) {
     if (err instanceof EnvelopeError) return { ok: false, error: err };

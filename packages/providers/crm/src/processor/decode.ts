@@ -1,5 +1,5 @@
 import { decodeLedgerEnvelope, EnvelopeError, type ConsumedMessage } from '@hookstream/kafka';
-import type { DecodedMessage, DecodeOutcome } from '@hookstream/pipeline';
+import { ledgerEventOf, type DecodedMessage, type DecodeOutcome } from '@hookstream/pipeline';
 import type { LedgerEvent } from '@hookstream/store';
 import { PROVIDER } from '../constants.js';
 import { dealEventKey } from '../deal-keys.js';
@@ -40,19 +40,7 @@ function readDeal(message: ConsumedMessage): Omit<DealMessage, 'offset'> {
   const d = parsed.data.data;
   const key = dealEventKey(d.dealId, d.dealDetails.status);
   if (e.subject !== d.dealId || e.idempotencyKey !== key) throw new EnvelopeError(`crm event ${e.eventId}: envelope and body name different deals or statuses`);
-  const ledger: LedgerEvent = {
-    provider: e.provider,
-    source: e.source,
-    tenant: e.tenant,
-    type: e.type,
-    subject: e.subject,
-    eventId: e.eventId,
-    idempotencyKey: e.idempotencyKey,
-    occurredAt: e.occurredAt,
-    receivedAt: e.receivedAt,
-    requestId: e.requestId,
-    raw: e.event,
-  };
+  const ledger: LedgerEvent = ledgerEventOf(e);
   // As the CRM sent them, with any fields it adds (the schema's output would drop those).
   const raw = (e.event as { data: Record<string, unknown> }).data;
   return {
