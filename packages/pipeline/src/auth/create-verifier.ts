@@ -3,6 +3,7 @@ import { basicVerifier } from './basic.js';
 import { bearerVerifier } from './bearer.js';
 import { hmacVerifier } from './hmac.js';
 import type { AuthConfig } from './schema.js';
+import { radarVerifier } from './radar.js';
 import { standardWebhooksVerifier } from './standard-webhooks.js';
 import type { Verifier } from './verifier.js';
 
@@ -21,6 +22,8 @@ export function createVerifier(auth: AuthConfig): Verifier {
       return basicVerifier(auth);
     case 'bearer':
       return bearerVerifier(auth);
+    case 'radar':
+      return radarVerifier(auth);
     case 'none':
       return admitAll;
     default: {

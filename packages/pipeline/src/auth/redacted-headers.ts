@@ -12,6 +12,8 @@ export function authRedactedHeaders(auth: AuthConfig): string[] {
       return auth.header === 'authorization' ? ['authorization'] : [auth.header, 'authorization'];
     case 'standard_webhooks':
       return ['webhook-signature', 'authorization'];
+    case 'radar':
+      return ['x-radar-signature', 'authorization'];
     case 'basic':
     case 'bearer':
     case 'none':

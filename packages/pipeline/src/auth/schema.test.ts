@@ -39,7 +39,7 @@ describe('authConfigSchema', () => {
   });
 
   it('refuses unknown types, a missing type and misspelt fields', () => {
-    const typeMessage = 'type: type must be one of api_key, hmac, standard_webhooks, basic, bearer, none';
+    const typeMessage = 'type: type must be one of api_key, hmac, standard_webhooks, basic, bearer, radar, none';
     expect(issues({ type: 'oauth' })).toEqual([typeMessage]);
     expect(issues({ keys: [KEY] })).toEqual([typeMessage]);
     expect(issues({ type: 'api_key', key: [KEY], keys: [KEY] })[0]).toMatch(/key/);

@@ -82,14 +82,27 @@ const bearerAuth = z.strictObject({
   tokens: secretList(B64TOKEN, 'must contain only letters, digits and -._~+/ (RFC 6750)'),
 });
 
+/**
+ * Radar's signature (see radar.ts): `token` is the webhook's security token; `tokens` lists
+ * several while one is rotated out. Either, not both.
+ */
+const radarAuth = z
+  .strictObject({
+    type: z.literal('radar'),
+    token: secretString().optional(),
+    tokens: secretList(HEADER_SAFE, 'must be visible ASCII without spaces').optional(),
+  })
+  .refine((a) => (a.token === undefined) !== (a.tokens === undefined), { error: 'give token or tokens (not both)', path: ['token'] })
+  .transform(({ type, token, tokens }) => ({ type, tokens: tokens ?? [token as string] }));
+
 /** Only when written out: a source without credentials is for local demos, never a default. */
 const noneAuth = z.strictObject({ type: z.literal('none') });
 
-export const authConfigSchema = z.discriminatedUnion('type', [apiKeyAuth, hmacAuth, standardWebhooksAuth, basicAuth, bearerAuth, noneAuth], {
+export const authConfigSchema = z.discriminatedUnion('type', [apiKeyAuth, hmacAuth, standardWebhooksAuth, basicAuth, bearerAuth, radarAuth, noneAuth], {
   error: (iss) => {
     if (iss.input === undefined) return 'is required';
     if (typeof iss.input !== 'object' || iss.input === null || Array.isArray(iss.input)) return 'expected a mapping with a type';
-    return 'type must be one of api_key, hmac, standard_webhooks, basic, bearer, none';
+    return 'type must be one of api_key, hmac, standard_webhooks, basic, bearer, radar, none';
   },
 });
 
