@@ -6,16 +6,38 @@ import { ArchiveSettingsSchema, createArchive, retentionCutoff } from './setting
 import { normalisePrefix } from './s3/index.js';
 
 describe('ArchiveSettingsSchema', () => {
-  it('is off by default', () => {
+  it('defaults to the local backend in ./.archive, for the location provider', () => {
     expect(ArchiveSettingsSchema.parse({})).toEqual({
-      ARCHIVE_BACKEND: 'off',
+      ARCHIVE_BACKEND: 'local',
+      ARCHIVE_PROVIDERS: ['location'],
       ARCHIVE_DIR: './.archive',
       ARCHIVE_S3_PREFIX: '',
       ARCHIVE_S3_REGION: 'us-east-1',
       ARCHIVE_S3_FORCE_PATH_STYLE: false,
       ARCHIVE_RETENTION_DAYS: 30,
+      ARCHIVE_RETENTION_INTERVAL_MS: 3_600_000,
+      ARCHIVE_WRITE_TIMEOUT_MS: 4000,
     });
-    expect(createArchive(ArchiveSettingsSchema.parse({}))).toBeNull();
+  });
+
+  it('ARCHIVE_BACKEND=off creates no store', () => {
+    expect(createArchive(ArchiveSettingsSchema.parse({ ARCHIVE_BACKEND: 'off' }))).toBeNull();
+  });
+
+  it('reads ARCHIVE_PROVIDERS as a comma list of provider ids', () => {
+    expect(ArchiveSettingsSchema.parse({ ARCHIVE_PROVIDERS: ' location, sources ,,crm ' }).ARCHIVE_PROVIDERS).toEqual(['location', 'sources', 'crm']);
+    const bad = ArchiveSettingsSchema.safeParse({ ARCHIVE_PROVIDERS: 'location,Hub Spot' });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]?.path.join('.')).toBe('ARCHIVE_PROVIDERS.1');
+  });
+
+  it('reads the retention interval and the write timeout, and refuses nonsense', () => {
+    expect(ArchiveSettingsSchema.parse({ ARCHIVE_RETENTION_INTERVAL_MS: '60000', ARCHIVE_WRITE_TIMEOUT_MS: '250' })).toMatchObject({
+      ARCHIVE_RETENTION_INTERVAL_MS: 60_000,
+      ARCHIVE_WRITE_TIMEOUT_MS: 250,
+    });
+    const r = ArchiveSettingsSchema.safeParse({ ARCHIVE_RETENTION_INTERVAL_MS: '10', ARCHIVE_WRITE_TIMEOUT_MS: 'soon' });
+    expect(r.error?.issues.map((i) => i.path.join('.')).sort()).toEqual(['ARCHIVE_RETENTION_INTERVAL_MS', 'ARCHIVE_WRITE_TIMEOUT_MS']);
   });
 
   it('reads the S3 settings', () => {

@@ -17,14 +17,30 @@ const flag = (dflt: boolean) =>
     .transform((v) => v === 'true' || v === '1' || v === 'yes')
     .default(dflt);
 
+/** Provider ids are path segments of the archive's keys (see keys.ts), so they must be safe as one. */
+const PROVIDER_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+const providerIds = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p.length > 0),
+  )
+  .pipe(z.array(z.string().regex(PROVIDER_ID, { error: 'each provider id must be 1-63 of a-z 0-9 _ -' })));
+
 /**
- * The raw archive's settings. Off by default: archiving is a switch a deployment turns on. S3
+ * The raw archive's settings. On by default with the local backend, which needs no set-up, for
+ * the providers ARCHIVE_PROVIDERS names: a provider switches it on by being listed. S3
  * credentials are not settings here: the AWS SDK reads its own (AWS_ACCESS_KEY_ID, profiles,
  * roles), which keeps secrets out of this schema's error messages and dumps.
  */
 export const ArchiveSettingsSchema = z
   .object({
-    ARCHIVE_BACKEND: z.enum(['off', 'local', 's3'], { error: 'must be off, local or s3' }).default('off'),
+    ARCHIVE_BACKEND: z.enum(['off', 'local', 's3'], { error: 'must be off, local or s3' }).default('local'),
+    /** Providers (PROVIDERS ids) whose accepted requests the edge archives; others are never archived. */
+    ARCHIVE_PROVIDERS: providerIds.default(['location']),
     /** local: the root directory. */
     ARCHIVE_DIR: z.string().trim().min(1).default('./.archive'),
     ARCHIVE_S3_BUCKET: optionalText,
@@ -36,6 +52,18 @@ export const ArchiveSettingsSchema = z
     ARCHIVE_S3_FORCE_PATH_STYLE: flag(false),
     /** Records received longer ago than this are deleted by retention runs. */
     ARCHIVE_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
+    /** How often events-api runs retention (it also runs once at start-up). */
+    ARCHIVE_RETENTION_INTERVAL_MS: z.coerce
+      .number()
+      .int()
+      .min(1000)
+      .max(7 * DAY_MS)
+      .default(3_600_000),
+    /**
+     * The edge's bound on one archive write; beyond it the request is answered 503 (the sender
+     * retries) instead of holding the connection while S3 or a disk hangs.
+     */
+    ARCHIVE_WRITE_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(4000),
   })
   .refine((s) => s.ARCHIVE_BACKEND !== 's3' || s.ARCHIVE_S3_BUCKET !== undefined, {
     path: ['ARCHIVE_S3_BUCKET'],
