@@ -44,7 +44,7 @@ describe('an app installed in many portals', () => {
     if (part.plugins?.length !== 1) throw new Error('OAuth routes expected');
     closeOAuth = async () => part.close?.();
     const publisher: EventPublisher = { publish: async () => undefined, ready: () => true };
-    const edge = await buildEdgeApp({ config, publisher, log: fleet.log, parts: [part] });
+    const edge = await buildEdgeApp({ config, publisher, log: fleet.log, parts: [{ provider: 'hubspot', part }] });
     install = async (portalId) => {
       const start = await edge.inject({ method: 'GET', url: '/oauth/install' });
       const location = new URL(String(start.headers.location));

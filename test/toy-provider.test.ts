@@ -130,7 +130,7 @@ describe('a toy provider, end to end', () => {
       part.topics.map((topic) => ({ topic, numPartitions: 3 })),
       log,
     );
-    const edge = await buildEdgeApp({ config: loadEdgeConfig(env), publisher: createKafkaPublisher(producer, 4000), log, parts: [part] });
+    const edge = await buildEdgeApp({ config: loadEdgeConfig(env), publisher: createKafkaPublisher(producer, 4000), log, parts: [{ provider: toy.id, part }] });
     const processor = createProcessor({ config: loadProcessorConfig(env), kafka, dataSource: store.ds, log, parts: async (c) => [await toy.processor!(c)] });
     await processor.start();
     const ledger = createLedgerReader(store.ds);

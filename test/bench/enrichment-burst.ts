@@ -197,7 +197,7 @@ export async function runEnrichmentBurst(opts: EnrichmentBurstOptions): Promise<
       config: edgeConfig,
       publisher: createKafkaPublisher(producer, edgeConfig.EDGE_PRODUCE_TIMEOUT_MS),
       log,
-      parts: [hubspotEdgePart(edgeConfig, log)],
+      parts: [{ provider: 'hubspot', part: hubspotEdgePart(edgeConfig, log) }],
     });
     await edge.listen({ port: 0, host: '127.0.0.1' });
     cleanup.push(() => edge.close());

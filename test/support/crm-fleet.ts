@@ -142,7 +142,7 @@ export async function startCrmFleet(opts: { processors?: number; logLevel?: stri
     },
     log,
     registry: edgeRegistry,
-    parts: [part],
+    parts: [{ provider: crmProvider.id, part }],
   });
   const ledger = createLedgerReader(store.ds);
   const apiPart = await (crmProvider.api as NonNullable<Provider['api']>)({

@@ -96,7 +96,7 @@ export async function startTestFleet(opts: { processors?: number; processorEnv?:
     config: edgeConfig,
     publisher: createKafkaPublisher(producer, edgeConfig.EDGE_PRODUCE_TIMEOUT_MS),
     log,
-    parts: [hubspotEdgePart(edgeConfig, log)],
+    parts: [{ provider: 'hubspot', part: hubspotEdgePart(edgeConfig, log) }],
   });
   const edgeUrl = await listen(edge);
 

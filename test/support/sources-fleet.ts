@@ -132,7 +132,7 @@ export async function startSourcesFleet(opts: { processors?: number } = {}): Pro
   };
   const registry = createRegistry('edge');
   const part = await (sourcesProvider.edge as NonNullable<typeof sourcesProvider.edge>)({ env, log, now: Date.now, registry });
-  const edge = await buildEdgeApp({ config: edgeConfig, publisher, log, registry, parts: [part] });
+  const edge = await buildEdgeApp({ config: edgeConfig, publisher, log, registry, parts: [{ provider: sourcesProvider.id, part }] });
   await edge.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(edge.server.address() as AddressInfo).port}`;
 

@@ -91,6 +91,11 @@ export interface Accepted {
   answer?: Record<string, unknown>;
   /** Extra fields of the one 'delivery accepted' log line (never credentials or payloads). */
   logFields?: Record<string, unknown>;
+  /**
+   * The raw archive's source partition for this request (a generic source's name, say): 1-63 of
+   * a-z 0-9 _ -. Default: the provider id. Used only when the host archives the provider.
+   */
+  source?: string;
 }
 
 export interface IngressRoute {

@@ -51,7 +51,7 @@ async function setup(env: Record<string, string> = {}) {
   const config = loadHubSpotEdgeConfig({ KAFKA_BROKERS: 'localhost:9092', HUBSPOT_CLIENT_SECRET: SECRET, PUBLIC_URL: PUBLIC, ...env });
   const publisher = new RecordingPublisher();
   const log = createLogger({ name: 'edge-test', level: 'debug', destination });
-  const app = await buildEdgeApp({ config, publisher, log, now: () => NOW, parts: [hubspotEdgePart(config, log, () => NOW)] });
+  const app = await buildEdgeApp({ config, publisher, log, now: () => NOW, parts: [{ provider: 'hubspot', part: hubspotEdgePart(config, log, () => NOW) }] });
   return { app, publisher, lines };
 }
 

@@ -2,12 +2,24 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { EdgeConfig } from '@hookstream/config';
 import { Counter, Gauge, Histogram, createRegistry, type Logger, type Registry } from '@hookstream/observability';
+import type { EdgePart } from '@hookstream/pipeline';
+import { archiveWriter, type ArchiveMetrics, type EdgeArchive } from './archive.js';
 import { createClientErrorHandler, errorHandler } from './errors.js';
 import { createInflightGate } from './inflight.js';
-import type { EdgePart } from '@hookstream/pipeline';
 import type { EventPublisher } from './publisher.js';
 import { healthRoutes } from './routes/health.js';
-import { ingestRoutes } from './routes/ingest.js';
+import { ingestRoutes, type HostedRoute } from './routes/ingest.js';
+
+/** One provider's edge part, with the provider it came from. */
+export interface HostedEdgePart {
+  provider: string;
+  part: EdgePart;
+  /**
+   * The provider's credential headers (its `redact(env).headers`): never archived. The archive
+   * drops authorization, cookie and x-api-key whatever this says.
+   */
+  secretHeaders?: readonly string[];
+}
 
 export interface EdgeDeps {
   config: EdgeConfig;
@@ -16,7 +28,9 @@ export interface EdgeDeps {
   now?: () => number;
   registry?: Registry;
   /** The providers' edge parts: their webhook routes and other routes (e.g. HubSpot's OAuth install). */
-  parts: readonly EdgePart[];
+  parts: readonly HostedEdgePart[];
+  /** The raw archive; absent: nothing is archived (ARCHIVE_BACKEND=off). */
+  archive?: EdgeArchive;
 }
 
 /** Builds the edge without listening (tests use inject() or listen on port 0). */
@@ -97,8 +111,8 @@ export async function buildEdgeApp(deps: EdgeDeps): Promise<FastifyInstance> {
     if (closing) reply.header('connection', 'close');
   });
   await app.register(healthRoutes, { ready: () => !closing && deps.publisher.ready(), registry });
-  for (const part of deps.parts) for (const plugin of part.plugins ?? []) await app.register(plugin);
-  const routes = deps.parts.flatMap((p) => p.routes);
+  for (const { part } of deps.parts) for (const plugin of part.plugins ?? []) await app.register(plugin);
+  const routes = hostedRoutes(deps.parts, deps.archive, deps.archive ? archiveMetrics(registry) : undefined);
   if (routes.length > 0) {
     await app.register(ingestRoutes, {
       routes,
@@ -110,4 +124,30 @@ export async function buildEdgeApp(deps: EdgeDeps): Promise<FastifyInstance> {
     });
   }
   return app;
+}
+
+/** Each part's routes tagged with its provider, and with the archive write when ARCHIVE_PROVIDERS lists it. */
+function hostedRoutes(parts: readonly HostedEdgePart[], archive: EdgeArchive | undefined, metrics: ArchiveMetrics | undefined): HostedRoute[] {
+  return parts.flatMap(({ provider, part, secretHeaders = [] }) => {
+    const write = archive && metrics && archive.providers.includes(provider) ? archiveWriter(archive, provider, secretHeaders, metrics) : undefined;
+    return part.routes.map((route) => ({ provider, route, ...(write ? { archive: write } : {}) }));
+  });
+}
+
+function archiveMetrics(registry: Registry): ArchiveMetrics {
+  return {
+    writeSeconds: new Histogram({
+      name: 'hookstream_edge_archive_write_seconds',
+      help: 'Time until the raw archive confirmed a request durable',
+      labelNames: ['provider'],
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4],
+      registers: [registry],
+    }),
+    failures: new Counter({
+      name: 'hookstream_edge_archive_failures_total',
+      help: 'Accepted requests answered 503 because the raw archive could not store them',
+      labelNames: ['provider'],
+      registers: [registry],
+    }),
+  };
 }

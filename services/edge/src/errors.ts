@@ -17,6 +17,16 @@ export class BrokerUnavailableError extends EdgeError {
   }
 }
 
+/**
+ * The raw archive could not store an accepted request: the request is not acknowledged, so the
+ * sender retries and an accepted event never lacks its archive record.
+ */
+export class ArchiveUnavailableError extends EdgeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ARCHIVE_UNAVAILABLE', 503, message, { ...options, retryAfterSec: 5 });
+  }
+}
+
 /** Over EDGE_MAX_INFLIGHT_BYTES: refused before the body is read, so memory stays bounded. */
 export class OverloadedError extends EdgeError {
   constructor(message: string) {

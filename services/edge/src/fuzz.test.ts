@@ -40,7 +40,7 @@ describe('edge fuzz (fast-check, inject)', () => {
     });
     const publisher = new RecordingPublisher();
     const log = createLogger({ name: 'edge-fuzz', level: 'silent' });
-    const app = await buildEdgeApp({ config, publisher, log, now: () => NOW, parts: [hubspotEdgePart(config, log, () => NOW)] });
+    const app = await buildEdgeApp({ config, publisher, log, now: () => NOW, parts: [{ provider: 'hubspot', part: hubspotEdgePart(config, log, () => NOW) }] });
     const byKind = new Map<string, number>();
     const byStatus = new Map<number, number>();
     try {

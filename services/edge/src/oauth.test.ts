@@ -56,7 +56,7 @@ async function setup() {
   };
   // HubSpot's part with OAuth routes built by hand, so the test controls the repository and clock.
   const part = { ...hubspotEdgePart(config, log), plugins: [async (a: FastifyInstance) => void (await a.register(oauthRoutes, oauth))] };
-  const app = await buildEdgeApp({ config, publisher, log, parts: [part] });
+  const app = await buildEdgeApp({ config, publisher, log, parts: [{ provider: 'hubspot', part }] });
   /** /oauth/install, then what HubSpot does after the user approves. */
   async function startInstall(portalId: number) {
     const res = await app.inject({ method: 'GET', url: '/oauth/install' });
@@ -138,7 +138,7 @@ describe('edge OAuth install flow', () => {
 
   it('is not served when OAuth is not configured', async () => {
     const config = loadHubSpotEdgeConfig({ KAFKA_BROKERS: 'localhost:9092', HUBSPOT_CLIENT_SECRET: SECRET });
-    const app = await buildEdgeApp({ config, publisher, log, parts: [hubspotEdgePart(config, log)] });
+    const app = await buildEdgeApp({ config, publisher, log, parts: [{ provider: 'hubspot', part: hubspotEdgePart(config, log) }] });
     expect((await app.inject({ method: 'GET', url: '/oauth/install' })).statusCode).toBe(404);
   });
 });

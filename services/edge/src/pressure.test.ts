@@ -57,7 +57,7 @@ async function setup(env: Record<string, string> = {}) {
   const config = loadHubSpotEdgeConfig({ KAFKA_BROKERS: 'localhost:9092', HUBSPOT_CLIENT_SECRET: SECRET, PUBLIC_URL: PUBLIC, ...env });
   const publisher = new ManualPublisher();
   const log = createLogger({ name: 'edge-pressure', level: 'silent' });
-  const app = await buildEdgeApp({ config, publisher, log, now: () => NOW, parts: [hubspotEdgePart(config, log, () => NOW)] });
+  const app = await buildEdgeApp({ config, publisher, log, now: () => NOW, parts: [{ provider: 'hubspot', part: hubspotEdgePart(config, log, () => NOW) }] });
   apps.push(app);
   // inject() is lazy until awaited; wrapping it starts the request now, so several can be in flight.
   const post = (body: string) =>

@@ -1,13 +1,21 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { AppError } from '@hookstream/core';
-import type { IngressRoute } from '@hookstream/pipeline';
+import type { Accepted, IngressRequest, IngressRoute } from '@hookstream/pipeline';
 import type { Counter, Histogram } from '@hookstream/observability';
+import type { ArchiveWrite } from '../archive.js';
 import { BrokerUnavailableError, OverloadedError } from '../errors.js';
 import { once, type InflightGate } from '../inflight.js';
 import type { EventPublisher } from '../publisher.js';
 
+/** A provider's webhook route, with the provider it came from and, when that provider is archived, its archive write. */
+export interface HostedRoute {
+  provider: string;
+  route: IngressRoute;
+  archive?: ArchiveWrite;
+}
+
 export interface IngestOptions {
-  routes: readonly IngressRoute[];
+  routes: readonly HostedRoute[];
   publisher: EventPublisher;
   gate: InflightGate;
   now: () => number;
@@ -18,13 +26,14 @@ export interface IngestOptions {
 
 /**
  * Every provider's webhook routes, one way: reserve the body's bytes, let the provider
- * authenticate and validate the raw bytes, make its messages durable (acks=all), answer 2xx.
+ * authenticate and validate the raw bytes, make its messages durable (acks=all) and, for an
+ * archived provider, archive the raw request, answer 2xx.
  * Not wrapped in fastify-plugin on purpose: the raw-Buffer JSON parser must stay in this scope,
  * so that signatures are checked on the exact bytes received and no other route loses its
  * parsed body.
  */
 export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, { routes, publisher, gate, now, metrics, maxMessageBytes }) => {
-  const limit = Math.max(...routes.map((r) => r.bodyLimitBytes));
+  const limit = Math.max(...routes.map((r) => r.route.bodyLimitBytes));
   // Reserve the body's bytes before reading it; over budget, answer 503 without reading.
   app.addHook('onRequest', async (req, reply) => {
     const declared = Number(req.headers['content-length']);
@@ -39,9 +48,10 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, { rou
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: limit }, (_req, body, done) => done(null, body));
 
-  for (const route of routes) {
+  const publish = durablePublish(publisher, metrics.produceSeconds);
+  for (const { provider, route, archive } of routes) {
     app.post(route.url, { bodyLimit: route.bodyLimitBytes }, async (req, reply) => {
-      const accepted = await route.accept({
+      const request: IngressRequest = {
         method: req.method,
         url: req.url,
         headers: req.headers,
@@ -51,32 +61,58 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, { rou
         host: req.host,
         requestId: req.id,
         receivedAt: now(),
-      });
+      };
+      // A refusal throws here: nothing of a refused request is produced or archived.
+      const accepted = await route.accept(request);
       const { messages } = accepted;
-      const tooBig = messages.findIndex((m) => m.key.length + m.value.length > maxMessageBytes);
-      if (tooBig !== -1)
-        throw new AppError(
-          'PAYLOAD_TOO_LARGE',
-          413,
-          `event ${tooBig} is larger than Kafka takes (${maxMessageBytes} bytes with its envelope, EDGE_MAX_MESSAGE_BYTES)`,
-        );
-      // The messages stay in memory until Kafka settles the write, which can outlive a timeout.
-      const bytes = messages.reduce((n, m) => n + m.key.length + m.value.length, 0);
-      if (!gate.tryAcquire(bytes)) throw new OverloadedError(`the edge holds ${gate.used()} bytes of requests in flight (limit ${gate.limit}); retry later`);
-      const release = once(() => gate.release(bytes));
-      const stop = metrics.produceSeconds.startTimer();
-      try {
-        await publisher.publish(accepted.topic, messages, { onSettled: release });
-        release();
-      } catch (err) {
-        if ((err as { code?: unknown }).code !== 'KAFKA_TIMEOUT') release();
-        throw new BrokerUnavailableError('events could not be made durable; retry later', { cause: err });
-      } finally {
-        stop();
-      }
+      assertProducible(messages, maxMessageBytes);
+      // Before either write starts: a request turned away for memory is neither produced nor archived.
+      const release = reserve(gate, messages);
+      // Kafka and the archive at once, answered only when both are durable: an accepted event
+      // always has its archive record. When only the archive fails, Kafka may hold the events
+      // already and the sender's retry (503) produces them again; the processors store an event
+      // once by its idempotency key, so the copy is harmless. When only Kafka fails, the archive
+      // holds a request that was not accepted, which is allowed.
+      const [published, archived] = await Promise.allSettled([publish(accepted, release), archive?.(request, accepted.source ?? provider)]);
+      if (published.status === 'rejected') throw published.reason;
+      if (archived.status === 'rejected') throw archived.reason;
       metrics.accepted.inc(messages.length);
-      req.log.info({ events: messages.length, ...accepted.logFields }, 'delivery accepted');
+      req.log.info({ events: messages.length, ...(archive ? { archived: true } : {}), ...accepted.logFields }, 'delivery accepted');
       return reply.code(200).send(accepted.answer ?? { accepted: messages.length, requestId: req.id });
     });
   }
 };
+
+/** 413 for an event larger than Kafka takes: a broker refusal would be answered 503 and retried forever. */
+function assertProducible(messages: Accepted['messages'], maxMessageBytes: number): void {
+  const tooBig = messages.findIndex((m) => m.key.length + m.value.length > maxMessageBytes);
+  if (tooBig !== -1)
+    throw new AppError(
+      'PAYLOAD_TOO_LARGE',
+      413,
+      `event ${tooBig} is larger than Kafka takes (${maxMessageBytes} bytes with its envelope, EDGE_MAX_MESSAGE_BYTES)`,
+    );
+}
+
+/** The messages stay in memory until Kafka settles the write, which can outlive a timeout: their bytes are held until then. */
+function reserve(gate: InflightGate, messages: Accepted['messages']): () => void {
+  const bytes = messages.reduce((n, m) => n + m.key.length + m.value.length, 0);
+  if (!gate.tryAcquire(bytes)) throw new OverloadedError(`the edge holds ${gate.used()} bytes of requests in flight (limit ${gate.limit}); retry later`);
+  return once(() => gate.release(bytes));
+}
+
+/** Makes one request's messages durable (acks=all); `release` frees their reserved bytes once Kafka settled the write. */
+function durablePublish(publisher: EventPublisher, produceSeconds: Histogram<string>): (accepted: Accepted, release: () => void) => Promise<void> {
+  return async ({ topic, messages }, release) => {
+    const stop = produceSeconds.startTimer();
+    try {
+      await publisher.publish(topic, messages, { onSettled: release });
+      release();
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'KAFKA_TIMEOUT') release();
+      throw new BrokerUnavailableError('events could not be made durable; retry later', { cause: err });
+    } finally {
+      stop();
+    }
+  };
+}
