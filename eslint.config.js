@@ -12,6 +12,8 @@ const PROVIDER_PACKAGES = [
   '@hookstream/sources/*',
   '@hookstream/crm',
   '@hookstream/crm/*',
+  '@hookstream/location',
+  '@hookstream/location/*',
   '@hookstream/providers',
 ];
 const SHARED = [

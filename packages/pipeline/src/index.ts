@@ -40,3 +40,4 @@ export { HttpError, badRequest, notFound, forbidden } from './api/errors.js';
 export { decodeChangesCursor, decodePositionCursor, encodeChangesCursor, encodePositionCursor, type CursorKind } from './api/cursor.js';
 export { page, type Page } from './api/page.js';
 export { ledgerEventOf } from './processor/ledger-event.js';
+export { createWebhookMetrics, UNKNOWN_SOURCE, type WebhookMetrics } from './edge/webhook-metrics.js';

@@ -140,6 +140,8 @@ export interface ProcessorTopics {
 export interface ProcessorPart {
   groupId: string;
   topics: ProcessorTopics;
+  /** Other topics the part writes to (a stream of derived events), created with its own at start-up. */
+  produces?: readonly string[];
   /** The batch handler; build it with createBatchRuntime and the provider's step. */
   handler: BatchHandler;
   /** Background work (a sweeper…), started after the consumer and stopped before it. */
@@ -191,6 +193,8 @@ export type Presenter = (rows: readonly LedgerRecord[]) => Promise<Array<Record<
 export interface ApiPart {
   /** Read routes of the provider (`/portals/…`, `/deals/…`), registered behind the bearer check. */
   routes?(app: FastifyInstance): void | Promise<void>;
+  /** Routes that change things (geofences), registered behind the admin check (ADMIN_API_TOKENS only). */
+  adminRoutes?(app: FastifyInstance): void | Promise<void>;
   /** JSON of this provider's rows in GET /events and /events/changes; default: the ledger fields. */
   present?: Presenter;
   /**

@@ -60,7 +60,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     },
     async start() {
       parts = await deps.parts({ env: deps.env ?? process.env, log, now, registry, kafka, dataSource: deps.dataSource, producer });
-      const topics = [...new Set(parts.flatMap((p) => [p.topics.events, p.topics.dlq, p.topics.retry]))];
+      const topics = [...new Set(parts.flatMap((p) => [p.topics.events, p.topics.dlq, p.topics.retry, ...(p.produces ?? [])]))];
       await ensureTopics(
         kafka,
         topics.map((topic) => ({ topic, numPartitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR })),

@@ -6,7 +6,7 @@ import { badRequest } from './errors.js';
  * not secret or signed — a forged cursor is just another position — but a cursor carries its
  * endpoint and order so reusing it elsewhere is a clear 400 instead of a silently wrong page.
  */
-export type CursorKind = 'events' | 'timeline';
+export type CursorKind = 'events' | 'timeline' | 'geofence-events';
 
 interface PositionCursor {
   v: 1;

@@ -24,7 +24,10 @@ describe('radar auth', () => {
     expect(v(req({ 'x-radar-signing-id': 'b', 'x-radar-signature': sign(TOKEN, 'a') }))).toEqual({ ok: false, reason: 'signature mismatch' });
     expect(v(req({ 'x-radar-signature': sign(TOKEN, 'a') }))).toEqual({ ok: false, reason: 'missing x-radar-signing-id header' });
     expect(v(req({ 'x-radar-signing-id': 'a' }))).toEqual({ ok: false, reason: 'missing x-radar-signature header' });
-    expect(v(req({ 'x-radar-signing-id': ['a', 'b'], 'x-radar-signature': sign(TOKEN, 'a') }))).toEqual({ ok: false, reason: 'multiple x-radar-signing-id headers' });
+    expect(v(req({ 'x-radar-signing-id': ['a', 'b'], 'x-radar-signature': sign(TOKEN, 'a') }))).toEqual({
+      ok: false,
+      reason: 'multiple x-radar-signing-id headers',
+    });
     expect(v(req({ 'x-radar-signing-id': 'a', 'x-radar-signature': 'zz' }))).toEqual({ ok: false, reason: 'signature is not hex' });
   });
 

@@ -5,11 +5,12 @@
 import { ConfigError } from '@hookstream/config';
 import { crmProvider } from '@hookstream/crm';
 import { hubspotProvider } from '@hookstream/hubspot';
+import { locationProvider } from '@hookstream/location';
 import type { Provider, ProviderEnv } from '@hookstream/pipeline';
 import type { MigrationClass } from '@hookstream/store';
 import { sourcesProvider } from '@hookstream/sources';
 
-export const PROVIDERS: readonly Provider[] = [hubspotProvider, sourcesProvider, crmProvider];
+export const PROVIDERS: readonly Provider[] = [hubspotProvider, sourcesProvider, crmProvider, locationProvider];
 
 /** The providers PROVIDERS names, in that order; an unknown name stops start-up with one line. */
 export function selectProviders(names: readonly string[], known: readonly Provider[] = PROVIDERS): Provider[] {

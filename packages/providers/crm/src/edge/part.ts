@@ -1,7 +1,8 @@
-import type { EdgePart, HostContext } from '@hookstream/pipeline';
+import { createWebhookMetrics, type EdgePart, type HostContext } from '@hookstream/pipeline';
 import type { CrmSource } from '../config/load.js';
-import { createWebhookMetrics } from './metrics.js';
+
 import { crmIngress } from './route.js';
+import { PROVIDER } from '../constants.js';
 
 export interface CrmEdgeOptions {
   sources: readonly CrmSource[];
@@ -11,7 +12,7 @@ export interface CrmEdgeOptions {
 
 export function crmEdgePart(opts: CrmEdgeOptions, ctx: Pick<HostContext, 'registry' | 'now'>): EdgePart {
   return {
-    routes: [crmIngress({ ...opts, metrics: createWebhookMetrics(ctx.registry), now: ctx.now })],
+    routes: [crmIngress({ ...opts, metrics: createWebhookMetrics(ctx.registry, PROVIDER), now: ctx.now })],
     topics: [opts.topic],
     describe: (publicUrl) => ({ crm: opts.sources.map((s) => `${(publicUrl ?? '').replace(/\/$/, '')}/api/v1/webhook/${s.name}`) }),
   };

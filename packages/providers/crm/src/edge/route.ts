@@ -1,11 +1,11 @@
 import { AppError } from '@hookstream/core';
 import { encodeEnvelope, type LedgerEnvelope } from '@hookstream/kafka';
-import type { Accepted, IngressRequest, IngressRoute } from '@hookstream/pipeline';
+import { UNKNOWN_SOURCE, type Accepted, type IngressRequest, type IngressRoute, type WebhookMetrics } from '@hookstream/pipeline';
 import type { CrmSource } from '../config/load.js';
 import { CRM_PATH, PROVIDER } from '../constants.js';
 import { dealEventKey, dealKafkaKey } from '../deal-keys.js';
 import { invalidCredentials, sourceNotFound } from './errors.js';
-import { UNKNOWN_SOURCE, type WebhookMetrics } from './metrics.js';
+
 import { parseDealRequest, type DealRequest } from './parse-request.js';
 
 export interface CrmRouteOptions {
