@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { ArchiveStore } from '@hookstream/archive';
 import type { Logger } from '@hookstream/observability';
 import { AppError } from '@hookstream/core';
 import type { Resolve } from '@hookstream/deliveries';
@@ -11,6 +12,7 @@ import type { HostedApi } from './hosted.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { endpointRoutes } from './routes/endpoints.js';
 import { eventRoutes } from './routes/events.js';
+import { archiveRoutes } from './routes/archive.js';
 import { healthRoutes } from './routes/health.js';
 import { parseTokenEntries } from './scope.js';
 
@@ -36,6 +38,8 @@ export interface EventsApiDeps {
   now?: () => number;
   /** How the URL guard resolves endpoint hosts; default the system resolver (tests inject one). */
   resolve?: Resolve;
+  /** The raw archive GET /archive/:requestId reads; absent: ARCHIVE_BACKEND=off (503 ARCHIVE_DISABLED). */
+  archive?: ArchiveStore;
 }
 
 const DAY_MS = 24 * 3_600_000;
@@ -124,6 +128,9 @@ export async function buildApp(deps: EventsApiDeps): Promise<FastifyInstance> {
     // The admin API (endpoints, deliveries): admin tokens only; 404 when ADMIN_API_TOKENS is unset.
     await api.register(async (own) => {
       own.addHook('onRequest', requireAdmin(admin !== undefined));
+      // The raw archive needs no admin context: registered either way, so while the admin API
+      // is off it answers 404 admin_api_disabled like the other admin routes.
+      archiveRoutes(own, deps.archive);
       if (!admin) {
         // Off: the admin paths still answer, with a message saying how to turn it on.
         for (const url of ADMIN_PATHS) own.all(url, async () => undefined);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadEventsApiConfig } from './config.js';
+import { ConfigError, loadArchiveSettings, loadEventsApiConfig } from './config.js';
 
 const env = { DATABASE_URL: 'mysql://u:pw@127.0.0.1:3306/hookstream', EVENTS_API_TOKENS: ' aaaaaaaaaaaaaaaa , bbbbbbbbbbbbbbbb ' };
 
@@ -81,5 +81,20 @@ describe('admin API and delivery settings', () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as Error).message).toBe(message);
     expect((err as Error).message).not.toMatch(/short-admin|admin 0123|bbbbbbbbbbbbbbbb/);
+  });
+});
+
+describe('loadArchiveSettings', () => {
+  it('defaults to the local archive with hourly retention runs; empty values count as unset', () => {
+    const s = loadArchiveSettings({ ARCHIVE_BACKEND: '', ARCHIVE_RETENTION_DAYS: '' });
+    expect(s).toMatchObject({ ARCHIVE_BACKEND: 'local', ARCHIVE_DIR: './.archive', ARCHIVE_RETENTION_DAYS: 30, ARCHIVE_RETENTION_INTERVAL_MS: 3_600_000 });
+    expect(Object.isFrozen(s)).toBe(true);
+  });
+
+  it('names each bad setting in one line', () => {
+    expect(() => loadArchiveSettings({ ARCHIVE_BACKEND: 's3', ARCHIVE_RETENTION_INTERVAL_MS: '5' })).toThrowError(
+      /^ARCHIVE_RETENTION_INTERVAL_MS: .+; ARCHIVE_S3_BUCKET: is required when ARCHIVE_BACKEND=s3$/,
+    );
+    expect(() => loadArchiveSettings({ ARCHIVE_BACKEND: 'disk' })).toThrowError(ConfigError);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ArchiveSettingsSchema, type ArchiveSettings } from '@hookstream/archive';
 import { fields } from '@hookstream/config';
 import { createDestinationGuard, DeliverySettingsSchema } from '@hookstream/deliveries';
 import { parseAdminTokens } from './admin-auth.js';
@@ -70,19 +71,8 @@ export type EventsApiConfig = Readonly<z.infer<typeof Schema>>;
 
 /** Validates the environment once at start-up; empty strings count as unset. */
 export function loadEventsApiConfig(env: Record<string, string | undefined> = process.env): EventsApiConfig {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const r = Schema.safeParse(present);
-  if (!r.success) {
-    const seen = new Set<string>();
-    const parts: string[] = [];
-    for (const issue of r.error.issues) {
-      const name = String(issue.path[0] ?? 'config');
-      if (seen.has(name)) continue;
-      seen.add(name);
-      parts.push(`${name}: ${issue.message}`);
-    }
-    throw new ConfigError(parts.join('; '));
-  }
+  const r = Schema.safeParse(presentOnly(env));
+  if (!r.success) throw new ConfigError(describeIssues(r.error.issues));
   // Checked once both settings parsed: a scope naming a provider not served here is a typo.
   const tokens = parseTokenEntries(r.data.EVENTS_API_TOKENS);
   const unhosted = 'entries' in tokens ? unhostedProvider(tokens.entries, r.data.PROVIDERS) : undefined;
@@ -95,6 +85,31 @@ export function loadEventsApiConfig(env: Record<string, string | undefined> = pr
     throw new ConfigError(`DELIVERY_ALLOW_LIST: ${(err as Error).message.replace(/^allowList /, '')}`);
   }
   return Object.freeze(r.data);
+}
+
+/** The raw archive's settings (ARCHIVE_*): GET /archive reads it, retention runs here. */
+export function loadArchiveSettings(env: Record<string, string | undefined> = process.env): ArchiveSettings {
+  const r = ArchiveSettingsSchema.safeParse(presentOnly(env));
+  if (!r.success) throw new ConfigError(describeIssues(r.error.issues));
+  return Object.freeze(r.data);
+}
+
+/** Empty strings count as unset: compose files and shells produce them. */
+function presentOnly(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+}
+
+/** One line naming each bad setting once, with its first problem; never a value. */
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  for (const issue of issues) {
+    const name = String(issue.path[0] ?? 'config');
+    if (seen.has(name)) continue;
+    seen.add(name);
+    parts.push(`${name}: ${issue.message}`);
+  }
+  return parts.join('; ');
 }
 
 /**

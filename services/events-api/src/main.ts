@@ -1,14 +1,17 @@
 /** events-api process: config → DataSource → app → listen; graceful shutdown on SIGTERM/SIGINT. */
+import { createArchive } from '@hookstream/archive';
 import { createLogger, createRegistry, installShutdown, redactUrl, runService } from '@hookstream/observability';
 import { providerRedaction, selectProviders } from '@hookstream/providers';
 import { createDataSource, createLedgerReader } from '@hookstream/store';
 import { ADMIN_REDACT_PATHS } from './admin-auth.js';
 import { buildApp } from './app.js';
-import { loadEventsApiConfig } from './config.js';
+import { startArchiveRetention } from './archive-retention.js';
+import { loadArchiveSettings, loadEventsApiConfig } from './config.js';
 
 await runService('events-api', async () => {
   // A ConfigError (code CONFIG_INVALID) becomes one "events-api: invalid configuration: …" line, exit 2.
   const config = loadEventsApiConfig(process.env);
+  const archiveSettings = loadArchiveSettings(process.env);
   const providers = selectProviders(config.PROVIDERS);
   // Only providers with read routes run here: another's redaction may need settings (SOURCES_FILE) events-api never asked for.
   const redaction = providerRedaction(
@@ -27,23 +30,44 @@ await runService('events-api', async () => {
   const ledger = createLedgerReader(ds);
   const ctx = { env: process.env, log, now: Date.now, registry: createRegistry('events-api'), dataSource: ds, ledger };
   const parts = await Promise.all(providers.flatMap((p) => (p.api ? [(async () => ({ provider: p.id, part: await p.api!(ctx) }))()] : [])));
+  // null when ARCHIVE_BACKEND=off: GET /archive answers 503 ARCHIVE_DISABLED and nothing is deleted.
+  const archive = createArchive(archiveSettings);
   const app = await buildApp({
     config,
     ledger,
     parts,
     log,
     dataSource: ds,
+    ...(archive ? { archive } : {}),
     ready: async () => {
       await ds.query('SELECT 1');
       return true;
     },
   });
-  // Stop taking requests and finish those in flight before the pool goes away.
+  const retention = archive
+    ? startArchiveRetention({
+        store: archive,
+        retentionDays: archiveSettings.ARCHIVE_RETENTION_DAYS,
+        intervalMs: archiveSettings.ARCHIVE_RETENTION_INTERVAL_MS,
+        log,
+      })
+    : undefined;
+  // Stop taking requests and finish those in flight (and a retention run) before the stores go away.
   installShutdown(log, [
     { name: 'http', close: () => app.close() },
+    { name: 'archive-retention', close: async () => retention?.stop() },
+    { name: 'archive', close: async () => archive?.close() },
     { name: 'database', close: () => ds.destroy() },
   ]);
   await app.listen({ port: config.PORT, host: config.HOST });
   // How many admin tokens, never which: the admin API is on or off at a glance.
   log.info({ adminApi: config.ADMIN_API_TOKENS.length > 0, adminTokens: config.ADMIN_API_TOKENS.length }, 'admin API');
+  log.info(
+    {
+      backend: archiveSettings.ARCHIVE_BACKEND,
+      retentionDays: archiveSettings.ARCHIVE_RETENTION_DAYS,
+      intervalMs: archiveSettings.ARCHIVE_RETENTION_INTERVAL_MS,
+    },
+    'raw archive',
+  );
 });
