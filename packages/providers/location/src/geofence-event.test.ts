@@ -24,10 +24,10 @@ function row(over: Partial<GeofenceEventRow> = {}): GeofenceEventRow {
 }
 
 describe('geofenceEventKey', () => {
-  it('names the geofence, the stay, the type and the user', () => {
-    expect(geofenceEventKey(row())).toBe(`gf:42:${ENTERED}:entered_geofence:user-1`);
-    expect(geofenceEventKey(row({ type: 'user.dwelled_in_geofence' }))).toBe(`gf:42:${ENTERED}:dwelled_in_geofence:user-1`);
-    expect(geofenceEventKey(row({ type: 'user.exited_geofence' }))).toBe(`gf:42:${ENTERED}:exited_geofence:user-1`);
+  it('names the geofence, the stay, the type, the source and the user', () => {
+    expect(geofenceEventKey(row())).toBe(`gf:42:${ENTERED}:entered_geofence:radar:user-1`);
+    expect(geofenceEventKey(row({ type: 'user.dwelled_in_geofence' }))).toBe(`gf:42:${ENTERED}:dwelled_in_geofence:radar:user-1`);
+    expect(geofenceEventKey(row({ type: 'user.exited_geofence' }))).toBe(`gf:42:${ENTERED}:exited_geofence:radar:user-1`);
   });
 
   it('is stable: what the row says beyond its identity does not change it', () => {
@@ -35,7 +35,9 @@ describe('geofenceEventKey', () => {
     expect(
       geofenceEventKey(row({ id: 1, lat: 0, lon: 0, occurredAt: ENTERED + 5000, durationMs: 5000, locationEventId: 1, tag: 'other', externalId: 'x' })),
     ).toBe(a);
-    expect(geofenceEventKey({ userId: 'user-1', geofenceId: 42, type: 'user.entered_geofence', enteredAt: ENTERED })).toBe(a);
+    expect(geofenceEventKey({ source: 'radar', userId: 'user-1', geofenceId: 42, type: 'user.entered_geofence', enteredAt: ENTERED })).toBe(a);
+    // One user id in two sources is two users: their events must not share an id on the one stream.
+    expect(geofenceEventKey(row({ source: 'ref' }))).not.toBe(a);
   });
 
   it('is distinct per type, per stay, per geofence and per user', () => {
@@ -56,7 +58,7 @@ describe('geofenceEventJson', () => {
   it('answers the event with its key, ledger id, geofence, position and ISO times', () => {
     const exit = row({ type: 'user.exited_geofence', occurredAt: ENTERED + 600_000, durationMs: 600_000, lat: 52.53, lon: 13.41 });
     expect(geofenceEventJson(exit)).toEqual({
-      id: `gf:42:${ENTERED}:exited_geofence:user-1`,
+      id: `gf:42:${ENTERED}:exited_geofence:radar:user-1`,
       ledgerId: 9001,
       type: 'user.exited_geofence',
       source: 'radar',

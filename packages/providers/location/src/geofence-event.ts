@@ -21,11 +21,11 @@ export interface GeofenceEventRow {
 }
 
 /**
- * The event's stable key: one per (user, geofence, stay, type), so a consumer of the stream or a
+ * The event's stable key: one per (source, user, geofence, stay, type), so a consumer of the stream or a
  * second publish can dedupe. Also its ledger idempotency key and event id.
  */
-export const geofenceEventKey = (e: Pick<GeofenceEventRow, 'userId' | 'geofenceId' | 'type' | 'enteredAt'>): string =>
-  `gf:${e.geofenceId}:${e.enteredAt}:${e.type.slice('user.'.length)}:${e.userId}`;
+export const geofenceEventKey = (e: Pick<GeofenceEventRow, 'source' | 'userId' | 'geofenceId' | 'type' | 'enteredAt'>): string =>
+  `gf:${e.geofenceId}:${e.enteredAt}:${e.type.slice('user.'.length)}:${e.source}:${e.userId}`;
 
 /** The JSON of a geofence event: the stream's message, a ledger row's payload and the API's answer. */
 export function geofenceEventJson(e: GeofenceEventRow, description: string | null = null): Record<string, unknown> {

@@ -84,3 +84,9 @@ describe('location settings', () => {
     expect(locationTopics({ LOCATION_KAFKA_TOPIC: 'positions' })).toEqual({ events: 'positions', retry: 'positions.retry', dlq: 'positions.dlq' });
   });
 });
+
+describe('loadLocationSettings: messages', () => {
+  it('says a negative GEOFENCE_EXIT_MARGIN_M is negative', () => {
+    expect(() => loadLocationSettings({ SOURCES_FILE: 'f', GEOFENCE_EXIT_MARGIN_M: '-1' })).toThrow(/^GEOFENCE_EXIT_MARGIN_M: must not be negative/);
+  });
+});

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { fields, parseEnv } from '@hookstream/config';
 import type { ProviderEnv } from '@hookstream/pipeline';
 
-const nonNegativeInt = (dflt: number) => z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(0).default(dflt);
+const nonNegativeInt = (dflt: number) =>
+  z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(0, { error: 'must not be negative' }).default(dflt);
 
 /** `off` or a whole number of milliseconds. */
 const dwell = z

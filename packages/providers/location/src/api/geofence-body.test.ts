@@ -183,3 +183,12 @@ describe('geofenceView', () => {
     expect(rest).toEqual(body);
   });
 });
+
+describe('parseGeofenceBody: metadata size', () => {
+  it('counts metadata in UTF-8 bytes, as its message says', () => {
+    const metadata = { s: '€'.repeat(6000) }; // 6008 characters, 18008 bytes
+    expect(() => parseGeofenceBody({ type: 'circle', coordinates: [13.405, 52.52], radius: 100, metadata })).toThrow(
+      'invalid geofence: /metadata: must be at most 16384 bytes as JSON',
+    );
+  });
+});

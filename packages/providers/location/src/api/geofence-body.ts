@@ -36,7 +36,7 @@ export function parseGeofenceBody(body: unknown): GeofenceBody {
     errors.push({ path: '/description', message: `must be a string of at most ${MAX_DESCRIPTION} characters` });
   if (metadata !== undefined && metadata !== null) {
     if (!isObject(metadata)) errors.push({ path: '/metadata', message: 'must be an object' });
-    else if (JSON.stringify(metadata).length > MAX_METADATA_BYTES)
+    else if (Buffer.byteLength(JSON.stringify(metadata), 'utf8') > MAX_METADATA_BYTES)
       errors.push({ path: '/metadata', message: `must be at most ${MAX_METADATA_BYTES} bytes as JSON` });
   }
   const checked = checkGeofenceShape({ type: body.type, coordinates: body.coordinates, ...(body.radius !== undefined ? { radius: body.radius } : {}) });

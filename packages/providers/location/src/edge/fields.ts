@@ -11,6 +11,11 @@ export const ID_RULE = `must be 1-${MAX_ID_LENGTH} characters without control ch
 
 export type Json = Record<string, unknown>;
 
+/** ECMAScript's largest Date (±8.64e15 ms): beyond it toISOString throws. */
+const MAX_DATE_MS = 8_640_000_000_000_000;
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const NON_FINITE = /^[+-]?(?:nan|infinity)$/i;
+
 export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
@@ -44,11 +49,20 @@ export class FieldReader {
     return v;
   }
 
-  /** A finite number, or a string holding one; NaN and Infinity are refused however they are spelt. */
+  /**
+   * A finite number, or a string holding one in decimal (`"36.92"`, `"-1e-3"`; not `"0x10"`,
+   * which Number() would read as 16). NaN and Infinity are refused however they are spelt.
+   */
   number(v: unknown, path: string): number | null {
-    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v.trim()) : undefined;
-    if (n === undefined) return this.fail(path, v === undefined || v === null ? 'is required' : 'must be a number');
-    return Number.isFinite(n) ? n : this.fail(path, 'must be a finite number');
+    if (v === undefined || v === null) return this.fail(path, 'is required');
+    if (typeof v === 'string') {
+      const t = v.trim();
+      if (NON_FINITE.test(t)) return this.fail(path, 'must be a finite number');
+      if (!DECIMAL.test(t)) return this.fail(path, 'must be a number');
+      v = Number(t);
+    }
+    if (typeof v !== 'number') return this.fail(path, 'must be a number');
+    return Number.isFinite(v) ? v : this.fail(path, 'must be a finite number');
   }
 
   within(v: unknown, path: string, min: number, max: number, what: string): number | null {
@@ -72,11 +86,11 @@ export class FieldReader {
     return this.fail(path, 'must be true or false');
   }
 
-  /** An ISO 8601 time or epoch milliseconds; null when absent. */
+  /** An ISO 8601 time or epoch milliseconds (a number or a string of digits), within what a Date holds; null when absent. */
   time(v: unknown, path: string): number | null {
     if (v === undefined || v === null) return null;
-    const ms = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : NaN;
-    if (!Number.isSafeInteger(ms) || ms < 0) return this.fail(path, 'must be an ISO 8601 time or epoch milliseconds');
+    const ms = typeof v === 'number' ? v : typeof v === 'string' ? (/^\d{1,16}$/.test(v) ? Number(v) : Date.parse(v)) : NaN;
+    if (!Number.isSafeInteger(ms) || ms < 0 || ms > MAX_DATE_MS) return this.fail(path, 'must be an ISO 8601 time or epoch milliseconds');
     return ms;
   }
 

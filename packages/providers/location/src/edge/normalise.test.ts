@@ -207,7 +207,8 @@ describe('normaliseBody: the reference system’s record', () => {
     ['location.coordinates.latitude', NaN, '/location/coordinates/latitude', 'must be a finite number'],
     ['location.coordinates.latitude', '', '/location/coordinates/latitude', 'must be a number'],
     ['location.coordinates.latitude', '   ', '/location/coordinates/latitude', 'must be a number'],
-    ['location.coordinates.latitude', '36.9 N', '/location/coordinates/latitude', 'must be a finite number'],
+    ['location.coordinates.latitude', '36.9 N', '/location/coordinates/latitude', 'must be a number'],
+    ['location.coordinates.longitude', '0x10', '/location/coordinates/longitude', 'must be a number'],
     ['location.coordinates.latitude', true, '/location/coordinates/latitude', 'must be a number'],
     ['location.coordinates.latitude', undefined, '/location/coordinates/latitude', 'is required'],
     ['location.coordinates.longitude', null, '/location/coordinates/longitude', 'is required'],
@@ -217,7 +218,7 @@ describe('normaliseBody: the reference system’s record', () => {
     ['location.coordinates', [-120.23, 36.92, 10, 1], '/location/coordinates', 'must be [longitude, latitude] (GeoJSON order)'],
     ['location.type', 'LineString', '/location/type', 'must be "Point"'],
     ['location.accuracy', -1, '/location/accuracy', 'must not be negative'],
-    ['location.accuracy', 'about 5', '/location/accuracy', 'must be a finite number'],
+    ['location.accuracy', 'about 5', '/location/accuracy', 'must be a number'],
     ['location', undefined, '/location', 'is required for user.updated_trip'],
     ['location', null, '/location', 'is required for user.updated_trip'],
     ['location', 'somewhere', '/location', 'must be an object'],
@@ -497,5 +498,45 @@ describe('normaliseBody: not a location webhook at all', () => {
       { path: '/MMUserId', message: 'is required' },
       { path: '/location', message: 'is required for this event type' },
     ]);
+  });
+});
+
+describe('normaliseBody: edge cases found in review', () => {
+  const radar = (over: Record<string, unknown> = {}) => ({ _id: 'evt-1', type: 'user.updated_trip', location: { coordinates: [13.405, 52.52] }, ...over });
+
+  it('refuses an epoch-ms time beyond what a Date holds, naming the field', () => {
+    expect(normaliseBody({ event: radar({ createdAt: 8_640_000_000_000_001 }), user: { userId: 'u' } }, 0)).toEqual({
+      ok: false,
+      errors: [{ path: '/event/createdAt', message: 'must be an ISO 8601 time or epoch milliseconds' }],
+    });
+  });
+
+  it('takes epoch milliseconds written as a string of digits', () => {
+    const r = normaliseBody({ event: radar({ createdAt: '1691519903400' }), user: { userId: 'u' } }, 0);
+    expect(r.ok && r.value.events[0]?.event.recordedAt).toBe(1691519903400);
+  });
+
+  it('names /id when a reference record has no id', () => {
+    const body = {
+      created_at: '2023-08-08T18:38:23.400Z',
+      type: 'user.updated_trip',
+      MMUserId: 'm',
+      location: { type: 'Point', coordinates: { longitude: '1', latitude: '2' } },
+    };
+    expect(normaliseBody(body, 0)).toEqual({ ok: false, errors: [{ path: '/id', message: 'is required' }] });
+  });
+
+  it('reports a missing request user once, not once per event', () => {
+    expect(normaliseBody({ events: [radar({ _id: 'a' }), radar({ _id: 'b' }), radar({ _id: 'c' })] }, 0)).toEqual({
+      ok: false,
+      errors: [{ path: '/user', message: 'is required' }],
+    });
+  });
+
+  it('refuses a body with both event and events', () => {
+    expect(normaliseBody({ event: radar(), events: [radar()], user: { userId: 'u' } }, 0)).toEqual({
+      ok: false,
+      errors: [{ path: '/event', message: 'give event (one) or events (several), not both' }],
+    });
   });
 });

@@ -27,7 +27,8 @@ export function normaliseBody(body: unknown, receivedAt: number): NormaliseResul
 function radarEvents(r: FieldReader, body: Json, receivedAt: number): Normalised {
   const user = r.object(body.user, '/user');
   const list: Array<{ item: unknown; path: string }> = [];
-  if ('events' in body) {
+  if ('events' in body && 'event' in body) r.fail('/event', 'give event (one) or events (several), not both');
+  else if ('events' in body) {
     if (!Array.isArray(body.events)) r.fail('/events', 'must be an array of events');
     else if (body.events.length === 0) r.fail('/events', 'must hold at least one event');
     else if (body.events.length > MAX_EVENTS_PER_REQUEST) r.fail('/events', `must hold at most ${MAX_EVENTS_PER_REQUEST} events`);
@@ -35,11 +36,17 @@ function radarEvents(r: FieldReader, body: Json, receivedAt: number): Normalised
   } else list.push({ item: body.event, path: '/event' });
 
   const events: Normalised['events'] = [];
+  let userMissing = false;
   for (const { item, path } of list) {
     const e = r.object(item, path) ?? (item === undefined || item === null ? r.fail(path, 'is required') : null);
     if (!e) continue;
     const eventUser = r.object(e.user, `${path}/user`) ?? user;
     const userPath = e.user !== undefined ? `${path}/user` : '/user';
+    // The request's user is missing once, however many events lean on it.
+    if (!eventUser && !userMissing) {
+      userMissing = true;
+      r.fail(userPath, 'is required');
+    }
     const event = radarEvent(r, e, path, eventUser, userPath, receivedAt);
     // Each event keeps the request's user: a Multiple Events body shares one between them.
     if (event) events.push({ event, raw: e.user === undefined && user ? { ...e, user } : e });
@@ -51,7 +58,6 @@ function radarEvent(r: FieldReader, e: Json, path: string, user: Json | null, us
   const type = r.type(e.type, `${path}/type`);
   const idKey = e._id === undefined && e.id !== undefined ? 'id' : '_id';
   const eventId = r.id(e[idKey], `${path}/${idKey}`, true);
-  if (!user) r.fail(userPath, 'is required');
   const userId = user ? r.id(user.userId ?? user._id, `${userPath}/${user.userId !== undefined ? 'userId' : '_id'}`, true) : null;
   const deviceId = user ? r.id(user.deviceId, `${userPath}/deviceId`, false) : null;
   // actualCreatedAt is when the device recorded it (an offline replay arrives later).
@@ -66,7 +72,7 @@ function radarEvent(r: FieldReader, e: Json, path: string, user: Json | null, us
 /** The reference system's record: `{id, created_at, live, type, MMUserId, location, trip}`. */
 function flatEvents(r: FieldReader, body: Json, receivedAt: number): Normalised {
   const type = r.type(body.type, '/type');
-  const idKey = body.id !== undefined ? 'id' : '_id';
+  const idKey = body.id === undefined && body._id !== undefined ? '_id' : 'id';
   const eventId = r.id(body[idKey], `/${idKey}`, true);
   const userKey = ['MMUserId', 'userId', 'user_id'].find((k) => body[k] !== undefined) ?? 'MMUserId';
   const userId = r.id(body[userKey], `/${userKey}`, true);

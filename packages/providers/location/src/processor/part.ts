@@ -44,7 +44,7 @@ export function locationProcessorPart(opts: LocationProcessorOptions, ctx: Proce
   const geofences = createGeofenceCache(ctx.dataSource, log);
   new Gauge({
     name: 'hookstream_location_geofences',
-    help: 'Geofences in this replica\'s index',
+    help: "Geofences in this replica's index",
     registers: [ctx.registry],
     collect() {
       this.set(geofences.index.size());
@@ -52,7 +52,7 @@ export function locationProcessorPart(opts: LocationProcessorOptions, ctx: Proce
   });
   new Gauge({
     name: 'hookstream_location_geofence_changes_applied_seq',
-    help: 'The last geofence change (geofence_seq) applied to this replica\'s index: behind the table\'s by at most one refresh',
+    help: "The last geofence change (geofence_seq) applied to this replica's index: behind the table's by at most one refresh",
     registers: [ctx.registry],
     collect() {
       this.set(geofences.position().seq);
