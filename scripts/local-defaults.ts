@@ -20,11 +20,13 @@ export const LOCAL = {
   sampleReceiverPort: 8090,
   databaseName: 'hookstream',
   samplePortalId: 62515,
-  providers: 'hubspot,sources,crm',
+  providers: 'hubspot,sources,crm,location',
   /** Relative to the repository root. */
   sourcesFile: 'packages/providers/sources/examples/sources.yaml',
   /** The sample file's `notifications` source key. */
   sampleSourceKey: 'dev-notifications-key-0001',
   /** The sample file's `crm` source key. */
   sampleCrmKey: 'dev-crm-key-0001',
+  /** The sample file's `tracker` location source key. */
+  sampleTrackerKey: 'dev-tracker-key-0001',
 } as const;

@@ -5,13 +5,15 @@
  * Before posting it registers a local endpoint, so the same events also come back relayed by
  * the dispatcher, signed; it prints them and removes the endpoint. Last, it posts the CRM
  * reference system's demo deal (Qualified, then Committed) and shows the actions that went out:
- * Meta "Lead" and "Purchase" events and the Brevo e-mail.
+ * Meta "Lead" and "Purchase" events and the Brevo e-mail. Then a location demo: a geofence,
+ * a user walking in and out of it, the entry and exit it derived, and the raw archive's copy.
  * Uses the same defaults as `npm start`; override with EDGE_URL, EVENTS_API_URL,
  * HUBSPOT_CLIENT_SECRET, EVENTS_API_TOKENS, ADMIN_API_TOKENS and PUBLIC_URL.
  */
 import { signedHeaders } from '@hookstream/hubspot';
 import { createEventsClient } from '@hookstream/client';
 import { LOCAL } from './local-defaults.js';
+import { postLocationDemo } from './sample-location.js';
 import { SAMPLE_CONTACTS } from './sample-data.js';
 import { startSampleEndpoint, type RelayedEvent } from './sample-endpoint.js';
 
@@ -160,6 +162,14 @@ for (const until = Date.now() + 30_000; ;) {
 await endpoint.close();
 
 await postDemoDeal();
+await postLocationDemo({
+  edge,
+  eventsApi,
+  token,
+  adminToken: (env.ADMIN_API_TOKENS ?? LOCAL.adminToken).split(',')[0] ?? '',
+  key: env.SAMPLE_TRACKER_KEY ?? LOCAL.sampleTrackerKey,
+  out,
+});
 
 /** The reference CRM system's demo deal, Qualified then Committed, and the actions each status triggered. */
 async function postDemoDeal(): Promise<void> {

@@ -4,7 +4,7 @@
  * bench/results/<run>.json and bench/results/latest.json. See README "Benchmarks".
  *
  *   --profile quick|full     sizes (default quick)
- *   --only edge,processor,e2e,enrichment,events-api,deliveries   some sections only (e2e needs the edge and processor ones)
+ *   --only edge,processor,e2e,enrichment,events-api,deliveries,location   some sections only (e2e needs the edge and processor ones)
  */
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,10 +17,11 @@ import { runE2eSection } from './sections/e2e.js';
 import { runEdgeSection } from './sections/edge.js';
 import { runEnrichmentSection } from './sections/enrichment.js';
 import { runEventsApiSection } from './sections/events-api.js';
+import { runLocationSection } from './sections/location.js';
 import { runProcessorSection } from './sections/processor.js';
 
 const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
-const SECTIONS = ['edge', 'processor', 'e2e', 'enrichment', 'events-api', 'deliveries'] as const;
+const SECTIONS = ['edge', 'processor', 'e2e', 'enrichment', 'events-api', 'deliveries', 'location'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({ options: { profile: { type: 'string', default: 'quick' }, only: { type: 'string' } } });
@@ -76,6 +77,9 @@ try {
   await section('deliveries', async (e) => {
     // Figures are pushed as each phase measures them, so a later phase failing keeps them.
     await runDeliveriesSection(e, profile, (f) => figures.push(f));
+  });
+  await section('location', async (e) => {
+    await runLocationSection(e, profile, (f) => figures.push(f));
   });
 } catch (err) {
   errors.push({ section: 'setup', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });

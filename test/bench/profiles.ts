@@ -25,6 +25,11 @@ export interface Profile {
    * `replicas` may add runs with more.
    */
   deliveries: { endpoints: number; endpointConcurrency: number; events: number; latencySec: number; replicas: readonly number[] };
+  /**
+   * Location events through the whole path, once per geofence count: `requests` Radar bodies of
+   * 5 events each from `users` users over `connections` connections.
+   */
+  location: { geofences: readonly number[]; users: number; requests: number; connections: number };
   /** Extra settings for edge / processor / dispatcher processes (tuning experiments: BENCH_EDGE_ENV / BENCH_PROCESSOR_ENV / BENCH_DISPATCHER_ENV as JSON). */
   edgeEnv: Record<string, string>;
   processorEnv: Record<string, string>;
@@ -54,6 +59,7 @@ export function loadProfile(name: string): Profile {
         eventsApiRows: 1_000_000,
         eventsApi: { connections: 4, durationSec: 8 },
         deliveries: { endpoints: 4, endpointConcurrency: 10, events: 5_000, latencySec: 10, replicas: [1] },
+        location: { geofences: [0, 10_000, 100_000], users: 2_000, requests: 8_000, connections: 16 },
         ...common,
       };
     case 'full':
@@ -68,6 +74,7 @@ export function loadProfile(name: string): Profile {
         eventsApiRows: 2_000_000,
         eventsApi: { connections: 8, durationSec: 30 },
         deliveries: { endpoints: 4, endpointConcurrency: 10, events: 20_000, latencySec: 30, replicas: [1, 2] },
+        location: { geofences: [0, 10_000, 100_000], users: 10_000, requests: 40_000, connections: 32 },
         ...common,
       };
     default:
