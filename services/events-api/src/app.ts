@@ -131,6 +131,9 @@ export async function buildApp(deps: EventsApiDeps): Promise<FastifyInstance> {
       // The raw archive needs no admin context: registered either way, so while the admin API
       // is off it answers 404 admin_api_disabled like the other admin routes.
       archiveRoutes(own, deps.archive);
+      // Providers' admin routes (geofences) need no admin context: registered either way, so
+      // while the admin API is off they answer 404 admin_api_disabled like the others.
+      for (const { part } of deps.parts) await part.adminRoutes?.(own);
       if (!admin) {
         // Off: the admin paths still answer, with a message saying how to turn it on.
         for (const url of ADMIN_PATHS) own.all(url, async () => undefined);
