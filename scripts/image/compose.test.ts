@@ -101,6 +101,18 @@ describe('docker-compose.yml runs the whole fleet', () => {
       for (const dep of Object.keys((s as Service).depends_on ?? {})) expect(doc.services, `${name} depends on ${dep}`).toHaveProperty(dep);
   });
 
+  it('shares the raw archive between the edge (writes) and events-api (reads), in a directory the image lets its user write', () => {
+    const dir = envOf(doc, 'edge').ARCHIVE_DIR as string;
+    expect(envOf(doc, 'events-api').ARCHIVE_DIR).toBe(dir);
+    const mount = (name: string) => (svc(doc, name) as { volumes?: string[] }).volumes?.find((v) => v.endsWith(`:${dir}`));
+    expect(mount('edge')).toBeDefined();
+    expect(mount('events-api')).toBe(mount('edge'));
+    expect(doc.volumes).toHaveProperty((mount('edge') as string).split(':')[0] as string);
+    const dockerfile = readFileSync(join(ROOT, 'docker', 'Dockerfile'), 'utf8');
+    const user = /^USER (\S+)/m.exec(dockerfile)?.[1];
+    expect(dockerfile).toMatch(new RegExp(`^RUN mkdir -p ${dir} && chown ${user}:${user} ${dir}$`, 'm'));
+  });
+
   it('scales processors and dispatchers with PROCESSOR_REPLICAS and DISPATCHER_REPLICAS', () => {
     expect(svc(doc, 'processor').deploy?.replicas).toBe(2);
     expect(svc(doc, 'dispatcher').deploy?.replicas).toBe(1);
