@@ -25,11 +25,16 @@ export function archiveOver(blob: BlobStore): ArchiveStore {
       // Defence in depth: a caller that forgot safeHeaders still never archives a credential.
       const record: ArchiveRecord = { ...input, headers: safeHeaders(input.headers, ALWAYS_SECRET_HEADERS) };
       const key = dataKey(record);
-      // Record first, pointer second: a pointer never names a missing record. A crash in between
-      // leaves an unreferenced record, which get() cannot return (put never resolved, so the
-      // request was never acknowledged) and retention deletes in time.
-      await blob.put(key, await encodeRecord(record), 'application/gzip');
-      await blob.put(indexKey(record.requestId), Buffer.from(JSON.stringify({ v: 1, key }), 'utf8'), 'application/json');
+      // Record and pointer at once (each durable on its own: fsync, or S3's acknowledgement),
+      // which halves the time the sender waits. A crash in between leaves one without the
+      // other, and neither is ever acknowledged (put never resolved): an unreferenced record
+      // is never returned and retention deletes it; a pointer to a missing record reads as
+      // unknown (get answers null), the same as a record retention already removed.
+      const bytes = await encodeRecord(record);
+      await Promise.all([
+        blob.put(key, bytes, 'application/gzip'),
+        blob.put(indexKey(record.requestId), Buffer.from(JSON.stringify({ v: 1, key }), 'utf8'), 'application/json'),
+      ]);
     },
 
     async get(requestId) {

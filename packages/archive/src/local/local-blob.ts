@@ -2,7 +2,7 @@ import { readdir, readFile, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { BlobStore } from '../blob.js';
 import { archiveUnavailable } from '../errors.js';
-import { isCode, isTempName, writeFileAtomic } from './atomic-file.js';
+import { createDirSyncer, isCode, isTempName, writeFileAtomic } from './atomic-file.js';
 
 /** A temp file this old belongs to a write that crashed: no put takes anywhere near this long. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
@@ -10,6 +10,8 @@ const STALE_TEMP_MS = 60 * 60 * 1000;
 /** Keys are files under `root`, '/' mapped to the platform separator. */
 export function localBlobStore(root: string): BlobStore {
   const base = resolve(root);
+  // Concurrent puts into one directory share its fsyncs (see createDirSyncer).
+  const syncDir = createDirSyncer();
   const pathOf = (key: string): string => {
     const path = resolve(base, ...key.split('/'));
     // Keys are built from validated segments; this only guards against a future bug.
@@ -24,11 +26,11 @@ export function localBlobStore(root: string): BlobStore {
     async put(key, bytes) {
       const path = pathOf(key);
       try {
-        await writeFileAtomic(path, bytes);
+        await writeFileAtomic(path, bytes, syncDir);
       } catch (err) {
         // Retention may have removed the (then empty) directory between mkdir and open: once more.
         if (!isCode(err, 'ENOENT')) fail(`writing ${key}`, err);
-        await writeFileAtomic(path, bytes).catch((again: unknown) => fail(`writing ${key}`, again));
+        await writeFileAtomic(path, bytes, syncDir).catch((again: unknown) => fail(`writing ${key}`, again));
       }
     },
 
