@@ -10,7 +10,7 @@
  *   FLEET_PROCESSORS=3 npm start        three processor replicas (default 2)
  *   FLEET_DISPATCHERS=2 npm start       two dispatcher replicas (default 1)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, redactUrl } from '@hookstream/observability';
@@ -29,6 +29,7 @@ import {
 } from '@hookstream/testkit';
 import { LOCAL } from './local-defaults.js';
 import { seedSampleObjects } from './sample-data.js';
+import { createSupervisor } from './supervisor.js';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const log = createLogger({ name: 'fleet', level: process.env.LOG_LEVEL ?? 'info' });
@@ -81,30 +82,29 @@ const common: NodeJS.ProcessEnv = {
   ...(brevo ? { BREVO_API_URL: brevo.url, BREVO_API_KEY: brevo.apiKey, BREVO_SENDER_EMAIL: LOCAL.brevoSender, BREVO_SENDER_NAME: 'Hookstream sample' } : {}),
 };
 
-const children: Array<{ name: string; proc: ChildProcess }> = [];
+// A process that dies is restarted with backoff (as compose or Kubernetes would), not the fleet stopped.
+const supervisor = createSupervisor(log);
 function run(name: string, service: string, extra: NodeJS.ProcessEnv): void {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'services', service, 'src', 'main.ts')], {
-    cwd: root,
-    env: { ...common, ...extra },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // Prefix each JSON line with its process so interleaved logs stay readable.
-  for (const stream of [proc.stdout, proc.stderr]) {
-    let buf = '';
-    stream?.on('data', (chunk: Buffer) => {
-      buf += chunk.toString('utf8');
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) !== -1) {
-        process.stdout.write(`[${name}] ${buf.slice(0, nl)}\n`);
-        buf = buf.slice(nl + 1);
-      }
+  supervisor.add(name, () => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'services', service, 'src', 'main.ts')], {
+      cwd: root,
+      env: { ...common, ...extra },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-  }
-  proc.on('exit', (code, signal) => {
-    log[stopping ? 'info' : 'error']({ process: name, code, signal }, 'process exited');
-    if (!stopping) void stop(1);
+    // Prefix each JSON line with its process so interleaved logs stay readable.
+    for (const stream of [proc.stdout, proc.stderr]) {
+      let buf = '';
+      stream?.on('data', (chunk: Buffer) => {
+        buf += chunk.toString('utf8');
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) !== -1) {
+          process.stdout.write(`[${name}] ${buf.slice(0, nl)}\n`);
+          buf = buf.slice(nl + 1);
+        }
+      });
+    }
+    return proc;
   });
-  children.push({ name, proc });
 }
 
 let stopping = false;
@@ -112,11 +112,7 @@ async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info('stopping the fleet');
-  const exits = children.map(({ proc }) => (proc.exitCode !== null ? Promise.resolve() : new Promise<void>((r) => proc.once('exit', () => r()))));
-  for (const { proc } of children) proc.kill('SIGTERM');
-  const killer = setTimeout(() => children.forEach(({ proc }) => proc.kill('SIGKILL')), 30_000);
-  await Promise.all(exits);
-  clearTimeout(killer);
+  await supervisor.stop();
   await fake?.close();
   await meta?.close();
   await brevo?.close();
