@@ -34,9 +34,9 @@ const SHARED = [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '.tools/**', 'bench/results/**', '.test-results/**', '**/*.mjs', '**/*.cjs'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.tools/**', 'bench/results/**', '.test-results/**', '**/*.mjs', '**/*.cjs'] },
   {
-    files: ['**/*.ts', '**/*.js'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.js'],
     extends: [tseslint.configs.recommended, importX.flatConfigs.typescript],
     settings: {
       'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
