@@ -27,6 +27,7 @@ import {
   type FakeHubSpot,
   type FakeMeta,
 } from '@hookstream/testkit';
+import { ensureConsoleBuilt } from './console-build.js';
 import { LOCAL } from './local-defaults.js';
 import { seedSampleObjects } from './sample-data.js';
 import { createSupervisor } from './supervisor.js';
@@ -44,6 +45,9 @@ if (!Number.isInteger(dispatchers) || dispatchers < 0 || dispatchers > 12) {
   process.stderr.write('fleet: FLEET_DISPATCHERS must be an integer from 0 to 12\n');
   process.exit(2);
 }
+
+// events-api serves the console's build at /console: made first, before anything starts, when missing or older than its sources.
+ensureConsoleBuilt((line) => process.stdout.write(`${line}\n`));
 
 const kafka = await startKafka({ log, port: LOCAL.kafkaPort, reuseIfRunning: true });
 const dbServer = env.DATABASE_URL ? undefined : await startDatabaseServer({ log });
@@ -162,6 +166,7 @@ process.stdout.write(
     'Hookstream is running.',
     `  edge         http://localhost:${LOCAL.edgePort}/webhooks/hubspot and /webhooks/sources/<name> (${common.PROVIDERS}; sources from ${common.SOURCES_FILE})`,
     `  events-api   http://localhost:${LOCAL.eventsApiPort}/events  (Authorization: Bearer ${token})`,
+    `  console      http://localhost:${LOCAL.eventsApiPort}/console  (sign in with ${token}, or ${common.ADMIN_API_TOKENS?.split(',')[0]} for endpoints)`,
     `  processors   ${processors} replicas, one consumer group per provider (health: ${Array.from({ length: processors }, (_, i) => `:${LOCAL.firstProcessorHealthPort + i}`).join(' ')})`,
     `  dispatchers  ${dispatchers} replica(s) relaying stored events to endpoints (admin: Authorization: Bearer ${common.ADMIN_API_TOKENS?.split(',')[0]} on /endpoints)`,
     `  kafka        ${kafka.brokers.join(',')} (${kafka.source})    database ${redactUrl(databaseUrl)}`,

@@ -8,6 +8,7 @@ import { StoreUnavailableError, StoreValidationError, type DataSource, type Ledg
 import { createCallerCheck, parseAdminTokens, requireAdmin } from './admin-auth.js';
 import { createAdminContext, type AdminContext } from './admin/context.js';
 import { ConfigError, sharedToken, type EventsApiConfig } from './config.js';
+import { consoleRoutes } from './console.js';
 import type { HostedApi } from './hosted.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { endpointRoutes } from './routes/endpoints.js';
@@ -40,6 +41,8 @@ export interface EventsApiDeps {
   resolve?: Resolve;
   /** The raw archive GET /archive/:requestId reads; absent: ARCHIVE_BACKEND=off (503 ARCHIVE_DISABLED). */
   archive?: ArchiveStore;
+  /** The console's build served at /console without a token (packages/console/dist); absent: no /console. */
+  consoleDir?: string;
 }
 
 const DAY_MS = 24 * 3_600_000;
@@ -112,6 +115,7 @@ export async function buildApp(deps: EventsApiDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ code: 'NOT_FOUND', message: `no route for ${req.method} ${req.url.split('?')[0]}` }));
 
   healthRoutes(app, deps.ready);
+  if (deps.consoleDir) consoleRoutes(app, { dir: deps.consoleDir });
 
   await app.register(async (api) => {
     api.decorateRequest('scope', undefined);

@@ -24,6 +24,8 @@ const Schema = z.object({
     .max(65535, 'must be a port number')
     .default(8081),
   HOST: z.string().min(1).default('0.0.0.0'),
+  /** The console's build served at /console; unset: packages/console/dist of this checkout. */
+  CONSOLE_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   DATABASE_URL: z.string({ error: 'required (mysql://user:pass@host:port/db)' }).refine(isMysqlUrl, 'must be a mysql://user:pass@host:port/db URL'),
   /** Providers whose read routes and JSON events-api serves (comma-separated); unset: hubspot. */

@@ -7,6 +7,7 @@ import { ADMIN_REDACT_PATHS } from './admin-auth.js';
 import { buildApp } from './app.js';
 import { startArchiveRetention } from './archive-retention.js';
 import { loadArchiveSettings, loadEventsApiConfig } from './config.js';
+import { defaultConsoleDir } from './console.js';
 
 await runService('events-api', async () => {
   // A ConfigError (code CONFIG_INVALID) becomes one "events-api: invalid configuration: …" line, exit 2.
@@ -39,6 +40,7 @@ await runService('events-api', async () => {
     log,
     dataSource: ds,
     ...(archive ? { archive } : {}),
+    consoleDir: config.CONSOLE_DIR ?? defaultConsoleDir(),
     ready: async () => {
       await ds.query('SELECT 1');
       return true;
