@@ -66,7 +66,7 @@ async function listen(app: FastifyInstance): Promise<string> {
  * connection pool), the real broker and database from the integration globalSetup, and the
  * fake HubSpot API as the only stand-in.
  */
-export async function startTestFleet(opts: { processors?: number; processorEnv?: Record<string, string> } = {}): Promise<TestFleet> {
+export async function startTestFleet(opts: { processors?: number; processorEnv?: Record<string, string>; fakeRateLimitMax?: number } = {}): Promise<TestFleet> {
   const log = createLogger({ name: 'e2e', level: process.env.E2E_LOG_LEVEL ?? 'silent' });
   const brokers = inject('kafkaBrokers');
   const suffix = randomBytes(4).toString('hex');
@@ -78,7 +78,11 @@ export async function startTestFleet(opts: { processors?: number; processorEnv?:
   await ds.initialize();
   await runMigrations(ds);
 
-  const fake = await startFakeHubSpot({ tokens: new Map([[PORTAL, HUBSPOT_TOKEN]]), log: false });
+  const fake = await startFakeHubSpot({
+    tokens: new Map([[PORTAL, HUBSPOT_TOKEN]]),
+    log: false,
+    ...(opts.fakeRateLimitMax ? { rateLimitMax: opts.fakeRateLimitMax } : {}),
+  });
   const kafka = createKafka({ brokers: brokers.split(','), clientId: `e2e-${suffix}`, log });
   await ensureTopics(
     kafka,

@@ -153,6 +153,8 @@ export interface ProcessorPart {
   ready?(): boolean;
   /** Facts for the 'processor running' line. */
   describe?(): Record<string, unknown>;
+  /** After every join of the group (a rebalance included): this member's partitions per topic. */
+  onAssignment?(assignment: Readonly<Record<string, readonly number[]>>): void;
 }
 
 // ---- events-api -------------------------------------------------------------------------

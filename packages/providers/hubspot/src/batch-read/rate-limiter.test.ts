@@ -20,6 +20,36 @@ describe('createPortalRateLimiter', () => {
     for (const t of times) expect(times.filter((u) => u >= t && u < t + 10_000).length).toBeLessThanOrEqual(3);
   });
 
+  it('takes a smaller share at once and a larger one only after a whole window', async () => {
+    const { c, now, sleep } = clock();
+    const limiter = createPortalRateLimiter({ maxRequests: 4, windowMs: 10_000, now, sleep });
+    for (let i = 0; i < 2; i++) await limiter.acquire(1);
+    // Two replicas now share the app's 4: this one keeps 2, already spent in this window.
+    limiter.setMaxRequests(2);
+    expect(limiter.maxRequests()).toBe(2);
+    await limiter.acquire(1);
+    expect(c.t).toBe(10_000);
+    // Back to the whole budget: not before the other replica's sends have left the window.
+    limiter.setMaxRequests(4);
+    expect(limiter.maxRequests()).toBe(2);
+    const times: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      await limiter.acquire(1);
+      times.push(c.t);
+    }
+    expect(times[0]).toBe(10_000);
+    expect(times.slice(1).every((t) => t >= 20_000)).toBe(true);
+    expect(limiter.maxRequests()).toBe(4);
+  });
+
+  it('holds every request while its share is 0, and sends once it has one', async () => {
+    const { c, now, sleep } = clock();
+    const limiter = createPortalRateLimiter({ maxRequests: 0, windowMs: 10_000, now, sleep });
+    limiter.setMaxRequests(1);
+    await limiter.acquire(1);
+    expect(c.t).toBe(10_000);
+  });
+
   it('keeps portals independent', async () => {
     const { c, now, sleep } = clock();
     const limiter = createPortalRateLimiter({ maxRequests: 1, windowMs: 10_000, now, sleep });

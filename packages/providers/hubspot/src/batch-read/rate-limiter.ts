@@ -10,6 +10,13 @@ export interface PortalRateLimiter {
   acquire(portalId: number): Promise<void>;
   /** Holds every request for the portal until `untilMs` (HubSpot said the window is used up). */
   pause(portalId: number, untilMs: number): void;
+  /**
+   * This replica's share of the app's budget per window (the group divides HubSpot's limit
+   * among its replicas). A smaller share applies at once; a larger one only after a whole
+   * window, because the replicas that gave it up may have spent it in the window now ending.
+   */
+  setMaxRequests(maxRequests: number, opts?: { immediate?: boolean }): void;
+  maxRequests(): number;
 }
 
 interface PortalState {
@@ -25,6 +32,15 @@ interface PortalState {
  */
 export function createPortalRateLimiter(opts: PortalRateLimiterOptions): PortalRateLimiter {
   const portals = new Map<number, PortalState>();
+  let limit = opts.maxRequests;
+  let raised: { to: number; at: number } | null = null;
+  const current = (now: number): number => {
+    if (raised && now >= raised.at) {
+      limit = raised.to;
+      raised = null;
+    }
+    return limit;
+  };
 
   const stateOf = (portalId: number): PortalState => {
     let s = portals.get(portalId);
@@ -45,17 +61,29 @@ export function createPortalRateLimiter(opts: PortalRateLimiterOptions): PortalR
           continue;
         }
         while (s.sent.length > 0 && (s.sent[0] ?? 0) <= now - opts.windowMs) s.sent.shift();
-        if (s.sent.length < opts.maxRequests) {
+        const max = current(now);
+        if (s.sent.length < max) {
           s.sent.push(now);
           return;
         }
-        await opts.sleep((s.sent[0] ?? now) + opts.windowMs - now);
+        // A share of 0 (no partitions) waits for a share; otherwise for the oldest send to age out.
+        const freeAt = max === 0 ? (raised?.at ?? now + opts.windowMs) : (s.sent[s.sent.length - max] ?? now) + opts.windowMs;
+        await opts.sleep(Math.max(1, freeAt - now));
       }
     },
     pause(portalId, untilMs) {
       const s = stateOf(portalId);
       s.pausedUntil = Math.max(s.pausedUntil, untilMs);
     },
+    setMaxRequests(maxRequests, how = {}) {
+      const now = opts.now();
+      const effective = current(now);
+      if (maxRequests <= effective || how.immediate === true) {
+        limit = maxRequests;
+        raised = null;
+      } else raised = { to: maxRequests, at: now + opts.windowMs };
+    },
+    maxRequests: () => current(opts.now()),
   };
 }
 

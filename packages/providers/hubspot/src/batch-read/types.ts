@@ -52,4 +52,6 @@ export interface BatchReadInput {
 export interface BatchReadClient {
   read(input: BatchReadInput): Promise<BatchReadResult>;
   readonly stats: { calls: number; retries: number };
+  /** This replica's share of maxRequestsPer10s (see PortalRateLimiter.setMaxRequests); absent on stand-ins. */
+  setMaxRequestsPer10s?(maxRequests: number, opts?: { immediate?: boolean }): void;
 }

@@ -1,4 +1,4 @@
-import type { BatchHandler } from '@hookstream/kafka';
+import { openTopicAdmin, type BatchHandler } from '@hookstream/kafka';
 import type { ProcessorContext, ProcessorPart } from '@hookstream/pipeline';
 import { createEventWriter } from '../store/index.js';
 import { createBatchReadClient } from '../batch-read/client.js';
@@ -11,6 +11,7 @@ import { createSnapshotLoader, type LoaderStats } from './snapshot-loader.js';
 import { createSweeper, type Sweeper } from './sweeper.js';
 import type { HubSpotProcessorConfig } from '../settings/processor.js';
 import { createProcessorTokens } from './tokens.js';
+import { createBudgetShare } from './request-budget.js';
 
 export interface HubSpotProcessorPart extends ProcessorPart {
   readonly sweeper: Sweeper;
@@ -57,6 +58,21 @@ export function createHubSpotProcessorPart(config: HubSpotProcessorConfig, ctx: 
     now,
     log,
   });
+  const onAssignment = createBudgetShare({
+    budget: config.HUBSPOT_MAX_REQUESTS_PER_10S,
+    topic: config.KAFKA_TOPIC,
+    partitions: async (topic) => {
+      const admin = await openTopicAdmin(ctx.kafka);
+      try {
+        return (await admin.partitions(topic)).length;
+      } finally {
+        await admin.close();
+      }
+    },
+    apply: (n, how) => client.setMaxRequestsPer10s?.(n, how),
+    log: log.child({ component: 'hubspot-budget' }),
+    registry,
+  });
   const sweeper = createSweeper({ writer, enricher, log: log.child({ component: 'sweeper' }), now, intervalMs: config.ENRICH_SWEEP_INTERVAL_MS });
   const topics = { events: config.KAFKA_TOPIC, retry: config.KAFKA_RETRY_TOPIC ?? `${config.KAFKA_TOPIC}.retry`, dlq: config.KAFKA_DLQ_TOPIC };
   return {
@@ -83,6 +99,7 @@ export function createHubSpotProcessorPart(config: HubSpotProcessorConfig, ctx: 
     stop: () => sweeper.stop(),
     // Reads still queued go out now; deferred rows are completed before the pool closes.
     drain: () => enricher.drain(),
+    onAssignment,
     describe: () => ({
       enrichment: config.HUBSPOT_ENRICH && Boolean(config.HUBSPOT_ACCESS_TOKEN || config.HUBSPOT_CLIENT_ID),
       oauth: Boolean(config.HUBSPOT_CLIENT_ID),

@@ -1,0 +1,59 @@
+import { Gauge, type Logger, type Registry } from '@hookstream/observability';
+
+export interface BudgetShareOptions {
+  /** HUBSPOT_MAX_REQUESTS_PER_10S: the app's limit per portal, for the whole group. */
+  budget: number;
+  /** The events topic: a replica's share follows its part of it. */
+  topic: string;
+  /** How many partitions the topic has (asked of the broker after each join). */
+  partitions: (topic: string) => Promise<number>;
+  apply: (maxRequests: number, opts: { immediate: boolean }) => void;
+  log: Logger;
+  registry: Registry;
+  /** Wait before asking for the partition count again after a failure. @default 5000 */
+  retryMs?: number;
+}
+
+/**
+ * HubSpot's rate limit is per app and portal, not per replica: N replicas each sending the
+ * whole limit would earn 429s. Each replica takes the share of the budget that its part of the
+ * events topic is (floor(budget × owned / partitions)), so the shares never add up to more than
+ * the budget, and they are re-divided at every rebalance as replicas join or leave. A share
+ * that grows waits one window before it is used (see PortalRateLimiter.setMaxRequests), except
+ * for a replica that owns every partition at its first join: it is alone.
+ */
+export function createBudgetShare(opts: BudgetShareOptions): (assignment: Readonly<Record<string, readonly number[]>>) => void {
+  const gauge = new Gauge({
+    name: 'hookstream_hubspot_request_budget_per_10s',
+    help: "This replica's share of HUBSPOT_MAX_REQUESTS_PER_10S (per portal), from its part of the events topic",
+    registers: [opts.registry],
+  });
+  let joins = 0;
+  let generation = 0;
+  // Before its first assignment a replica sends nothing: it does not know its share yet.
+  opts.apply(0, { immediate: true });
+  gauge.set(0);
+  const divide = (owned: number, first: boolean, mine: number): void => {
+    opts.partitions(opts.topic).then(
+      (total) => {
+        if (mine !== generation) return;
+        const share = total > 0 ? Math.floor((opts.budget * Math.min(owned, total)) / total) : 0;
+        opts.apply(share, { immediate: first && owned === total });
+        gauge.set(share);
+        opts.log.info({ owned, partitions: total, share, budget: opts.budget }, 'HubSpot request budget re-divided');
+      },
+      (err: unknown) => {
+        if (mine !== generation) return;
+        // Unknown share: send nothing (never more than the budget) and ask again shortly.
+        opts.apply(0, { immediate: true });
+        gauge.set(0);
+        opts.log.warn({ err, retryInMs: opts.retryMs ?? 5000 }, 'could not read the topic partition count; no HubSpot requests until it is known');
+        setTimeout(() => divide(owned, first, mine), opts.retryMs ?? 5000).unref();
+      },
+    );
+  };
+  return (assignment) => {
+    const owned = assignment[opts.topic]?.length ?? 0;
+    divide(owned, joins++ === 0, ++generation);
+  };
+}
