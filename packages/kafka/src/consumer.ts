@@ -1,5 +1,6 @@
 import type { Consumer, Kafka } from 'kafkajs';
-import type { Logger } from '@hookstream/observability';
+import type { Logger, Registry } from '@hookstream/observability';
+import { consumerLagGauge } from './lag.js';
 
 export interface ConsumedMessage {
   key: string | null;
@@ -48,6 +49,8 @@ export interface BatchConsumerOptions {
   fromBeginning?: boolean;
   /** Called with this member's partitions per topic after every join (a rebalance included). */
   onAssignment?: (assignment: Record<string, number[]>) => void;
+  /** Where hookstream_kafka_consumer_lag is exported for the partitions this member owns. */
+  registry?: Registry;
 }
 
 export interface BatchConsumer {
@@ -89,9 +92,12 @@ export function createBatchConsumer(kafka: Kafka, opts: BatchConsumerOptions): B
     retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 30_000 },
   });
   let healthy = false;
+  let assignment: Record<string, number[]> = {};
+  const dropLag = opts.registry ? consumerLagGauge(kafka, opts.registry, opts.log).add({ groupId: opts.groupId, assignment: () => assignment }) : undefined;
   const resumeTimers = new Set<NodeJS.Timeout>();
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     healthy = true;
+    assignment = payload.memberAssignment;
     opts.log.info({ memberId: payload.memberId, assignment: payload.memberAssignment }, 'joined consumer group');
     opts.onAssignment?.(payload.memberAssignment);
   });
@@ -101,6 +107,7 @@ export function createBatchConsumer(kafka: Kafka, opts: BatchConsumerOptions): B
   });
   consumer.on(consumer.events.STOP, () => {
     healthy = false;
+    assignment = {};
     opts.onAssignment?.({});
   });
 
@@ -156,6 +163,7 @@ export function createBatchConsumer(kafka: Kafka, opts: BatchConsumerOptions): B
       for (const t of resumeTimers) clearTimeout(t);
       resumeTimers.clear();
       await consumer.disconnect();
+      dropLag?.();
       healthy = false;
     },
     isHealthy: () => healthy,

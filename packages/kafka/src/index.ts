@@ -11,3 +11,4 @@ export { publishDeadLetters, failureHeaders, readFailureInfo, redriveHeaders, DL
 export { openTopicAdmin, type TopicAdmin, type PartitionOffsets, type GroupDescription } from './topic-admin.js';
 export { readRanges, type PartitionRange, type ReadRangesOptions } from './range-reader.js';
 export { partitionForKey } from './partition.js';
+export { consumerLagGauge, type LagSource } from './lag.js';

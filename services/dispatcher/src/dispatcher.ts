@@ -182,6 +182,7 @@ export function createDispatcher(d: DispatcherDeps): Dispatcher {
         handle,
         partitionsConsumedConcurrently: 4,
         sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+        registry: metrics.registry,
         onAssignment: (assignment) => {
           set.assign(assignment[config.DELIVERIES_TOPIC] ?? []).catch((err: unknown) => log.error({ err }, 'taking over endpoints failed'));
         },

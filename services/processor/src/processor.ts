@@ -51,6 +51,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       maxBytesPerPartition: config.KAFKA_FETCH_MAX_BYTES_PER_PARTITION,
       sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
       handle: part.handler,
+      registry,
       ...(part.onAssignment ? { onAssignment: (assignment: Record<string, number[]>) => part.onAssignment?.(assignment) } : {}),
     });
 
