@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { kafkaBrokers, logLevel, topicName } from './fields.js';
+import { KafkaSecuritySchema } from './managed.js';
 import { parseEnv } from './parse.js';
 
 /** The topics the dead-letter commands use when KAFKA_TOPIC / KAFKA_DLQ_TOPIC are unset: a provider's. */
@@ -17,6 +18,7 @@ export function dlqCliSchema(defaults: DlqTopicDefaults) {
   return z.object({
     KAFKA_BROKERS: kafkaBrokers,
     KAFKA_CLIENT_ID: z.string().default('hookstream-cli'),
+    ...KafkaSecuritySchema.shape,
     /** Where redriven dead letters go. */
     KAFKA_TOPIC: topicName(defaults.topic),
     KAFKA_DLQ_TOPIC: topicName(defaults.dlqTopic),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { boolFlag, httpUrl, kafkaBrokers, logLevel, port, positiveInt, providerList } from './fields.js';
+import { KafkaSecuritySchema } from './managed.js';
 import { parseEnv } from './parse.js';
 
 /**
@@ -13,6 +14,8 @@ export const EdgeSchema = z.object({
   LOG_LEVEL: logLevel,
   KAFKA_BROKERS: kafkaBrokers,
   KAFKA_CLIENT_ID: z.string().default('hookstream-edge'),
+  /** KAFKA_SSL*, KAFKA_SASL_* (managed.ts). */
+  ...KafkaSecuritySchema.shape,
   /** Partitions of the providers' events topics when the edge has to create them. */
   KAFKA_TOPIC_PARTITIONS: positiveInt(12),
   /** Unset: min(3, brokers in the cluster). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { kafkaBrokers, logLevel, mysqlUrl, port, positiveInt, providerList } from './fields.js';
+import { DatabaseTlsSchema, KafkaSecuritySchema } from './managed.js';
 import { parseEnv } from './parse.js';
 
 /**
@@ -16,6 +17,8 @@ export const ProcessorSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   KAFKA_BROKERS: kafkaBrokers,
   KAFKA_CLIENT_ID: z.string().default('hookstream-processor'),
+  /** KAFKA_SSL*, KAFKA_SASL_* (managed.ts). */
+  ...KafkaSecuritySchema.shape,
   KAFKA_TOPIC_PARTITIONS: positiveInt(12),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().positive().optional(),
   /** Partitions one replica processes at the same time (kafkajs partitionsConsumedConcurrently). */
@@ -31,6 +34,8 @@ export const ProcessorSchema = z.object({
   KAFKA_SESSION_TIMEOUT_MS: positiveInt(30_000),
   DATABASE_URL: mysqlUrl,
   DATABASE_POOL_SIZE: positiveInt(10),
+  /** DATABASE_SSL, DATABASE_SSL_*_FILE (managed.ts). */
+  ...DatabaseTlsSchema.shape,
   /** Processing attempts of one event whose row the database refuses unexpectedly, before it is dead-lettered. */
   PROCESSOR_MAX_ATTEMPTS: positiveInt(5),
   /** Delay before the n-th retry from the retry topic: base·2^(n-1), at most max. */

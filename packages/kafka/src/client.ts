@@ -1,4 +1,4 @@
-import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type logCreator } from 'kafkajs';
+import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type logCreator, type SASLOptions } from 'kafkajs';
 import type { Logger } from '@hookstream/observability';
 
 export type { Kafka };
@@ -10,6 +10,29 @@ export interface KafkaClientOptions {
   /** TCP connect timeout; short so that a dead broker turns into a fast 503 at the edge. */
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /**
+   * TLS to the brokers: Node TLS options (CA, client certificate and key), as
+   * @hookstream/config's kafkaSecurity() builds them from KAFKA_SSL*. Unset: plaintext.
+   */
+  ssl?: KafkaTlsOptions;
+  /** SASL (PLAIN or SCRAM) from KAFKA_SASL_*; with `ssl` that is SASL_SSL, without it SASL_PLAINTEXT. */
+  sasl?: KafkaSaslOptions;
+  /** Retries of a failed request or connection (default 8); tests of a refused connection lower it. */
+  retries?: number;
+}
+
+export interface KafkaTlsOptions {
+  ca?: string[];
+  cert?: string;
+  key?: string;
+  passphrase?: string;
+  rejectUnauthorized: boolean;
+}
+
+export interface KafkaSaslOptions {
+  mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  username: string;
+  password: string;
 }
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug' | 'trace'> = {
@@ -34,13 +57,29 @@ function pinoLogCreator(log: Logger): logCreator {
 
 /** The one place that constructs a kafkajs client (kafkajs is pinned at 2.2.4; see README). */
 export function createKafka(opts: KafkaClientOptions): Kafka {
+  const { ssl, sasl } = opts;
   return new Kafka({
+    ...(ssl ? { ssl: { ...ssl } } : {}),
+    // Spelled out per mechanism: kafkajs's SASLOptions is a union keyed by it.
+    ...(sasl ? { sasl: saslOptions(sasl) } : {}),
     clientId: opts.clientId,
     brokers: [...opts.brokers],
     connectionTimeout: opts.connectionTimeoutMs ?? 3000,
     requestTimeout: opts.requestTimeoutMs ?? 30_000,
     logLevel: opts.log.isLevelEnabled('trace') ? KafkaLogLevel.DEBUG : KafkaLogLevel.INFO,
     logCreator: pinoLogCreator(opts.log.child({ component: 'kafkajs' })),
-    retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 10_000 },
+    retry: { initialRetryTime: 300, retries: opts.retries ?? 8, maxRetryTime: 10_000 },
   });
+}
+
+function saslOptions(s: KafkaSaslOptions): SASLOptions {
+  const { username, password } = s;
+  switch (s.mechanism) {
+    case 'plain':
+      return { mechanism: 'plain', username, password };
+    case 'scram-sha-256':
+      return { mechanism: 'scram-sha-256', username, password };
+    case 'scram-sha-512':
+      return { mechanism: 'scram-sha-512', username, password };
+  }
 }

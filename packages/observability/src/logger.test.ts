@@ -23,6 +23,16 @@ describe('logger redaction', () => {
     expect(out).toContain('"PORT":1');
   });
 
+  it("censors managed Kafka's secrets as settings and as client options", () => {
+    const { log, lines } = capture();
+    log.info({ config: { KAFKA_SASL_PASSWORD: 'sasl-1', KAFKA_SSL_KEY_PASSWORD: 'kp-1', KAFKA_SASL_USERNAME: 'alice' } }, 'line');
+    log.info({ KAFKA_SASL_PASSWORD: 'sasl-2', sasl: { password: 'sasl-3' }, ssl: { key: 'key-1', passphrase: 'kp-2' } }, 'line');
+    log.info({ kafka: { sasl: { password: 'sasl-4' }, ssl: { key: 'key-2' } } }, 'line');
+    const out = lines.join('');
+    for (const secret of ['sasl-1', 'sasl-2', 'sasl-3', 'sasl-4', 'kp-1', 'kp-2', 'key-1', 'key-2']) expect(out).not.toContain(secret);
+    expect(out).toContain('alice');
+  });
+
   it('names no provider of its own: without their settings, their names pass through', () => {
     const { log, lines } = capture();
     log.info({ config: { PROVIDER_SECRET: 'visible' } }, 'line');

@@ -21,6 +21,16 @@ export const REDACT_PATHS: readonly string[] = [
   '*.authorization',
   'config.EVENTS_API_TOKENS',
   'config.DATABASE_URL',
+  // Managed Kafka's secrets (@hookstream/config managed.ts), as settings and as client options.
+  'KAFKA_SASL_PASSWORD',
+  'KAFKA_SSL_KEY_PASSWORD',
+  '*.KAFKA_SASL_PASSWORD',
+  '*.KAFKA_SSL_KEY_PASSWORD',
+  '*.passphrase',
+  'sasl.password',
+  '*.sasl.password',
+  'ssl.key',
+  '*.ssl.key',
   // Node's HTTP parser errors carry the raw request bytes (headers, tokens, signatures).
   'err.rawPacket',
 ];

@@ -17,6 +17,20 @@ export interface DataSourceOptions {
   poolSize?: number;
   /** Providers' own migrations, applied with the shared ones in timestamp order (see Provider.migrations). */
   migrations?: readonly MigrationClass[];
+  /**
+   * TLS to the server (mysql2's `ssl`), as @hookstream/config's databaseTls() builds it from
+   * DATABASE_SSL*: `rejectUnauthorized: false` is DATABASE_SSL=require, true with a CA verify-ca,
+   * plus `verifyIdentity` verify-full. Unset: plain TCP.
+   */
+  ssl?: DatabaseTlsOptions;
+}
+
+export interface DatabaseTlsOptions {
+  ca?: string;
+  cert?: string;
+  key?: string;
+  rejectUnauthorized: boolean;
+  verifyIdentity: boolean;
 }
 
 /** A TypeORM migration class; its name ends with the timestamp that orders it. */
@@ -55,6 +69,7 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     bigNumberStrings: false,
     flags: ['-FOUND_ROWS'],
     connectTimeout: 10_000,
+    ...(options.ssl ? { ssl: { ...options.ssl } } : {}),
     poolSize: options.poolSize ?? 10,
     extra: { enableKeepAlive: true, keepAliveInitialDelay: 10_000 },
     entities: ENTITIES,

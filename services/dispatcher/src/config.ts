@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fields, parseEnv } from '@hookstream/config';
+import { DatabaseTlsSchema, fields, KafkaSecuritySchema, parseEnv } from '@hookstream/config';
 import { DeliverySettingsSchema } from '@hookstream/deliveries';
 
 /**
@@ -15,6 +15,8 @@ export const DispatcherSchema = DeliverySettingsSchema.extend({
   HOST: z.string().default('0.0.0.0'),
   KAFKA_BROKERS: fields.kafkaBrokers,
   KAFKA_CLIENT_ID: z.string().default('hookstream-dispatcher'),
+  /** KAFKA_SSL*, KAFKA_SASL_* (@hookstream/config managed.ts). */
+  ...KafkaSecuritySchema.shape,
   DELIVERIES_TOPIC: fields.topicName('hookstream.deliveries'),
   DISPATCHER_GROUP_ID: z.string().min(1).default('hookstream-dispatcher'),
   KAFKA_TOPIC_PARTITIONS: fields.positiveInt(12),
@@ -22,6 +24,8 @@ export const DispatcherSchema = DeliverySettingsSchema.extend({
   KAFKA_SESSION_TIMEOUT_MS: fields.positiveInt(30_000),
   DATABASE_URL: fields.mysqlUrl,
   DATABASE_POOL_SIZE: fields.positiveInt(10),
+  /** DATABASE_SSL, DATABASE_SSL_*_FILE. */
+  ...DatabaseTlsSchema.shape,
   /** Ledger rows the fan-out reads per round. */
   FANOUT_BATCH_SIZE: fields.positiveInt(500),
   /** Pause between fan-out rounds once it has caught up with the ledger. */

@@ -1,4 +1,5 @@
 import { selectDestinations } from '@hookstream/destinations';
+import { databaseTls, kafkaSecurity } from '@hookstream/config';
 import { createKafka } from '@hookstream/kafka';
 import { createLogger, createRegistry, installShutdown, redactUrl, runService } from '@hookstream/observability';
 import { selectProviders } from '@hookstream/providers';
@@ -11,14 +12,17 @@ import { buildHealthServer } from './health-server.js';
 
 await runService('dispatcher', async () => {
   const config = loadDispatcherConfig(process.env);
+  // TLS files are read now: a bad one stops start-up with one line naming the setting.
+  const kafkaTls = kafkaSecurity(config);
+  const dbTls = databaseTls(config);
   const log = createLogger({ name: 'dispatcher', level: config.LOG_LEVEL });
   const { destinations, unavailable } = selectDestinations(process.env);
-  const dataSource = createDataSource({ url: config.DATABASE_URL, log, poolSize: config.DATABASE_POOL_SIZE });
+  const dataSource = createDataSource({ url: config.DATABASE_URL, log, poolSize: config.DATABASE_POOL_SIZE, ...(dbTls ? { ssl: dbTls } : {}) });
   await dataSource.initialize();
   log.info({ database: redactUrl(config.DATABASE_URL) }, 'database connected');
   if (config.ENDPOINTS_FILE) await syncEndpointsFile(dataSource, config.ENDPOINTS_FILE, log);
   await syncProviderEndpoints(dataSource, selectProviders(config.PROVIDERS), { env: process.env, log, registry: createRegistry('dispatcher-rules', false) });
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, log });
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, log, ...kafkaTls });
   const dispatcher = createDispatcher({ config, kafka, dataSource, log, destinations });
   const health = config.PORT > 0 ? await buildHealthServer({ log, ready: dispatcher.ready, registry: dispatcher.metrics.registry }) : undefined;
   installShutdown(

@@ -1,5 +1,5 @@
 import { ArchiveSettingsSchema, createArchive, type ArchiveSettings } from '@hookstream/archive';
-import { loadEdgeConfig, parseEnv } from '@hookstream/config';
+import { kafkaSecurity, loadEdgeConfig, parseEnv } from '@hookstream/config';
 import { createKafka, createProducer, ensureTopics } from '@hookstream/kafka';
 import { createLogger, createRegistry, installShutdown, runService } from '@hookstream/observability';
 import type { Provider } from '@hookstream/pipeline';
@@ -10,13 +10,15 @@ import { createKafkaPublisher } from './publisher.js';
 
 await runService('edge', async () => {
   const config = loadEdgeConfig(process.env);
+  // TLS files are read now: a bad one stops start-up with one line naming the setting.
+  const kafkaTls = kafkaSecurity(config);
   const archiveSettings = parseEnv(ArchiveSettingsSchema, process.env);
   const providers = selectProviders(config.PROVIDERS);
   const log = createLogger({ name: 'edge', level: config.LOG_LEVEL, ...providerRedaction(providers, process.env) });
   const ctx = { env: process.env, log, now: Date.now, registry: createRegistry('edge') };
   const hosted = (await Promise.all(providers.map((p) => hostedPart(p, ctx)))).filter((h) => h !== undefined);
   const archive = edgeArchive(archiveSettings);
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, log });
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, log, ...kafkaTls });
   const topics = [...new Set(hosted.flatMap((h) => h.part.topics))];
   await ensureTopics(
     kafka,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ArchiveSettingsSchema, type ArchiveSettings } from '@hookstream/archive';
-import { fields } from '@hookstream/config';
+import { DatabaseTlsSchema, fields } from '@hookstream/config';
 import { createDestinationGuard, DeliverySettingsSchema } from '@hookstream/deliveries';
 import { parseAdminTokens } from './admin-auth.js';
 import { parseTokenEntries, unhostedProvider } from './scope.js';
@@ -28,6 +28,8 @@ const Schema = z.object({
   CONSOLE_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   DATABASE_URL: z.string({ error: 'required (mysql://user:pass@host:port/db)' }).refine(isMysqlUrl, 'must be a mysql://user:pass@host:port/db URL'),
+  /** DATABASE_SSL, DATABASE_SSL_*_FILE (@hookstream/config managed.ts). */
+  ...DatabaseTlsSchema.shape,
   /** Providers whose read routes and JSON events-api serves (comma-separated); unset: hubspot. */
   PROVIDERS: fields.providerList,
   EVENTS_API_TOKENS: z

@@ -1,5 +1,6 @@
 /** events-api process: config → DataSource → app → listen; graceful shutdown on SIGTERM/SIGINT. */
 import { createArchive } from '@hookstream/archive';
+import { databaseTls } from '@hookstream/config';
 import { createLogger, createRegistry, installShutdown, redactUrl, runService } from '@hookstream/observability';
 import { providerRedaction, selectProviders } from '@hookstream/providers';
 import { createDataSource, createLedgerReader } from '@hookstream/store';
@@ -13,6 +14,8 @@ await runService('events-api', async () => {
   // A ConfigError (code CONFIG_INVALID) becomes one "events-api: invalid configuration: …" line, exit 2.
   const config = loadEventsApiConfig(process.env);
   const archiveSettings = loadArchiveSettings(process.env);
+  // TLS files are read now: a bad one stops start-up with one line naming the setting.
+  const dbTls = databaseTls(config);
   const providers = selectProviders(config.PROVIDERS);
   // Only providers with read routes run here: another's redaction may need settings (SOURCES_FILE) events-api never asked for.
   const redaction = providerRedaction(
@@ -25,7 +28,7 @@ await runService('events-api', async () => {
     redactHeaders: redaction.redactHeaders,
     redactPaths: [...redaction.redactPaths, ...ADMIN_REDACT_PATHS],
   });
-  const ds = createDataSource({ url: config.DATABASE_URL, log });
+  const ds = createDataSource({ url: config.DATABASE_URL, log, ...(dbTls ? { ssl: dbTls } : {}) });
   await ds.initialize();
   log.info({ database: redactUrl(config.DATABASE_URL) }, 'database connected');
   const ledger = createLedgerReader(ds);

@@ -1,4 +1,4 @@
-import { loadProcessorConfig } from '@hookstream/config';
+import { databaseTls, kafkaSecurity, loadProcessorConfig } from '@hookstream/config';
 import { createKafka } from '@hookstream/kafka';
 import { createLogger, installShutdown, redactUrl, runService } from '@hookstream/observability';
 import { providerRedaction, selectProviders } from '@hookstream/providers';
@@ -8,12 +8,15 @@ import { createProcessor } from './processor.js';
 
 await runService('processor', async () => {
   const config = loadProcessorConfig(process.env);
+  // TLS files are read now: a bad one stops start-up with one line naming the setting.
+  const kafkaTls = kafkaSecurity(config);
+  const dbTls = databaseTls(config);
   const providers = selectProviders(config.PROVIDERS);
   const log = createLogger({ name: 'processor', level: config.LOG_LEVEL, ...providerRedaction(providers, process.env) });
-  const dataSource = createDataSource({ url: config.DATABASE_URL, log, poolSize: config.DATABASE_POOL_SIZE });
+  const dataSource = createDataSource({ url: config.DATABASE_URL, log, poolSize: config.DATABASE_POOL_SIZE, ...(dbTls ? { ssl: dbTls } : {}) });
   await dataSource.initialize();
   log.info({ database: redactUrl(config.DATABASE_URL) }, 'database connected');
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, log });
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, log, ...kafkaTls });
   const processor = createProcessor({
     config,
     kafka,
