@@ -1,6 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { ArchiveStore } from '@hookstream/archive';
-import type { Logger } from '@hookstream/observability';
+import { createRegistry, type Logger, type Registry } from '@hookstream/observability';
 import { AppError } from '@hookstream/core';
 import type { Resolve } from '@hookstream/deliveries';
 import { forbidden } from '@hookstream/pipeline';
@@ -15,6 +15,7 @@ import { endpointRoutes } from './routes/endpoints.js';
 import { eventRoutes } from './routes/events.js';
 import { archiveRoutes } from './routes/archive.js';
 import { healthRoutes } from './routes/health.js';
+import { httpMetrics } from './http-metrics.js';
 import { parseTokenEntries } from './scope.js';
 
 /** The settings of the admin API; absent ones take their defaults (admin API off, URLs https to public addresses, 24 h overlap). */
@@ -39,6 +40,8 @@ export interface EventsApiDeps {
   now?: () => number;
   /** How the URL guard resolves endpoint hosts; default the system resolver (tests inject one). */
   resolve?: Resolve;
+  /** Where GET /metrics reads from (the providers' metrics too); default a registry of its own. */
+  registry?: Registry;
   /** The raw archive GET /archive/:requestId reads; absent: ARCHIVE_BACKEND=off (503 ARCHIVE_DISABLED). */
   archive?: ArchiveStore;
   /** The console's build served at /console without a token (packages/console/dist); absent: no /console. */
@@ -115,6 +118,7 @@ export async function buildApp(deps: EventsApiDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ code: 'NOT_FOUND', message: `no route for ${req.method} ${req.url.split('?')[0]}` }));
 
   healthRoutes(app, deps.ready);
+  httpMetrics(app, deps.registry ?? createRegistry('events-api'));
   if (deps.consoleDir) consoleRoutes(app, { dir: deps.consoleDir });
 
   await app.register(async (api) => {
