@@ -2,6 +2,9 @@
  * The console's calls to events-api: same origin, `Authorization: Bearer <token>`, JSON in and
  * out. Errors carry the API's `{code, message}`; a 401 signs the session out (see session.tsx).
  */
+import { changesCursorAfter } from './cursor';
+
+export { changesCursorAfter };
 
 const TOKEN_KEY = 'hookstream.console.token';
 
@@ -152,18 +155,6 @@ export interface Delivery {
   lastError: string | null;
   createdAt: string;
   attempts: Attempt[];
-}
-
-/**
- * The changes-feed cursor after a ledger id. events-api has no GET /events/:id, so the console
- * reads one event as the first change after id - 1 (and live mode starts after the newest id it
- * shows). The format is pipeline's encodeChangesCursor; test/console/cursor.test.ts keeps the two in step.
- */
-export function changesCursorAfter(id: number): string {
-  return btoa(JSON.stringify({ v: 1, k: 'changes', i: id }))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
 }
 
 /** Events the console has seen in a list, by ledger id, so opening one needs no second read. */

@@ -69,18 +69,23 @@ export function Events(): ReactNode {
   const [live, setLive] = useState(false);
   const id = useId();
   const key = search;
+  // Only the latest read may fill the table: an older one answering late (filters changed meanwhile) is dropped.
+  const latest = useRef(0);
 
   const load = useCallback(
     async (cursor: string | undefined): Promise<void> => {
+      const mine = ++latest.current;
       setStatus('Loading events…');
       setError(null);
       try {
         const page = await call<EventsPage>('GET', '/events', { query: { ...apiQuery(filtersFrom(key)), cursor } });
+        if (mine !== latest.current) return;
         for (const e of page.events) seenEvents.set(e.id, e);
         setRows(page.events);
         setNextCursor(page.nextCursor);
         setStatus(`${page.events.length} event${page.events.length === 1 ? '' : 's'} on this page${page.nextCursor ? '; more on the next' : ''}.`);
       } catch (err) {
+        if (mine !== latest.current) return;
         setRows([]);
         setNextCursor(null);
         setStatus('');
@@ -90,8 +95,11 @@ export function Events(): ReactNode {
     [key],
   );
 
+  // The form starts from the URL; after that only a navigation (Apply, Clear, back) resets it.
+  const shownKey = useRef(key);
   useEffect(() => {
-    setDraft(filtersFrom(key));
+    if (shownKey.current !== key) setDraft(filtersFrom(key));
+    shownKey.current = key;
     setCursors([undefined]);
     setLive(false);
     void load(undefined);
