@@ -119,6 +119,10 @@ export function createDispatcher(d: DispatcherDeps): Dispatcher {
     )) as Array<{ kind: string; n: unknown }>;
     metrics.backlog.reset();
     for (const r of rows) metrics.backlog.set({ kind: r.kind }, Number(r.n));
+    const states = (await d.dataSource.query('SELECT enabled, COUNT(*) AS n FROM endpoints GROUP BY enabled')) as Array<{ enabled: unknown; n: unknown }>;
+    metrics.endpoints.set({ state: 'enabled' }, 0);
+    metrics.endpoints.set({ state: 'disabled' }, 0);
+    for (const r of states) metrics.endpoints.set({ state: Number(r.enabled) === 1 ? 'enabled' : 'disabled' }, Number(r.n));
   };
 
   const refreshLoop = (): void => {

@@ -7,6 +7,7 @@ export interface DispatcherMetrics {
   results: Counter<'kind' | 'result'>;
   /** Pending deliveries per destination kind (the fan-out leader counts them). */
   backlog: Gauge<'kind'>;
+  endpoints: Gauge<'state'>;
   attemptSeconds: Histogram<'outcome'>;
   jobsProduced: Counter;
   fanoutPosition: Gauge;
@@ -31,6 +32,12 @@ export function createDispatcherMetrics(): DispatcherMetrics {
       registers: [registry],
     }),
     backlog: new Gauge({ name: 'hookstream_delivery_backlog', help: 'Pending deliveries per destination kind', labelNames: ['kind'], registers: [registry] }),
+    endpoints: new Gauge({
+      name: 'hookstream_delivery_endpoints',
+      help: 'Endpoints by state (enabled, disabled: by an operator, a 410 or ENDPOINT_DISABLE_AFTER), counted by the fan-out leader',
+      labelNames: ['state'],
+      registers: [registry],
+    }),
     attemptSeconds: new Histogram({
       name: 'hookstream_delivery_attempt_seconds',
       help: 'Time from sending a delivery to its answer',

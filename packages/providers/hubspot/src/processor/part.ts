@@ -12,6 +12,7 @@ import { createSweeper, type Sweeper } from './sweeper.js';
 import type { HubSpotProcessorConfig } from '../settings/processor.js';
 import { createProcessorTokens } from './tokens.js';
 import { createBudgetShare } from './request-budget.js';
+import { registerPendingEnrichmentGauge } from './pending-gauge.js';
 
 export interface HubSpotProcessorPart extends ProcessorPart {
   readonly sweeper: Sweeper;
@@ -47,6 +48,7 @@ export function createHubSpotProcessorPart(config: HubSpotProcessorConfig, ctx: 
     log: log.child({ component: 'hubspot-reads' }),
   });
   registerReadMetrics(registry, loader.stats);
+  registerPendingEnrichmentGauge(registry, ctx.dataSource, log);
   const enricher = createEnricher({
     loader,
     completeDeferred: createDeferredWriter(ctx.dataSource, now),
