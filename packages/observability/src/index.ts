@@ -3,3 +3,4 @@ export { createLogger, headerRedactPaths, redactUrl, REDACT_PATHS, type Logger, 
 export { installShutdown, type Closer, type ShutdownOptions } from './shutdown.js';
 export { runService } from './run-service.js';
 export { createRegistry, Counter, Gauge, Histogram, Registry } from './metrics.js';
+export { describeStartupError } from './startup-errors.js';
