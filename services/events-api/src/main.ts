@@ -42,6 +42,8 @@ await runService('events-api', async () => {
     parts,
     log,
     dataSource: ds,
+    // One registry: GET /metrics answers events-api's request metrics and the providers' own.
+    registry: ctx.registry,
     ...(archive ? { archive } : {}),
     consoleDir: config.CONSOLE_DIR ?? defaultConsoleDir(),
     ready: async () => {
