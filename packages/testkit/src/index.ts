@@ -10,6 +10,8 @@ export { createDatabase, dropDatabase, uniqueName, serverUrlOf } from './infra/d
 export { testDatabase, type TestDatabase } from './infra/test-database.js';
 export { InfraError, type InfraErrorCode } from './infra/errors.js';
 export { freePort } from './infra/net.js';
+export { makeTestPki, type TestPki } from './infra/tls.js';
+export { startTlsMariaDb, type TlsMariaDb } from './infra/mariadb-tls.js';
 export type {} from './infra/provided.js';
 // Fake HubSpot CRM API and signed webhook deliveries (helper A).
 export {

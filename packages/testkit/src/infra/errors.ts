@@ -7,7 +7,9 @@ export type InfraErrorCode =
   | 'KAFKA_START_FAILED'
   | 'KAFKA_NOT_OWNED'
   | 'DATABASE_UNAVAILABLE'
-  | 'INVALID_SETTING';
+  | 'INVALID_SETTING'
+  | 'TOOL_MISSING'
+  | 'TOOL_FAILED';
 
 export class InfraError extends Error {
   override readonly name = 'InfraError';

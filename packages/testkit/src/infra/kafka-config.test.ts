@@ -55,3 +55,23 @@ describe('randomClusterId', () => {
     expect(id).toBe(Buffer.alloc(16, 0x01).toString('base64url'));
   });
 });
+
+describe('renderServerProperties with more listeners', () => {
+  it('binds, advertises and maps them next to PLAINTEXT, and lets extra properties override', () => {
+    const props = parse(
+      renderServerProperties({
+        brokerPort: 19092,
+        controllerPort: 19093,
+        logDirs: '/tmp/k/data',
+        extraListeners: [{ name: 'SASL_SSL', protocol: 'SASL_SSL', port: 19094 }],
+        extraProperties: { 'ssl.keystore.type': 'PKCS12', 'num.partitions': 3 },
+      }),
+    );
+    expect(props.get('listeners')).toBe('PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093,SASL_SSL://127.0.0.1:19094');
+    expect(props.get('advertised.listeners')).toBe('PLAINTEXT://127.0.0.1:19092,SASL_SSL://127.0.0.1:19094');
+    expect(props.get('listener.security.protocol.map')).toBe('PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL');
+    expect(props.get('inter.broker.listener.name')).toBe('PLAINTEXT');
+    expect(props.get('ssl.keystore.type')).toBe('PKCS12');
+    expect(props.get('num.partitions')).toBe('3');
+  });
+});

@@ -7,6 +7,13 @@ export interface BrokerSettings {
   logDirs: string;
   /** Default partitions for topics created without a count; the design's default is 12. */
   numPartitions?: number;
+  /**
+   * More client listeners next to PLAINTEXT (which stays the inter-broker one), e.g. SSL or
+   * SASL_SSL; each is bound to loopback on its port and advertised.
+   */
+  extraListeners?: ReadonlyArray<{ name: string; protocol: 'SSL' | 'SASL_SSL' | 'SASL_PLAINTEXT'; port: number }>;
+  /** Set last: adds to or overrides the properties above (keystores, JAAS, client auth…). */
+  extraProperties?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /**
@@ -14,16 +21,17 @@ export interface BrokerSettings {
  * loopback only. Internal topics get replication factor 1 because there is one node.
  */
 export function renderServerProperties(s: BrokerSettings): string {
+  const extra = (s.extraListeners ?? []).map((l) => ({ ...l, url: `${l.name}://127.0.0.1:${l.port}` }));
   const props: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': 1,
     // Static voters: the controller endpoint comes from this file on every start, so a
     // persistent data dir keeps working when the controller port changes between runs.
     'controller.quorum.voters': `1@127.0.0.1:${s.controllerPort}`,
-    listeners: `PLAINTEXT://127.0.0.1:${s.brokerPort},CONTROLLER://127.0.0.1:${s.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${s.brokerPort}`,
+    listeners: [`PLAINTEXT://127.0.0.1:${s.brokerPort}`, `CONTROLLER://127.0.0.1:${s.controllerPort}`, ...extra.map((l) => l.url)].join(','),
+    'advertised.listeners': [`PLAINTEXT://127.0.0.1:${s.brokerPort}`, ...extra.map((l) => l.url)].join(','),
     'controller.listener.names': 'CONTROLLER',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'listener.security.protocol.map': ['PLAINTEXT:PLAINTEXT', 'CONTROLLER:PLAINTEXT', ...extra.map((l) => `${l.name}:${l.protocol}`)].join(','),
     'inter.broker.listener.name': 'PLAINTEXT',
     'log.dirs': s.logDirs,
     'num.partitions': s.numPartitions ?? 12,
@@ -46,6 +54,7 @@ export function renderServerProperties(s: BrokerSettings): string {
     'broker.session.timeout.ms': 6_000,
     'log.retention.hours': 24,
     'log.segment.bytes': 64 * 1024 * 1024,
+    ...s.extraProperties,
   };
   return `${Object.entries(props)
     .map(([k, v]) => `${k}=${String(v)}`)

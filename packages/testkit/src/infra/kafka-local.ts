@@ -25,6 +25,15 @@ export interface LocalKafkaOptions {
   /** How long one start may take; default 90 s (a cold JVM on a loaded 2-core machine). */
   startTimeoutMs?: number;
   cacheDir?: string;
+  /**
+   * Client listeners besides PLAINTEXT (SSL, SASL_SSL…), each on its own free port; their
+   * properties (keystores, JAAS) go in `properties`. The ports are in the handle's `listenerPorts`.
+   */
+  listeners?: ReadonlyArray<{ name: string; protocol: 'SSL' | 'SASL_SSL' | 'SASL_PLAINTEXT' }>;
+  /** server.properties entries added last (they override the defaults). */
+  properties?: Readonly<Record<string, string | number | boolean>>;
+  /** More arguments of the storage format, e.g. `--add-scram SCRAM-SHA-256=[name=u,password=p]`. */
+  formatArgs?: readonly string[];
 }
 
 /** A broker this process runs from the Maven jars; fault-injection tests kill and restart it. */
@@ -35,6 +44,8 @@ export interface LocalKafkaHandle extends KafkaHandle {
   readonly dataDir: string;
   /** log4j2 output of the broker; the first place to look when it misbehaves. */
   readonly logFile: string;
+  /** Port of each of `options.listeners`, by name. */
+  readonly listenerPorts: Readonly<Record<string, number>>;
   /** SIGKILL, like a crashed machine minus the page cache loss; waits until the JVM is gone. */
   kill(): Promise<void>;
   /** Stops the broker if running (gracefully) and starts it again on the same port and data dir. */
@@ -56,6 +67,14 @@ export async function startLocalKafka(opts: LocalKafkaOptions): Promise<LocalKaf
   const brokerPort = requestedPort !== 0 ? requestedPort : await freePort();
   let controllerPort = await freePort();
   while (controllerPort === brokerPort) controllerPort = await freePort();
+  const taken = new Set([brokerPort, controllerPort]);
+  const extraListeners: Array<{ name: string; protocol: 'SSL' | 'SASL_SSL' | 'SASL_PLAINTEXT'; port: number }> = [];
+  for (const l of opts.listeners ?? []) {
+    let p = await freePort();
+    while (taken.has(p)) p = await freePort();
+    taken.add(p);
+    extraListeners.push({ ...l, port: p });
+  }
 
   const ephemeral = !opts.dataDir && requestedPort === 0;
   const dataDir =
@@ -64,11 +83,20 @@ export async function startLocalKafka(opts: LocalKafkaOptions): Promise<LocalKaf
   const metadataDir = join(dataDir, 'kraft');
   await mkdir(logsDir, { recursive: true });
   const propertiesFile = join(dataDir, 'server.properties');
-  await writeFile(propertiesFile, renderServerProperties({ brokerPort, controllerPort, logDirs: metadataDir }));
+  await writeFile(
+    propertiesFile,
+    renderServerProperties({
+      brokerPort,
+      controllerPort,
+      logDirs: metadataDir,
+      extraListeners,
+      ...(opts.properties ? { extraProperties: opts.properties } : {}),
+    }),
+  );
 
   const launch: BrokerLaunch = { jarsDir, propertiesFile, logsDir, log4jConfig: join(dockerKafkaDir(), 'log4j2.xml') };
   const serverLog = join(logsDir, 'server.log');
-  if (!existsSync(join(metadataDir, 'meta.properties'))) await formatStorage(launch, randomClusterId());
+  if (!existsSync(join(metadataDir, 'meta.properties'))) await formatStorage(launch, randomClusterId(), opts.formatArgs);
 
   let proc: BrokerProcess | undefined;
   const startOnce = async (): Promise<void> => {
@@ -108,6 +136,7 @@ export async function startLocalKafka(opts: LocalKafkaOptions): Promise<LocalKaf
     owned: true,
     dataDir,
     logFile: serverLog,
+    listenerPorts: Object.fromEntries(extraListeners.map((l) => [l.name, l.port])),
     async stop() {
       await stopProcess();
       if (ephemeral) await rm(dataDir, { recursive: true, force: true });
@@ -136,6 +165,7 @@ function reusedHandle(port: number): LocalKafkaHandle {
     owned: false,
     dataDir: '',
     logFile: '',
+    listenerPorts: {},
     stop: () => Promise.resolve(),
     kill: notOwned,
     restart: notOwned,

@@ -34,11 +34,11 @@ function classpathArgs(l: BrokerLaunch): string[] {
 }
 
 /** Writes the KRaft metadata (meta.properties, bootstrap checkpoint) into an empty log dir. */
-export async function formatStorage(l: BrokerLaunch, clusterId: string): Promise<void> {
+export async function formatStorage(l: BrokerLaunch, clusterId: string, extraArgs: readonly string[] = []): Promise<void> {
   const java = l.javaBin ?? javaBinary();
   let result;
   try {
-    result = await runCommand(java, [...classpathArgs(l), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', l.propertiesFile]);
+    result = await runCommand(java, [...classpathArgs(l), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', l.propertiesFile, ...extraArgs]);
   } catch (err) {
     if (isEnoent(err)) throw javaMissing(java, err);
     throw err;
