@@ -122,6 +122,31 @@ describe('the console in Chromium', () => {
     await page.locator('pre.json').getByText(posted.note.text, { exact: false }).waitFor();
   });
 
+  it('works from the keyboard: sign in with Enter, open an event by id, copy its payload; every field is labelled', async () => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: fleet.apiUrl });
+    await page.goto('/console/');
+    // The token field has the focus on arrival.
+    await page.keyboard.type(READER_TOKEN);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Events', exact: true }).waitFor();
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll('input, select')].filter((el) => (el as HTMLInputElement).labels?.length === 0).map((el) => el.outerHTML),
+    );
+    expect(unlabelled).toEqual([]);
+
+    await page.getByLabel('Open event by ledger id').focus();
+    await page.keyboard.type(String(ledgerId));
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: `Event ${ledgerId}` }).waitFor();
+    // Focus moved to the page's content for the next Tab.
+    await page.waitForFunction(() => document.activeElement?.id === 'main');
+
+    await page.getByRole('button', { name: 'Copy raw payload' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('Raw payload copied to the clipboard.').waitFor();
+    expect(JSON.parse(await page.evaluate(() => navigator.clipboard.readText()))).toEqual(posted);
+  });
+
   it('live mode shows an event posted after it was turned on, without a reload', async () => {
     await signIn(READER_TOKEN);
     await page.getByRole('heading', { name: 'Events', exact: true }).waitFor();
