@@ -43,12 +43,24 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug' | 'trace'> = {
   [KafkaLogLevel.DEBUG]: 'trace',
 };
 
+const CONNECT_FAILURE = /^(Connection error|Failed to connect to seed broker|Connection timeout)/;
+
 /** Routes kafkajs's own log lines into a pino child so they share format and redaction. */
 function pinoLogCreator(log: Logger): logCreator {
   return () =>
     ({ level, label, log: entry }: LogEntry) => {
       const { message, ...rest } = entry;
       const method = LEVELS[level] ?? 'info';
+      // A broker that cannot be reached is retried for up to ~40 s, each retry an ERROR with a
+      // stack: one short warning per retry says the same, and the final failure is one line
+      // from runService naming KAFKA_BROKERS.
+      if (method === 'error' && CONNECT_FAILURE.test(message)) {
+        log.warn(
+          { broker: rest.broker, retryCount: rest.retryCount, error: typeof rest.error === 'string' ? rest.error : undefined },
+          `kafka: ${message.slice(0, 200)}`,
+        );
+        return;
+      }
       // kafkajs logs INFO lines for every join/leave; they are debug noise for operators.
       const effective = method === 'info' ? 'debug' : method;
       log[effective]({ kafka: rest, kafkaLevel: label }, message);
