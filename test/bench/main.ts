@@ -4,7 +4,7 @@
  * bench/results/<run>.json and bench/results/latest.json. See README "Benchmarks".
  *
  *   --profile quick|full     sizes (default quick)
- *   --only edge,processor,e2e,enrichment,events-api,deliveries,location   some sections only (e2e needs the edge and processor ones)
+ *   --only edge,processor,e2e,enrichment,events-api,deliveries,location,scale-out   some sections only (e2e needs the edge and processor ones)
  */
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,9 +19,10 @@ import { runEnrichmentSection } from './sections/enrichment.js';
 import { runEventsApiSection } from './sections/events-api.js';
 import { runLocationSection } from './sections/location.js';
 import { runProcessorSection } from './sections/processor.js';
+import { runScaleOutSection } from './sections/scale-out.js';
 
 const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
-const SECTIONS = ['edge', 'processor', 'e2e', 'enrichment', 'events-api', 'deliveries', 'location'] as const;
+const SECTIONS = ['edge', 'processor', 'e2e', 'enrichment', 'events-api', 'deliveries', 'location', 'scale-out'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({ options: { profile: { type: 'string', default: 'quick' }, only: { type: 'string' } } });
@@ -80,6 +81,9 @@ try {
   });
   await section('location', async (e) => {
     await runLocationSection(e, profile, (f) => figures.push(f));
+  });
+  await section('scale-out', async (e) => {
+    await runScaleOutSection(e, profile, (f) => figures.push(f));
   });
 } catch (err) {
   errors.push({ section: 'setup', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });

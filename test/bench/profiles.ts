@@ -30,6 +30,8 @@ export interface Profile {
    * 5 events each from `users` users over `connections` connections.
    */
   location: { geofences: readonly number[]; users: number; requests: number; connections: number };
+  /** The processor's scale-out curve: `events` drained by each replica count on 12 partitions. */
+  scaleOut: { events: number; replicas: readonly number[] };
   /** Extra settings for edge / processor / dispatcher processes (tuning experiments: BENCH_EDGE_ENV / BENCH_PROCESSOR_ENV / BENCH_DISPATCHER_ENV as JSON). */
   edgeEnv: Record<string, string>;
   processorEnv: Record<string, string>;
@@ -60,6 +62,7 @@ export function loadProfile(name: string): Profile {
         eventsApi: { connections: 4, durationSec: 8 },
         deliveries: { endpoints: 4, endpointConcurrency: 10, events: 5_000, latencySec: 10, replicas: [1] },
         location: { geofences: [0, 10_000, 100_000], users: 2_000, requests: 8_000, connections: 16 },
+        scaleOut: { events: 60_000, replicas: [1, 2, 4, 8, 12] },
         ...common,
       };
     case 'full':
@@ -75,6 +78,7 @@ export function loadProfile(name: string): Profile {
         eventsApi: { connections: 8, durationSec: 30 },
         deliveries: { endpoints: 4, endpointConcurrency: 10, events: 20_000, latencySec: 30, replicas: [1, 2] },
         location: { geofences: [0, 10_000, 100_000], users: 10_000, requests: 40_000, connections: 32 },
+        scaleOut: { events: 200_000, replicas: [1, 2, 4, 8, 12] },
         ...common,
       };
     default:

@@ -1,0 +1,37 @@
+import type { BenchEnv } from '../env.js';
+import type { Figure } from '../report.js';
+import type { Profile } from '../profiles.js';
+import { round } from '../stats.js';
+import { drain, type DrainResult } from './processor.js';
+
+/**
+ * The processor's scale-out curve: the same pre-filled HubSpot workload (enrichment on, against
+ * the fake) drained by 1, 2, 4, 8 and 12 replicas on the 12 partitions, each count on a fresh
+ * database. On two cores the absolute rate flattens early; CPU per event per replica count
+ * (processor, database, broker) is what projects the curve onto a bigger machine.
+ */
+export async function runScaleOutSection(env: BenchEnv, profile: Profile, push: (f: Figure) => void): Promise<void> {
+  const sized: Profile = { ...profile, processorEvents: profile.scaleOut.events };
+  const results: Array<{ replicas: number; r: DrainResult }> = [];
+  for (const [i, replicas] of profile.scaleOut.replicas.entries()) {
+    const db = await env.newDatabase(`scale${replicas}`);
+    try {
+      results.push({ replicas, r: await drain(env, sized, replicas, 40 + i, db) });
+    } finally {
+      await db.drop();
+    }
+  }
+  const one = results.find((x) => x.replicas === 1)?.r;
+  for (const { replicas, r } of results) {
+    push({
+      id: `scale.processor.x${replicas}`,
+      label: `processor, ${replicas} replica${replicas === 1 ? '' : 's'} on 12 partitions`,
+      value: round(r.eventsPerSec),
+      unit: 'events/s',
+      higherIsBetter: true,
+      ...(one && replicas > 1 ? { ceiling: round(one.eventsPerSec * replicas), ceilingLabel: `${replicas} × the 1-replica rate (linear scaling)` } : {}),
+      details: { ...r },
+      note: `CPU per event: processors ${r.processorCpuUsPerEvent} µs, database ${r.databaseCpuUsPerEvent} µs, broker ${r.brokerCpuUsPerEvent} µs; ${r.rows} rows, ${r.enriched} enriched; start-up and group join ${round(r.wallSec - r.measuredSec, 1)} s`,
+    });
+  }
+}
