@@ -129,9 +129,8 @@ describe('the console in Chromium', () => {
     await page.keyboard.type(READER_TOKEN);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Events', exact: true }).waitFor();
-    const unlabelled = await page.evaluate(() =>
-      [...document.querySelectorAll('input, select')].filter((el) => (el as HTMLInputElement).labels?.length === 0).map((el) => el.outerHTML),
-    );
+    // Strings run in the page: this file is checked without DOM types.
+    const unlabelled = await page.evaluate("[...document.querySelectorAll('input, select')].filter((el) => el.labels.length === 0).map((el) => el.outerHTML)");
     expect(unlabelled).toEqual([]);
 
     await page.getByLabel('Open event by ledger id').focus();
@@ -139,12 +138,12 @@ describe('the console in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: `Event ${ledgerId}` }).waitFor();
     // Focus moved to the page's content for the next Tab.
-    await page.waitForFunction(() => document.activeElement?.id === 'main');
+    await page.waitForFunction("document.activeElement !== null && document.activeElement.id === 'main'");
 
     await page.getByRole('button', { name: 'Copy raw payload' }).focus();
     await page.keyboard.press('Enter');
     await page.getByText('Raw payload copied to the clipboard.').waitFor();
-    expect(JSON.parse(await page.evaluate(() => navigator.clipboard.readText()))).toEqual(posted);
+    expect(JSON.parse(await page.evaluate<string>('navigator.clipboard.readText()'))).toEqual(posted);
   });
 
   it('live mode shows an event posted after it was turned on, without a reload', async () => {
