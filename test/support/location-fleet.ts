@@ -59,6 +59,8 @@ export const refHeaders = (key = REF_KEY): Record<string, string> => ({ 'content
 
 export interface LocationFleet {
   ds: DataSource;
+  /** events-api's base URL (http://127.0.0.1:<port>). */
+  apiUrl: string;
   logs: string[];
   post(source: string, body: unknown, headers: Record<string, string>): Promise<Reply>;
   /** events-api with the reader token, or the admin token with `admin`. */
@@ -93,7 +95,9 @@ function captureLogger(lines: string[], env: Record<string, string>): Logger {
  * replicas in the location group, events-api with its reads and geofence admin routes, on the
  * integration broker and database; a consumer reads the geofence stream.
  */
-export async function startLocationFleet(opts: { processors?: number; env?: Record<string, string> } = {}): Promise<LocationFleet> {
+export async function startLocationFleet(
+  opts: { processors?: number; env?: Record<string, string>; /** events-api also serves the console's build from here. */ consoleDir?: string } = {},
+): Promise<LocationFleet> {
   const brokers = inject('kafkaBrokers');
   const suffix = randomBytes(4).toString('hex');
   const topic = `location.events.e2e-${suffix}`;
@@ -197,6 +201,7 @@ export async function startLocationFleet(opts: { processors?: number; env?: Reco
     log,
     ready: async () => true,
     dataSource: store.ds,
+    ...(opts.consoleDir ? { consoleDir: opts.consoleDir } : {}),
   });
   const urls: string[] = [];
   for (const app of [edge, api]) {
@@ -225,6 +230,7 @@ export async function startLocationFleet(opts: { processors?: number; env?: Reco
 
   return {
     ds: store.ds,
+    apiUrl,
     logs,
     published,
     post: async (source, body, headers) =>

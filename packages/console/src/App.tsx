@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import { setUnauthorizedHandler, storedToken, storeToken } from './api';
 import { EndpointDeliveries, Endpoints } from './pages/Endpoints';
 import { EventDetail } from './pages/EventDetail';
+import { LocationPage } from './pages/Location';
 import { Events } from './pages/Events';
 import { SignIn } from './pages/SignIn';
 import { Link, navigate, useLocation } from './router';
@@ -63,6 +64,9 @@ function Shell(): ReactNode {
             <NavItem to="/events" current={path === '/' || path.startsWith('/events')}>
               Events
             </NavItem>
+            <NavItem to="/location" current={path.startsWith('/location')}>
+              Location
+            </NavItem>
             {s.admin ? (
               <NavItem to="/endpoints" current={path.startsWith('/endpoints')}>
                 Endpoints
@@ -96,6 +100,7 @@ function Route({ path }: { path: string }): ReactNode {
   if (path === '/' || path === '/events') return <Events />;
   let m = /^\/events\/(\d+)$/.exec(path);
   if (m) return <EventDetail id={Number(m[1])} />;
+  if (path === '/location') return <LocationPage />;
   if (path === '/endpoints') return <Endpoints />;
   m = /^\/endpoints\/([^/]+)$/.exec(path);
   if (m) return <EndpointDeliveries id={decodeURIComponent(m[1] ?? '')} />;
