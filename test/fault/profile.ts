@@ -21,6 +21,8 @@ export interface FaultProfile {
   dbCutModes: readonly CutMode[];
   hubspot429Ms: number;
   hubspot5xxMs: number;
+  /** Processor replicas the scale-out step goes to (from 1, and back): at most the 12 partitions. */
+  scaleTo: number;
   /** Bounds a hang only; assertions never depend on speed. */
   testTimeoutMs: number;
 }
@@ -37,6 +39,7 @@ const SHORT: FaultProfile = {
   dbCutModes: ['refuse', 'stall'],
   hubspot429Ms: 6_000,
   hubspot5xxMs: 6_000,
+  scaleTo: 3,
   testTimeoutMs: 10 * 60_000,
 };
 
@@ -51,10 +54,20 @@ const LONG: FaultProfile = {
   dbCutModes: ['refuse', 'stall'],
   hubspot429Ms: 30_000,
   hubspot5xxMs: 30_000,
+  // Every partition its own replica, then back to one: the scale-out the deployment allows.
+  scaleTo: 12,
   testTimeoutMs: 45 * 60_000,
 };
 
-/** FAULT_PROFILE=long selects the long profile; anything else (or unset) the short one. */
+/**
+ * FAULT_PROFILE=long selects the long profile; anything else (or unset) the short one.
+ * FAULT_SCALE_TO overrides the scale-out step's replica count (2–12), e.g. the short profile to 12.
+ */
 export function faultProfile(env: NodeJS.ProcessEnv = process.env): FaultProfile {
-  return env.FAULT_PROFILE === 'long' ? LONG : SHORT;
+  const base = env.FAULT_PROFILE === 'long' ? LONG : SHORT;
+  if (env.FAULT_SCALE_TO === undefined || env.FAULT_SCALE_TO === '') return base;
+  const to = Number(env.FAULT_SCALE_TO);
+  if (!Number.isInteger(to) || to < 2 || to > 12)
+    throw new Error(`FAULT_SCALE_TO must be a whole number from 2 to 12 (the topic's partitions), got ${env.FAULT_SCALE_TO}`);
+  return { ...base, scaleTo: to };
 }

@@ -181,9 +181,9 @@ export async function runFaults(ctx: ScenarioContext): Promise<FaultRecord[]> {
     await sleep(profile.betweenFaultsMs);
   };
   await sleep(profile.warmupMs);
-  await step('scale 1→3', () => scaleUp(ctx, 3));
+  await step(`scale 1→${profile.scaleTo}`, () => scaleUp(ctx, profile.scaleTo));
   for (let i = 1; i <= profile.killRounds; i++) await step(`SIGKILL #${i}`, () => killMidBatch(ctx, i));
-  await step('scale 3→1', () => scaleDown(ctx, 1));
+  await step(`scale ${profile.scaleTo}→1`, () => scaleDown(ctx, 1));
   await step('broker', () => brokerOutage(ctx));
   await step('database', () => databaseOutage(ctx));
   await step('HubSpot', () => hubspotOutage(ctx));
