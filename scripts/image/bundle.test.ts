@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,9 +17,28 @@ import { ENTRIES, type BundleName } from './layout.js';
 let dir: string;
 let outputs: BundleOutput[];
 
+/**
+ * pnpm's flat view (node_modules/.pnpm/node_modules) lacks the root's own direct dependencies
+ * (yaml, ajv…), which sit in node_modules itself: the bundles' node_modules links both, the
+ * flat view's entry winning, as the image's hoisted install has every package in one place.
+ */
+function linkInstalled(target: string): void {
+  mkdirSync(target);
+  for (const from of [join(ROOT, 'node_modules', '.pnpm', 'node_modules'), join(ROOT, 'node_modules')]) {
+    for (const name of readdirSync(from)) {
+      if (name.startsWith('.') || name === '@hookstream') continue;
+      if (name.startsWith('@')) {
+        mkdirSync(join(target, name), { recursive: true });
+        for (const sub of readdirSync(join(from, name)))
+          if (!existsSync(join(target, name, sub))) symlinkSync(join(from, name, sub), join(target, name, sub), 'dir');
+      } else if (!existsSync(join(target, name))) symlinkSync(join(from, name), join(target, name), 'dir');
+    }
+  }
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hookstream-bundle-'));
-  symlinkSync(join(ROOT, 'node_modules', '.pnpm', 'node_modules'), join(dir, 'node_modules'), 'dir');
+  linkInstalled(join(dir, 'node_modules'));
   outputs = await bundle({ outdir: join(dir, 'dist') });
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
