@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   badRequest,
   forbidden,
+  notFound,
   decodeChangesCursor,
   decodePositionCursor,
   encodeChangesCursor,
@@ -98,6 +99,27 @@ export function eventRoutes(app: FastifyInstance, ledger: LedgerReader, hosted: 
     // Always a cursor: pollers keep asking with it and pick up whatever was ingested since.
     return { events, nextCursor: encodeChangesCursor(last ? last.record.id : afterId) };
   });
+
+  /** One event by its ledger id, in its provider's JSON; 404 when there is none or the token may not see it. */
+  app.get('/events/:id', async (req): Promise<EventJson> => {
+    const raw = ((req.params ?? {}) as Record<string, string>).id ?? '';
+    const id = p.positiveInt('id', raw);
+    readParams(req.query, {});
+    // The changes feed from id − 1 is the ledger's primary-key read of exactly this row.
+    const [row] = await ledger.changes({ afterId: id - 1, limit: 1 });
+    const record = row?.record;
+    if (!record || record.id !== id || !visible(scopeOf(req), record.provider, record.tenant)) throw notFound(`no event ${id}`);
+    const [json] = await presentAll([record], hosted);
+    if (!json) throw notFound(`no event ${id}`);
+    return json;
+  });
+}
+
+/** Whether a scoped token may read a row of this provider and tenant (an unscoped token reads all). */
+function visible(scope: ReadScope, provider: string, tenant: string | null): boolean {
+  if (scope.providers !== undefined && !scope.providers.includes(provider)) return false;
+  const tenants = scope.tenants(provider);
+  return tenants === undefined || (tenant !== null && tenants.includes(tenant));
 }
 
 type Spec = Record<string, Parser<unknown>>;
