@@ -61,7 +61,7 @@ export function loadProfile(name: string): Profile {
         eventsApiRows: 1_000_000,
         eventsApi: { connections: 4, durationSec: 8 },
         deliveries: { endpoints: 4, endpointConcurrency: 10, events: 5_000, latencySec: 10, replicas: [1] },
-        location: { geofences: [0, 10_000, 100_000], users: 2_000, requests: 8_000, connections: 16 },
+        location: { geofences: [0, 10_000, 100_000], users: 2_000, requests: 8_000, connections: 32 },
         scaleOut: { events: 60_000, replicas: [1, 2, 4, 8, 12] },
         ...common,
       };
