@@ -73,5 +73,6 @@ describe('edge fuzz (fast-check, inject)', () => {
         .map(([s, n]) => `${s}×${n}`)
         .join(' ')}`,
     );
-  });
+    // Generous: the cases are checked one by one, and a loaded 2-core machine runs them slowly; nothing here is about speed.
+  }, 60_000);
 });
