@@ -30,17 +30,28 @@ export function createBudgetShare(opts: BudgetShareOptions): (assignment: Readon
   });
   let joins = 0;
   let generation = 0;
+  // The partition count, asked for once now: a join then re-divides at once, before the
+  // consumer fetches its first batch, instead of sending nothing while the broker is asked.
+  let known: number | undefined;
+  const ask = (): Promise<number> =>
+    opts.partitions(opts.topic).then((n) => {
+      known = n;
+      return n;
+    });
+  ask().catch(() => undefined);
   // Before its first assignment a replica sends nothing: it does not know its share yet.
   opts.apply(0, { immediate: true });
   gauge.set(0);
-  const divide = (owned: number, first: boolean, mine: number): void => {
-    opts.partitions(opts.topic).then(
+  const applyShare = (owned: number, total: number, first: boolean): void => {
+    const share = total > 0 ? Math.floor((opts.budget * Math.min(owned, total)) / total) : 0;
+    opts.apply(share, { immediate: first && owned === total });
+    gauge.set(share);
+    opts.log.info({ owned, partitions: total, share, budget: opts.budget }, 'HubSpot request budget re-divided');
+  };
+  const divide = (owned: number, first: boolean, mine: number, appliedWith?: number): void => {
+    ask().then(
       (total) => {
-        if (mine !== generation) return;
-        const share = total > 0 ? Math.floor((opts.budget * Math.min(owned, total)) / total) : 0;
-        opts.apply(share, { immediate: first && owned === total });
-        gauge.set(share);
-        opts.log.info({ owned, partitions: total, share, budget: opts.budget }, 'HubSpot request budget re-divided');
+        if (mine === generation && total !== appliedWith) applyShare(owned, total, first);
       },
       (err: unknown) => {
         if (mine !== generation) return;
@@ -54,6 +65,11 @@ export function createBudgetShare(opts: BudgetShareOptions): (assignment: Readon
   };
   return (assignment) => {
     const owned = assignment[opts.topic]?.length ?? 0;
-    divide(owned, joins++ === 0, ++generation);
+    const first = joins++ === 0;
+    const mine = ++generation;
+    // With the count known the share applies now; the count is asked again in case it changed.
+    const total = known;
+    if (total !== undefined) applyShare(owned, total, first);
+    divide(owned, first, mine, total);
   };
 }
