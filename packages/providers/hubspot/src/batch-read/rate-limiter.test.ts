@@ -50,6 +50,20 @@ describe('createPortalRateLimiter', () => {
     expect(c.t).toBe(10_000);
   });
 
+  it('notices a share given while a request waits with none, within a moment rather than a window', async () => {
+    const c = { t: 0 };
+    const holder: { limiter?: ReturnType<typeof createPortalRateLimiter> } = {};
+    // The share arrives (immediately, as for a replica alone in its group) during the first wait.
+    const sleep = async (ms: number) => {
+      c.t += ms;
+      if (c.t >= 300) holder.limiter?.setMaxRequests(5, { immediate: true });
+    };
+    const limiter = createPortalRateLimiter({ maxRequests: 0, windowMs: 10_000, now: () => c.t, sleep });
+    holder.limiter = limiter;
+    await limiter.acquire(1);
+    expect(c.t).toBeLessThanOrEqual(400);
+  });
+
   it('keeps portals independent', async () => {
     const { c, now, sleep } = clock();
     const limiter = createPortalRateLimiter({ maxRequests: 1, windowMs: 10_000, now, sleep });

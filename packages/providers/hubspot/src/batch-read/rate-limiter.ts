@@ -1,3 +1,6 @@
+/** How often a request held by a share of 0 checks whether a share arrived. */
+const ZERO_SHARE_RECHECK_MS = 100;
+
 export interface PortalRateLimiterOptions {
   maxRequests: number;
   windowMs: number;
@@ -66,8 +69,9 @@ export function createPortalRateLimiter(opts: PortalRateLimiterOptions): PortalR
           s.sent.push(now);
           return;
         }
-        // A share of 0 (no partitions) waits for a share; otherwise for the oldest send to age out.
-        const freeAt = max === 0 ? (raised?.at ?? now + opts.windowMs) : (s.sent[s.sent.length - max] ?? now) + opts.windowMs;
+        // A share of 0 (before the first assignment, or no partitions) looks again shortly: the
+        // share can arrive at any moment. Otherwise wait for the oldest send to age out.
+        const freeAt = max === 0 ? Math.min(raised?.at ?? Infinity, now + ZERO_SHARE_RECHECK_MS) : (s.sent[s.sent.length - max] ?? now) + opts.windowMs;
         await opts.sleep(Math.max(1, freeAt - now));
       }
     },

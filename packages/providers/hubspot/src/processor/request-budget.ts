@@ -20,7 +20,8 @@ export interface BudgetShareOptions {
  * events topic is (floor(budget × owned / partitions)), so the shares never add up to more than
  * the budget, and they are re-divided at every rebalance as replicas join or leave. A share
  * that grows waits one window before it is used (see PortalRateLimiter.setMaxRequests), except
- * for a replica that owns every partition at its first join: it is alone.
+ * for a replica that owns every partition: it is alone. Before its first
+ * join a replica keeps the whole budget (it reads nothing for the group yet).
  */
 export function createBudgetShare(opts: BudgetShareOptions): (assignment: Readonly<Record<string, readonly number[]>>) => void {
   const gauge = new Gauge({
@@ -28,7 +29,6 @@ export function createBudgetShare(opts: BudgetShareOptions): (assignment: Readon
     help: "This replica's share of HUBSPOT_MAX_REQUESTS_PER_10S (per portal), from its part of the events topic",
     registers: [opts.registry],
   });
-  let joins = 0;
   let generation = 0;
   // The partition count, asked for once now: a join then re-divides at once, before the
   // consumer fetches its first batch, instead of sending nothing while the broker is asked.
@@ -39,37 +39,37 @@ export function createBudgetShare(opts: BudgetShareOptions): (assignment: Readon
       return n;
     });
   ask().catch(() => undefined);
-  // Before its first assignment a replica sends nothing: it does not know its share yet.
-  opts.apply(0, { immediate: true });
-  gauge.set(0);
-  const applyShare = (owned: number, total: number, first: boolean): void => {
+  // Until its first assignment a replica keeps the whole budget: it consumes nothing yet, so
+  // only a sweep of pending rows could send, and holding even that back stalled reads that a
+  // join then needed at once.
+  gauge.set(opts.budget);
+  const applyShare = (owned: number, total: number): void => {
     const share = total > 0 ? Math.floor((opts.budget * Math.min(owned, total)) / total) : 0;
-    opts.apply(share, { immediate: first && owned === total });
+    // Owning every partition, the replica is alone in the group: nobody else holds a share, so
+    // a larger one applies at once (a join with an empty assignment must not cost a window).
+    opts.apply(share, { immediate: owned >= total });
     gauge.set(share);
     opts.log.info({ owned, partitions: total, share, budget: opts.budget }, 'HubSpot request budget re-divided');
   };
-  const divide = (owned: number, first: boolean, mine: number, appliedWith?: number): void => {
+  const divide = (owned: number, mine: number, appliedWith?: number): void => {
     ask().then(
       (total) => {
-        if (mine === generation && total !== appliedWith) applyShare(owned, total, first);
+        if (mine === generation && total !== appliedWith) applyShare(owned, total);
       },
       (err: unknown) => {
         if (mine !== generation) return;
-        // Unknown share: send nothing (never more than the budget) and ask again shortly.
-        opts.apply(0, { immediate: true });
-        gauge.set(0);
-        opts.log.warn({ err, retryInMs: opts.retryMs ?? 5000 }, 'could not read the topic partition count; no HubSpot requests until it is known');
-        setTimeout(() => divide(owned, first, mine), opts.retryMs ?? 5000).unref();
+        // Unknown share: keep the last one and ask again shortly.
+        opts.log.warn({ err, retryInMs: opts.retryMs ?? 5000 }, 'could not read the topic partition count; the HubSpot budget is re-divided once it is known');
+        setTimeout(() => divide(owned, mine), opts.retryMs ?? 5000).unref();
       },
     );
   };
   return (assignment) => {
     const owned = assignment[opts.topic]?.length ?? 0;
-    const first = joins++ === 0;
     const mine = ++generation;
     // With the count known the share applies now; the count is asked again in case it changed.
     const total = known;
-    if (total !== undefined) applyShare(owned, total, first);
-    divide(owned, first, mine, total);
+    if (total !== undefined) applyShare(owned, total);
+    divide(owned, mine, total);
   };
 }
