@@ -65,6 +65,9 @@ export function createBudgetShare(opts: BudgetShareOptions): (assignment: Readon
     );
   };
   return (assignment) => {
+    // No topics at all is what a stopping consumer reports: the replica keeps its share, so the
+    // reads its drain still makes go out instead of waiting for a share that never comes.
+    if (Object.keys(assignment).length === 0) return;
     const owned = assignment[opts.topic]?.length ?? 0;
     const mine = ++generation;
     // With the count known the share applies now; the count is asked again in case it changed.
