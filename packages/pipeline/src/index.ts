@@ -41,3 +41,4 @@ export { decodeChangesCursor, decodePositionCursor, encodeChangesCursor, encodeP
 export { page, type Page } from './api/page.js';
 export { ledgerEventOf } from './processor/ledger-event.js';
 export { createWebhookMetrics, UNKNOWN_SOURCE, type WebhookMetrics } from './edge/webhook-metrics.js';
+export { MAX_REPORTED_ERRORS, invalidCredentials, malformedBody, sourceNotFound, validationFailed } from './edge/refusals.js';
