@@ -125,7 +125,9 @@ describe('the console in Chromium', () => {
   it('works from the keyboard: sign in with Enter, open an event by id, copy its payload; every field is labelled', async () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: fleet.apiUrl });
     await page.goto('/console/');
-    // The token field has the focus on arrival.
+    // The token field has the focus on arrival. Typing waits for the app to
+    // mount: keys pressed before React renders go to the empty document.
+    await page.waitForFunction("document.activeElement?.labels?.[0]?.textContent === 'events-api token'");
     await page.keyboard.type(READER_TOKEN);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Events', exact: true }).waitFor();
