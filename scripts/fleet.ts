@@ -13,11 +13,13 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { databaseTls, DatabaseTlsSchema, parseEnv } from '@hookstream/config';
 import { createLogger, redactUrl } from '@hookstream/observability';
 import { providerMigrations, PROVIDERS } from '@hookstream/providers';
 import { createDataSource, runMigrations } from '@hookstream/store';
 import {
   createDatabase,
+  ensureDatabase,
   startDatabaseServer,
   startFakeBrevo,
   startFakeHubSpot,
@@ -52,7 +54,12 @@ ensureConsoleBuilt((line) => process.stdout.write(`${line}\n`));
 const kafka = await startKafka({ log, port: LOCAL.kafkaPort, reuseIfRunning: true });
 const dbServer = env.DATABASE_URL ? undefined : await startDatabaseServer({ log });
 const databaseUrl = env.DATABASE_URL ?? (await createDatabase((dbServer as NonNullable<typeof dbServer>).url, LOCAL.databaseName));
-const ds = createDataSource({ url: databaseUrl, log, migrations: providerMigrations(PROVIDERS) });
+// The migrations reach a TLS-only database as the services do (DATABASE_SSL*).
+const dbTls = databaseTls(parseEnv(DatabaseTlsSchema, env));
+if (env.DATABASE_URL && (await ensureDatabase(databaseUrl, dbTls)) === 'created') {
+  log.info({ database: redactUrl(databaseUrl) }, 'created the database DATABASE_URL names');
+}
+const ds = createDataSource({ url: databaseUrl, log, migrations: providerMigrations(PROVIDERS), ...(dbTls ? { ssl: dbTls } : {}) });
 await ds.initialize();
 await runMigrations(ds);
 await ds.destroy();

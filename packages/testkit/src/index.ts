@@ -2,11 +2,12 @@ export {};
 // Local infrastructure for tests and the local fleet (Kafka broker, database server).
 export { startKafka, isLocalKafka, parseBrokerList, type StartKafkaOptions } from './infra/kafka.js';
 export { startLocalKafka, type LocalKafkaHandle, type LocalKafkaOptions } from './infra/kafka-local.js';
+export { startKafkaCluster, type KafkaCluster, type KafkaClusterNode, type KafkaClusterOptions } from './infra/kafka-cluster.js';
 export type { KafkaHandle, InfraSource } from './infra/kafka-types.js';
 export { kafkaJarsDir, type KafkaJarsOptions } from './infra/kafka-jars.js';
 export { KAFKA_VERSION, cacheRoot, kafkaCacheDir } from './infra/paths.js';
 export { startDatabaseServer, LOCAL_DATABASE_URL, type DatabaseServer, type StartDatabaseServerOptions } from './infra/database-server.js';
-export { createDatabase, dropDatabase, uniqueName, serverUrlOf } from './infra/database.js';
+export { createDatabase, ensureDatabase, dropDatabase, uniqueName, serverUrlOf } from './infra/database.js';
 export { testDatabase, type TestDatabase } from './infra/test-database.js';
 export { InfraError, type InfraErrorCode } from './infra/errors.js';
 export { freePort } from './infra/net.js';
@@ -49,6 +50,7 @@ export {
   neverAcknowledged,
   createTrafficGenerator,
   formatFigures,
+  summarizeAnswers,
   SNAPSHOT_CREATED_AT,
   SNAPSHOT_UPDATED_AT,
   type TcpProxy,
@@ -64,6 +66,9 @@ export {
   type TrafficGenerator,
   type GeneratorOptions,
   type GeneratorStats,
+  type DeliveryAnswer,
+  type AnswerWindow,
+  type WindowSummary,
   type FaultFigures,
   type FaultRecord,
 } from './fault/index.js';

@@ -58,6 +58,32 @@ export async function createDatabase(serverUrl: string, name: string): Promise<s
   return u.toString();
 }
 
+/**
+ * `npm start` is a development tool: the database DATABASE_URL names is created when the server
+ * says it does not exist (ER_BAD_DB_ERROR), so a new checkout needs no manual CREATE DATABASE.
+ * Anything else (refused, wrong password) is left for the caller's own connection to report.
+ */
+export async function ensureDatabase(databaseUrl: string, ssl?: ConnectionOptions['ssl']): Promise<'exists' | 'created'> {
+  const u = new URL(databaseUrl);
+  const name = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  assertIdentifier(name);
+  const options = { ...serverConnectionOptions(databaseUrl), ...(ssl ? { ssl } : {}) };
+  try {
+    const conn = await createConnection({ ...options, database: name });
+    await conn.end();
+    return 'exists';
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 'ER_BAD_DB_ERROR') throw err;
+  }
+  const conn = await createConnection(options);
+  try {
+    await conn.query(`CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await conn.end();
+  }
+  return 'created';
+}
+
 export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
   assertIdentifier(name);
   await withServer(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS \`${name}\``));

@@ -3,7 +3,7 @@ import { Kafka, Partitioners, logLevel, type Consumer, type LogEntry, type Produ
 import { createConnection, type RowDataPacket } from 'mysql2/promise';
 import { createLogger, type Logger } from '@hookstream/observability';
 import './provided.js';
-import { createDatabase, dropDatabase, serverConnectionOptions, uniqueName } from './database.js';
+import { createDatabase, dropDatabase, ensureDatabase, serverConnectionOptions, uniqueName } from './database.js';
 import { startLocalKafka, type LocalKafkaHandle } from './kafka-local.js';
 import { parseBrokerList } from './kafka.js';
 import { testDatabase } from './test-database.js';
@@ -134,6 +134,34 @@ describe('provided database server', () => {
     } finally {
       await conn.end();
     }
+  });
+
+  it('ensureDatabase() creates the database a URL names when it is missing, once, and keeps an existing one', async () => {
+    const name = uniqueName('hs_infra_ensure');
+    const url = `${serverUrl.replace(/\/$/, '')}/${name}`;
+    try {
+      expect(await ensureDatabase(url)).toBe('created');
+      const conn = await createConnection({ ...serverConnectionOptions(url), database: name });
+      try {
+        await conn.query('CREATE TABLE kept (id INT PRIMARY KEY)');
+      } finally {
+        await conn.end();
+      }
+      expect(await ensureDatabase(url)).toBe('exists');
+      const check = await createConnection(serverConnectionOptions(serverUrl));
+      try {
+        const [rows] = await check.query<RowDataPacket[]>('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = ?', [name]);
+        expect(rows.map((r) => r['t'])).toEqual(['kept']);
+      } finally {
+        await check.end();
+      }
+    } finally {
+      await dropDatabase(serverUrl, name);
+    }
+  });
+
+  it('ensureDatabase() refuses a database name that is not a plain identifier, creating nothing', async () => {
+    await expect(ensureDatabase(`${serverUrl.replace(/\/$/, '')}/bad%60name`)).rejects.toThrow(/not a valid database name/);
   });
 
   it('testDatabase() hands out a fresh database that the url connects to', async () => {

@@ -1,3 +1,4 @@
+import { databaseTls } from '@hookstream/config';
 import { createDataSource, type DataSource } from '@hookstream/store';
 import { createOAuthClient } from '../oauth/client.js';
 import { createTokenCipher } from '../oauth/cipher.js';
@@ -24,12 +25,14 @@ export function createEdgeOAuth(config: HubSpotEdgeConfig, log: Logger, now: () 
   const { HUBSPOT_CLIENT_ID: clientId, DATABASE_URL: url, TOKEN_ENCRYPTION_KEY: key } = config;
   if (!clientId || !url || !key) return undefined;
   const redirectUri = config.HUBSPOT_OAUTH_REDIRECT_URL ?? `${(config.PUBLIC_URL ?? '').replace(/\/+$/, '')}/oauth/callback`;
+  // TLS files are read now, not on the first install: a bad one stops start-up naming the setting.
+  const ssl = databaseTls(config);
   const cipher = createTokenCipher({ key });
   const client = createOAuthClient({ baseUrl: config.HUBSPOT_API_BASE_URL, clientId, clientSecret: config.HUBSPOT_CLIENT_SECRET });
   let opened: Promise<{ ds: DataSource }> | undefined;
   const open = () => {
     opened ??= (async () => {
-      const ds = createDataSource({ url, log, poolSize: config.DATABASE_POOL_SIZE });
+      const ds = createDataSource({ url, log, poolSize: config.DATABASE_POOL_SIZE, ...(ssl ? { ssl } : {}) });
       await ds.initialize();
       return { ds };
     })().catch((err: unknown) => {

@@ -34,6 +34,24 @@ describe('HubSpot edge part', () => {
     expect(oauth.describe?.('https://x.io')).toMatchObject({ hubspot: 'https://x.io/webhooks/hubspot', oauthInstall: 'https://x.io/oauth/install' });
   });
 
+  it("reads the OAuth pool's DATABASE_SSL files at start-up: a missing CA file stops it naming the setting, not the first install", () => {
+    const env = {
+      KAFKA_BROKERS: 'k:1',
+      HUBSPOT_CLIENT_SECRET: 's',
+      HUBSPOT_CLIENT_ID: 'cid',
+      DATABASE_URL: 'mysql://r@h/db',
+      TOKEN_ENCRYPTION_KEY: 'a'.repeat(64),
+      PUBLIC_URL: 'https://x.io',
+    };
+    const tls = { ...env, DATABASE_SSL: 'verify-ca', DATABASE_SSL_CA_FILE: '/nonexistent/ca.pem' };
+    expect(() => hubspotEdgePart(loadHubSpotEdgeConfig(tls), log)).toThrowError(/^DATABASE_SSL_CA_FILE: /);
+    expect(() => loadHubSpotEdgeConfig({ ...env, DATABASE_SSL: 'sometimes' })).toThrowError(
+      /DATABASE_SSL: must be one of off, require, verify-ca, verify-full/,
+    );
+    // Without OAuth the pool never opens, so its TLS files are not read.
+    expect(hubspotEdgePart(loadHubSpotEdgeConfig({ KAFKA_BROKERS: 'k:1', HUBSPOT_CLIENT_SECRET: 's', DATABASE_SSL: 'require' }), log).plugins).toEqual([]);
+  });
+
   it('names the headers that carry its signatures and the settings paths of its secrets for redaction', () => {
     expect(hubspotProvider.redact?.({})).toEqual({
       headers: ['x-hubspot-signature', 'x-hubspot-signature-v3'],

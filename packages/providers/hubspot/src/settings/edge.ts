@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EdgeSchema, fields, parseEnv } from '@hookstream/config';
+import { DatabaseTlsSchema, EdgeSchema, fields, parseEnv } from '@hookstream/config';
 import type { ProviderEnv } from '@hookstream/pipeline';
 import { DEFAULT_OAUTH_SCOPES, requireForOAuth, scopeList, tokenEncryptionKey } from './oauth.js';
 import { DEFAULT_HUBSPOT_TOPIC } from './topics.js';
@@ -16,6 +16,8 @@ export const HubSpotEdgeSchema = EdgeSchema.extend({
   /** Only the OAuth routes use the database (to store installed portals' tokens); webhooks never do. */
   DATABASE_URL: fields.mysqlUrl.optional(),
   DATABASE_POOL_SIZE: fields.positiveInt(2),
+  /** The OAuth pool reaches the same (possibly TLS-only, managed) database as the processors. */
+  ...DatabaseTlsSchema.shape,
   TOKEN_ENCRYPTION_KEY: tokenEncryptionKey.optional(),
   /** Unset: PUBLIC_URL + /oauth/callback. Must be one of the app's redirect URLs in HubSpot. */
   HUBSPOT_OAUTH_REDIRECT_URL: fields.httpUrl.optional(),
