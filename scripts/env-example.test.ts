@@ -24,7 +24,8 @@ interface ObjectSchema {
   shape: Record<string, Field>;
 }
 
-const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const self = fileURLToPath(import.meta.url);
+const root = dirname(dirname(self));
 
 /** Variables of the operating system and third-party tools the code consults; not Hookstream settings. */
 const NOT_SETTINGS = new Set(['PATH', 'HOME', 'JAVA_HOME', 'XDG_RUNTIME_DIR', 'DOCKER_HOST', 'TESTCONTAINERS_HOST_OVERRIDE']);
@@ -32,18 +33,19 @@ const NOT_SETTINGS = new Set(['PATH', 'HOME', 'JAVA_HOME', 'XDG_RUNTIME_DIR', 'D
 /** Where settings are read: every package, service, script and the tests' support code (not test files). */
 const SOURCE_DIRS = ['packages', 'services', 'scripts', 'test'];
 
-function sourceFiles(): string[] {
+function sourceFiles(withTests = false): string[] {
   const out: string[] = [];
   const walk = (d: string): void => {
     for (const entry of readdirSync(d)) {
       if (entry === 'node_modules' || entry === 'dist' || entry.startsWith('.')) continue;
       const p = join(d, entry);
       if (statSync(p).isDirectory()) walk(p);
-      else if (/\.(ts|tsx|mjs)$/.test(p) && !/\.test\.ts$/.test(p)) out.push(p);
+      else if (/\.(ts|tsx|mjs)$/.test(p) && (withTests || !/\.test\.ts$/.test(p))) out.push(p);
     }
   };
   for (const d of SOURCE_DIRS) walk(join(root, d));
-  return out;
+  // This file names settings in its checks and comments; it must not count as code reading them.
+  return out.filter((p) => p !== self);
 }
 
 const NAME = '[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*';
@@ -53,7 +55,9 @@ const NAME = '[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*';
  * - keys of zod objects (`KEY: …` in a file that imports zod): every service's settings schema;
  * - `env.KEY`, `env?.KEY`, `env['KEY']`, `process.env.KEY` anywhere;
  * - names handed to an env helper, like `envJson('BENCH_EDGE_ENV')`;
- * - `${KEY…}` interpolations of docker-compose.yml.
+ * - `${KEY…}` interpolations of docker-compose.yml;
+ * - in test files, only `process.env.KEY ??` / `||`: a knob with a default (FAULT_SEED), not the
+ *   variables tests set for themselves.
  */
 function settingsRead(): Map<string, string> {
   const found = new Map<string, string>();
@@ -69,6 +73,9 @@ function settingsRead(): Map<string, string> {
     for (const m of text.matchAll(helper)) add(m[1] as string, file);
     if (/from ['"]zod['"]/.test(text)) for (const m of text.matchAll(zodKey)) add(m[1] as string, file);
   }
+  const knob = new RegExp(`\\bprocess\\.env(?:\\.(${NAME})|\\[['"](${NAME})['"]\\])\\s*(?:\\?\\?|\\|\\|)`, 'g');
+  for (const file of sourceFiles(true).filter((f) => f.endsWith('.test.ts')))
+    for (const m of readFileSync(file, 'utf8').matchAll(knob)) add((m[1] ?? m[2]) as string, file);
   const compose = join(root, 'docker-compose.yml');
   for (const m of readFileSync(compose, 'utf8').matchAll(new RegExp(`\\$\\{(${NAME})`, 'g'))) add(m[1] as string, compose);
   return found;
@@ -77,7 +84,7 @@ function settingsRead(): Map<string, string> {
 /** Every name the source mentions as a whole word (comments included): what the code knows of. */
 function namesMentioned(): Set<string> {
   const names = new Set<string>();
-  for (const file of sourceFiles()) for (const m of readFileSync(file, 'utf8').matchAll(new RegExp(`\\b${NAME}\\b`, 'g'))) names.add(m[0]);
+  for (const file of sourceFiles(true)) for (const m of readFileSync(file, 'utf8').matchAll(new RegExp(`\\b${NAME}\\b`, 'g'))) names.add(m[0]);
   return names;
 }
 
@@ -120,7 +127,7 @@ describe('.env.example', () => {
   it('lists every setting the code reads', () => {
     const read = settingsRead();
     // Sanity: the scan finds the settings of each kind of reader, so an empty scan cannot pass.
-    for (const k of ['KAFKA_BROKERS', 'HUBSPOT_CLIENT_SECRET', 'ARCHIVE_BACKEND', 'FLEET_PROCESSORS', 'PROCESSOR_REPLICAS', 'BENCH_EDGE_ENV'])
+    for (const k of ['KAFKA_BROKERS', 'HUBSPOT_CLIENT_SECRET', 'ARCHIVE_BACKEND', 'FLEET_PROCESSORS', 'PROCESSOR_REPLICAS', 'BENCH_EDGE_ENV', 'FAULT_SEED'])
       expect(read.has(k), `scan found ${k}`).toBe(true);
     const missing = [...read].filter(([k]) => !keys.has(k)).map(([k, file]) => `${k} (read in ${file})`);
     expect(missing, 'add these to .env.example with a one-line comment and their default').toEqual([]);
