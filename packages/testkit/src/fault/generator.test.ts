@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWebhookBatch, verifySignature, type HubSpotEvent } from '@hookstream/hubspot';
-import { createTrafficGenerator } from './generator.js';
+import { createTrafficGenerator, type DeliveryAnswer } from './generator.js';
 import { neverAcknowledged, refusedOnly } from './ledger.js';
 import { createRandom } from './random.js';
 import { createWorkload, eventKeyOf } from './workload.js';
@@ -111,5 +111,37 @@ describe('createTrafficGenerator', () => {
     const retried = acceptedCopies.filter((e) => failedKeys.has(eventKeyOf(e)));
     expect(retried.length).toBeGreaterThan(0);
     expect(retried.every((e) => e.attemptNumber >= 1)).toBe(true);
+  });
+  it('reports every answer with its timing, outcome and attempt, matching the ledger', async () => {
+    const answers: DeliveryAnswer[] = [];
+    const random = createRandom(2);
+    const slow = fakeEdge(3);
+    const slowUrl = await slow.listen();
+    try {
+      const gen = createTrafficGenerator({
+        url: slowUrl,
+        secret: SECRET,
+        random,
+        workload: createWorkload({ portalId: 10, random }),
+        requestsPerSecond: 50,
+        badRate: 0.2,
+        retryBaseMs: 50,
+        onAnswer: (a) => answers.push(a),
+      });
+      gen.start();
+      await new Promise((r) => setTimeout(r, 500));
+      await gen.stop();
+      await gen.drainRetries(10_000);
+      const counted = [...gen.ledger.requests.values()].reduce((a, b) => a + b, 0);
+      expect(answers.length).toBe(counted);
+      expect(answers.filter((a) => a.label === '503').map((a) => a.outcome)).toEqual(['unacknowledged', 'unacknowledged']);
+      expect(answers.filter((a) => a.label === '401' || a.label === '400').every((a) => a.outcome === 'refused')).toBe(true);
+      expect(answers.filter((a) => a.outcome === 'acknowledged').length).toBe(gen.ledger.requests.get('200'));
+      // The 429 and both 503s were retried: three answers to attempts after the first.
+      expect(answers.filter((a) => a.attempt > 0).length).toBe(3);
+      expect(answers.every((a) => a.answeredAt >= a.sentAt && a.events > 0)).toBe(true);
+    } finally {
+      await slow.close();
+    }
   });
 });

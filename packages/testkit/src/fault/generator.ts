@@ -1,5 +1,5 @@
 import { signedHeaders, type HubSpotEvent } from '@hookstream/hubspot';
-import { createLedger, type Ledger } from './ledger.js';
+import { createLedger, type DeliveryOutcome, type Ledger } from './ledger.js';
 import type { Random } from './random.js';
 import type { Workload } from './workload.js';
 
@@ -24,6 +24,20 @@ export interface GeneratorOptions {
   /** First retry delay of a failed delivery (5xx, 429, 408, timeout); doubles up to 8×; a longer Retry-After (≤ 30 s) wins. @default 1 000 */
   retryBaseMs?: number;
   now?: () => number;
+  /** Called once per answered or failed request, for timelines (when the edge stopped answering 2xx, for how long). */
+  onAnswer?: (answer: DeliveryAnswer) => void;
+}
+
+export interface DeliveryAnswer {
+  /** When the request was sent and when its answer (or failure) came, by `now`. */
+  sentAt: number;
+  answeredAt: number;
+  /** The ledger's label: "200", "503", "timeout", "network", … */
+  label: string;
+  outcome: DeliveryOutcome;
+  /** 0 for a first delivery, n for its n-th retry. */
+  attempt: number;
+  events: number;
 }
 
 export interface GeneratorStats {
@@ -118,6 +132,7 @@ export function createTrafficGenerator(opts: GeneratorOptions): TrafficGenerator
   const send = async (d: Delivery): Promise<void> => {
     const { body, headers } = request(d);
     ledger.eventCopies += d.events.length;
+    const sentAt = now();
     let label: string;
     let status = 0;
     let retryAfterMs = 0;
@@ -131,16 +146,19 @@ export function createTrafficGenerator(opts: GeneratorOptions): TrafficGenerator
     } catch (err) {
       label = (err as Error).name === 'TimeoutError' ? 'timeout' : 'network';
     }
-    if (status >= 200 && status < 300) {
+    // 429 (pushing back) and 408 (the request arrived too slowly) are no verdict on the
+    // delivery: retried like a 5xx. Any other 4xx is a refusal.
+    const outcome: DeliveryOutcome =
+      status >= 200 && status < 300 ? 'acknowledged' : status >= 400 && status < 500 && status !== 429 && status !== 408 ? 'refused' : 'unacknowledged';
+    opts.onAnswer?.({ sentAt, answeredAt: now(), label, outcome, attempt: d.attempt, events: d.events.length });
+    if (outcome === 'acknowledged') {
       ledger.record(d.events, 'acknowledged', label);
       for (const e of d.events) ackedPool.push(e);
       if (ackedPool.length > 5_000) ackedPool.splice(0, ackedPool.length - 5_000);
       if (d.bad) ledger.unexpectedAcceptances += 1;
       return;
     }
-    // 429 (pushing back) and 408 (the request arrived too slowly) are no verdict on the
-    // delivery: retried like a 5xx. Any other 4xx is a refusal.
-    if (status >= 400 && status < 500 && status !== 429 && status !== 408) {
+    if (outcome === 'refused') {
       ledger.record(d.events, 'refused', label);
       if (!d.bad) ledger.unexpectedRefusals += 1;
       return;

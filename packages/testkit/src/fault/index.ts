@@ -11,5 +11,6 @@ export {
   type WorkloadOptions,
 } from './workload.js';
 export { createLedger, refusedOnly, neverAcknowledged, type Ledger, type DeliveryOutcome } from './ledger.js';
-export { createTrafficGenerator, type TrafficGenerator, type GeneratorOptions, type GeneratorStats } from './generator.js';
+export { createTrafficGenerator, type TrafficGenerator, type GeneratorOptions, type GeneratorStats, type DeliveryAnswer } from './generator.js';
 export { formatFigures, type FaultFigures, type FaultRecord } from './figures.js';
+export { summarizeAnswers, type AnswerWindow, type WindowSummary } from './timeline.js';

@@ -14,6 +14,11 @@ export interface BrokerLaunch {
   logsDir: string;
   log4jConfig: string;
   javaBin?: string;
+  /**
+   * Largest heap in MiB; default 1024. A three-node cluster on a 2-core machine gives each node
+   * less, so the cluster and the rest of the test run fit in memory together.
+   */
+  maxHeapMb?: number;
 }
 
 export interface BrokerProcess {
@@ -57,7 +62,9 @@ export function spawnBroker(l: BrokerLaunch): Promise<BrokerProcess> {
   const out = openSync(join(l.logsDir, 'stdout.log'), 'a');
   let child: ChildProcess;
   try {
-    child = spawn(java, ['-Xms256m', '-Xmx1g', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', ...classpathArgs(l), 'kafka.Kafka', l.propertiesFile], {
+    const maxHeap = l.maxHeapMb ?? 1024;
+    const heap = [`-Xms${Math.min(256, maxHeap)}m`, `-Xmx${maxHeap}m`];
+    child = spawn(java, [...heap, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', ...classpathArgs(l), 'kafka.Kafka', l.propertiesFile], {
       stdio: ['ignore', out, out],
     });
   } finally {
