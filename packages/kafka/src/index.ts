@@ -12,3 +12,17 @@ export { openTopicAdmin, type TopicAdmin, type PartitionOffsets, type GroupDescr
 export { readRanges, type PartitionRange, type ReadRangesOptions } from './range-reader.js';
 export { partitionForKey } from './partition.js';
 export { consumerLagGauge, type LagSource } from './lag.js';
+export { deadLetterView, type DeadLetterView } from './dead-letter-view.js';
+export { planRanges, type Plan, type PlanInput } from './redrive-plan.js';
+export {
+  planSelection,
+  planTimeRange,
+  redriveRanges,
+  redriveSelection,
+  REDRIVE_GROUP,
+  type OffsetPick,
+  type RedriveRoute,
+  type RedriveRunOptions,
+  type SelectionPlan,
+  type TimeRange,
+} from './redrive.js';

@@ -1,18 +1,18 @@
 import { loadDlqSettings } from '../dlq/settings.js';
-import { createProducer, openTopicAdmin, readRanges, redriveHeaders, type EventProducer } from '@hookstream/kafka';
+import { createProducer, openTopicAdmin, planTimeRange, REDRIVE_GROUP, redriveRanges, type EventProducer } from '@hookstream/kafka';
 import { UsageError, type Command } from '../command.js';
 import { parseFlags } from '../dlq/flags.js';
 import { cliKafka } from '../dlq/kafka.js';
-import { planRanges } from '../dlq/plan.js';
 import { createProgress } from '../dlq/progress.js';
 
-export const REDRIVE_GROUP = 'hookstream-dlq-redrive';
+export { REDRIVE_GROUP };
 
 /**
  * Puts dead letters back on the events topic, key unchanged, as fresh deliveries (attempt
  * count 0). The redrive group's committed offsets are its cursor: each chunk is produced with
  * acks=all and then committed, so a rerun continues where the last one stopped. A crash between
  * the two re-sends at most that one chunk, which the events table's unique key stores once.
+ * The planning and sending are @hookstream/kafka's redrive.ts, the same code as the console's redrive.
  */
 export const command: Command = {
   name: 'dlq:redrive',
@@ -34,15 +34,10 @@ export const command: Command = {
         ctx.err(`dlq:redrive: group ${groupId} has ${group.members} active member(s): another redrive is running; wait for it or stop it first`);
         return 1;
       }
-      const partitions = await admin.partitions(dlq);
-      const cursor = await admin.committed(groupId, dlq);
-      const from = flags.since === undefined ? undefined : await admin.offsetsAtTime(dlq, flags.since);
-      const to = flags.until === undefined ? undefined : await admin.offsetsAtTime(dlq, flags.until + 1);
-      const plan = planRanges({
-        partitions,
-        cursor,
-        ...(from ? { from } : {}),
-        ...(to ? { to } : {}),
+      const route = { dlq, target, groupId };
+      const plan = await planTimeRange(admin, route, {
+        ...(flags.since !== undefined ? { since: flags.since } : {}),
+        ...(flags.until !== undefined ? { until: flags.until } : {}),
         ...(flags.count !== undefined ? { count: flags.count } : {}),
       });
       if (plan.passedOver > 0) {
@@ -63,26 +58,14 @@ export const command: Command = {
       producer = p;
       await p.connect();
       const progress = createProgress({ label: 'redriven', total: plan.total, write: ctx.err, now: Date.now });
-      const how = await readRanges(kafka, {
-        topic: dlq,
-        groupId,
+      const { how } = await redriveRanges({
+        kafka,
+        producer: p,
+        route,
         ranges: plan.ranges,
-        commit: true,
         log,
+        onProgress: (n) => progress.add(n),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
-        onMessages: async (partition, messages) => {
-          const at = Date.now();
-          await p.send(
-            target,
-            messages.map((m) => ({
-              key: m.key ?? '',
-              value: m.value ?? Buffer.alloc(0),
-              headers: redriveHeaders(m.headers, { topic: dlq, partition, offset: m.offset }, at),
-            })),
-            30_000,
-          );
-          progress.add(messages.length);
-        },
       });
       progress.finish();
       if (how === 'aborted') {
