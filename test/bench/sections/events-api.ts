@@ -10,6 +10,8 @@ import { BENCH_API_TOKEN, contactProperties, importEvent } from '../workload.js'
 
 const PORTALS = [62515, 62516, 62517, 62518];
 const SEED_ROWS = 1000;
+/** Rows per INSERT … SELECT while the table doubles. */
+const COPY_CHUNK = 250_000;
 
 // The writers' own column lists: the seed rows below are in their order.
 const LEDGER: readonly string[] = ['id', ...LEDGER_COLUMNS];
@@ -39,7 +41,7 @@ const insertValues = (table: string, columns: readonly string[], rows: unknown[]
  * enrichment snapshot), then doubled server-side with INSERT … SELECT until the count is
  * reached (no client round trip per row).
  */
-async function bulkLoad(pool: Pool, rows: number): Promise<{ rows: number; seconds: number }> {
+async function bulkLoad(pool: Pool, rows: number, progress: (line: string) => void): Promise<{ rows: number; seconds: number; indexSeconds: number }> {
   const started = Date.now();
   const now = 1_769_000_000_000;
   const seed = Array.from({ length: SEED_ROWS }, (_, i) => {
@@ -106,16 +108,65 @@ async function bulkLoad(pool: Pool, rows: number): Promise<{ rows: number; secon
     ),
     seed.flatMap((r) => r.details),
   );
+  // Secondary indexes are built once at the end (a sort per index) instead of maintained row by
+  // row: with the table far larger than the buffer pool, random index inserts dominate the load.
+  const indexes = [...(await secondaryIndexes(pool, 'events')), ...(await secondaryIndexes(pool, 'hubspot_events'))];
+  await alterIndexes(pool, indexes, 'drop');
   let count = SEED_ROWS;
   while (count < rows) {
     const take = Math.min(count, rows - count);
-    await pool.query(`INSERT INTO events (${LEDGER.join(', ')}) SELECT ${copyExpressions(LEDGER, count)} FROM events ORDER BY id LIMIT ${take}`);
-    await pool.query(
-      `INSERT INTO hubspot_events (${HUBSPOT.join(', ')}) SELECT ${copyExpressions(HUBSPOT, count)} FROM hubspot_events ORDER BY id LIMIT ${take}`,
-    );
+    // Copies ids 1..take in chunks: one statement of millions of rows would hold one huge
+    // undo log and lock set until it ends; a chunk commits and frees its own.
+    for (let lo = 0; lo < take; lo += COPY_CHUNK) {
+      const hi = Math.min(take, lo + COPY_CHUNK);
+      await pool.query(`INSERT INTO events (${LEDGER.join(', ')}) SELECT ${copyExpressions(LEDGER, count)} FROM events WHERE id > ${lo} AND id <= ${hi}`);
+      await pool.query(
+        `INSERT INTO hubspot_events (${HUBSPOT.join(', ')}) SELECT ${copyExpressions(HUBSPOT, count)} FROM hubspot_events WHERE id > ${lo} AND id <= ${hi}`,
+      );
+    }
     count += take;
+    progress(`${count} rows`);
   }
-  return { rows: count, seconds: round((Date.now() - started) / 1000, 1) };
+  const copied = Date.now();
+  progress(`${count} rows; building ${indexes.length} secondary indexes`);
+  await alterIndexes(pool, indexes, 'add');
+  return { rows: count, seconds: round((Date.now() - started) / 1000, 1), indexSeconds: round((Date.now() - copied) / 1000, 1) };
+}
+
+interface SecondaryIndex {
+  table: string;
+  name: string;
+  unique: boolean;
+  /** Column list as in CREATE INDEX, prefix lengths kept. */
+  columns: string;
+}
+
+/** The migrations' secondary indexes of a table, read from the server so the bench never repeats their definitions. */
+async function secondaryIndexes(pool: Pool, table: string): Promise<SecondaryIndex[]> {
+  const [rows] = await pool.query<RowDataPacket[]>(
+    `SELECT index_name AS name, non_unique AS nonUnique, column_name AS col, sub_part AS sub
+       FROM information_schema.statistics
+      WHERE table_schema = DATABASE() AND table_name = ? AND index_name <> 'PRIMARY'
+      ORDER BY index_name, seq_in_index`,
+    [table],
+  );
+  const byName = new Map<string, SecondaryIndex>();
+  for (const r of rows) {
+    const col = r['sub'] === null ? `\`${String(r['col'])}\`` : `\`${String(r['col'])}\`(${Number(r['sub'])})`;
+    const name = String(r['name']);
+    const known = byName.get(name);
+    if (known) known.columns += `, ${col}`;
+    else byName.set(name, { table, name, unique: Number(r['nonUnique']) === 0, columns: col });
+  }
+  return [...byName.values()];
+}
+
+async function alterIndexes(pool: Pool, indexes: readonly SecondaryIndex[], how: 'drop' | 'add'): Promise<void> {
+  for (const table of new Set(indexes.map((i) => i.table))) {
+    const own = indexes.filter((i) => i.table === table);
+    const clauses = own.map((i) => (how === 'drop' ? `DROP INDEX \`${i.name}\`` : `ADD ${i.unique ? 'UNIQUE ' : ''}INDEX \`${i.name}\` (${i.columns})`));
+    if (clauses.length > 0) await pool.query(`ALTER TABLE ${table} ${clauses.join(', ')}`);
+  }
 }
 
 /** A keyset cursor at (occurredAt, id), in the format the first page's nextCursor shows. */
@@ -158,8 +209,11 @@ export async function runEventsApiSection(env: BenchEnv, profile: Profile): Prom
   const pool = createPool({ uri: db.url, connectionLimit: profile.eventsApi.connections });
   try {
     env.progress(`events-api: loading ${profile.eventsApiRows} rows`);
-    const load = await bulkLoad(pool, profile.eventsApiRows);
+    const load = await bulkLoad(pool, profile.eventsApiRows, (line) => env.progress(`events-api: loaded ${line}`));
     await pool.query('ANALYZE TABLE events, hubspot_events');
+    // Deep pages at 10 M rows read from disk when the table outgrows the buffer pool: the figure depends on it, so it is reported.
+    const [bp] = await pool.query<RowDataPacket[]>('SELECT @@innodb_buffer_pool_size AS b');
+    const bufferPoolMb = Math.round(Number(bp[0]?.['b'] ?? 0) / 1048576);
     env.progress(`events-api: ${load.rows} rows in ${load.seconds} s; measuring pages`);
 
     // Deep positions: 50 % … 99 % of the table in (occurred_at, id) order, overall and in one portal.
@@ -243,6 +297,7 @@ export async function runEventsApiSection(env: BenchEnv, profile: Profile): Prom
       sql,
       rows: load.rows,
       loadSeconds: load.seconds,
+      indexSeconds: load.indexSeconds,
       connections,
     });
     const note = `${load.rows} rows (loaded in ${load.seconds} s), ${connections} concurrent clients, 100 events a page; ceiling = the same page's SQL straight from mysql2, one query at a time`;
@@ -285,7 +340,7 @@ export async function runEventsApiSection(env: BenchEnv, profile: Profile): Prom
         ceiling: sqlDeep.p99,
         ceilingLabel: 'raw SQL',
         higherIsBetter: false,
-        target: { kind: 'maxValue', max: 50 },
+        target: { kind: 'maxValue', max: profile.eventsApi.deepP99MaxMs },
       },
       {
         id: 'api.portalDeep.p99',
@@ -295,8 +350,16 @@ export async function runEventsApiSection(env: BenchEnv, profile: Profile): Prom
         ceiling: sqlPortal.p99,
         ceilingLabel: 'raw SQL',
         higherIsBetter: false,
-        target: { kind: 'maxValue', max: 50 },
+        target: { kind: 'maxValue', max: profile.eventsApi.deepP99MaxMs },
         details: details(portalDeep, sqlPortal),
+      },
+      {
+        id: 'api.load.seconds',
+        label: `events-api table load, ${load.rows} ledger rows (+ HubSpot's rows)`,
+        value: load.seconds,
+        unit: 's',
+        higherIsBetter: false,
+        note: `server-side INSERT … SELECT doubling in ${COPY_CHUNK}-row chunks, then the secondary indexes built (${load.indexSeconds} s of it); InnoDB buffer pool ${bufferPoolMb} MiB`,
       },
     ];
   } finally {
