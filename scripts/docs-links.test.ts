@@ -85,6 +85,19 @@ describe('links of the README and docs/', () => {
   });
 });
 
+describe("the README's test command", () => {
+  it('is what CI runs', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const blocks = [...readme.matchAll(/^```sh\n([\s\S]*?)^```/gm)].map((m) => m[1] as string);
+    const testCommand = blocks.flatMap((b) => b.split('\n')).find((l) => /^npm test\b/.test(l));
+    expect(testCommand?.replace(/\s+#.*$/, '')).toBe('npm test');
+    const ci = readFileSync(join(root, '.ci', 'run'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !l.startsWith('#') && !/^(set|cd) /.test(l));
+    expect(ci).toEqual(['npm test']);
+  });
+});
+
 describe('headingAnchors', () => {
   it('spells anchors as GitHub does', () => {
     const md = [
