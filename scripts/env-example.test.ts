@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { EdgeSchema, ProcessorSchema } from '@hookstream/config';
 import { CrmSettingsSchema } from '@hookstream/crm';
 import { DispatcherSchema } from '@hookstream/dispatcher';
+import { loadEventsApiConfig } from '@hookstream/events-api';
 import { HubSpotEdgeSchema, HubSpotProcessorSchema, SubscriptionsCliSchema } from '@hookstream/hubspot';
 import { LocationSettingsSchema } from '@hookstream/location';
 import { SourcesSettingsSchema } from '@hookstream/sources';
@@ -171,6 +172,18 @@ describe('.env.example', () => {
     }
     expect(compared).toBeGreaterThan(50);
     expect(wrong).toEqual([]);
+  });
+
+  it('gives events-api the defaults it has', () => {
+    // events-api's schema is not exported: compare its parsed settings with and without the
+    // file's values (the required ones given alike to both).
+    const required = { DATABASE_URL: 'mysql://root:@127.0.0.1:3306/hookstream', EVENTS_API_TOKENS: 'reader-token-0123456789' };
+    const given = Object.fromEntries(example.lines.filter((l) => l.value !== '').map((l) => [l.key, l.value]));
+    const withDefaults: Record<string, unknown> = loadEventsApiConfig(required);
+    const withFile: Record<string, unknown> = loadEventsApiConfig({ ...given, ...required });
+    const compared = Object.keys(withDefaults).filter((k) => k in given);
+    expect(compared.length).toBeGreaterThan(5);
+    expect(compared.filter((k) => JSON.stringify(withFile[k]) !== JSON.stringify(withDefaults[k]))).toEqual([]);
   });
 
   it('leaves required settings empty', () => {
