@@ -136,7 +136,13 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => void sto
 run('edge', 'edge', { PORT: String(LOCAL.edgePort) });
 for (let i = 0; i < processors; i++)
   run(`processor-${i + 1}`, 'processor', { PORT: String(LOCAL.firstProcessorHealthPort + i), KAFKA_CLIENT_ID: `hookstream-processor-${i + 1}` });
-run('events-api', 'events-api', { PORT: String(LOCAL.eventsApiPort) });
+// The console's Overview charts every process's /metrics: events-api scrapes them all.
+const metricsTargets = [
+  `http://127.0.0.1:${LOCAL.edgePort}/metrics`,
+  ...Array.from({ length: processors }, (_, i) => `http://127.0.0.1:${LOCAL.firstProcessorHealthPort + i}/metrics`),
+  ...Array.from({ length: dispatchers }, (_, i) => `http://127.0.0.1:${LOCAL.dispatcherHealthPort + i}/metrics`),
+];
+run('events-api', 'events-api', { PORT: String(LOCAL.eventsApiPort), METRICS_TARGETS: env.METRICS_TARGETS ?? metricsTargets.join(',') });
 for (let i = 0; i < dispatchers; i++)
   run(`dispatcher-${i + 1}`, 'dispatcher', { PORT: String(LOCAL.dispatcherHealthPort + i), KAFKA_CLIENT_ID: `hookstream-dispatcher-${i + 1}` });
 

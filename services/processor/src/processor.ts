@@ -3,6 +3,7 @@ import { createBatchConsumer, createProducer, ensureTopics, type BatchConsumer, 
 import { createRegistry, type Logger, type Registry } from '@hookstream/observability';
 import type { ProcessorContext, ProcessorPart } from '@hookstream/pipeline';
 import type { DataSource } from '@hookstream/store';
+import { dlqSizeGauge, type DlqSizeGauge } from './dlq-size.js';
 
 export interface ProcessorDeps {
   config: ProcessorConfig;
@@ -39,6 +40,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   const producer: EventProducer = createProducer(kafka, log);
   let parts: ProcessorPart[] = [];
   let consumers: BatchConsumer[] = [];
+  let dlqSizes: DlqSizeGauge | undefined;
 
   const consumerFor = (part: ProcessorPart): BatchConsumer =>
     createBatchConsumer(kafka, {
@@ -68,6 +70,8 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         topics.map((topic) => ({ topic, numPartitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR })),
         log,
       );
+      // What the console overview charts as DLQ sizes (GET /metrics, hookstream_kafka_dlq_messages).
+      dlqSizes = dlqSizeGauge(kafka, registry, [...new Set(parts.map((p) => p.topics.dlq))], log);
       await producer.connect();
       consumers = parts.map(consumerFor);
       for (const c of consumers) await c.start();
@@ -78,6 +82,8 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       await Promise.all(consumers.map((c) => c.stop()));
       for (const p of parts) await p.drain?.();
       await producer.disconnect();
+      await dlqSizes?.close();
+      dlqSizes = undefined;
     },
     ready: () => consumers.length > 0 && consumers.every((c) => c.isHealthy()) && parts.every((p) => p.ready?.() ?? true) && producer.isConnected(),
   };
