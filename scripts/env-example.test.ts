@@ -55,7 +55,7 @@ const NAME = '[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*';
  * Names the code reads, each with the first file it was seen in:
  * - keys of zod objects (`KEY: …` in a file that imports zod): every service's settings schema;
  * - `env.KEY`, `env?.KEY`, `env['KEY']`, `process.env.KEY` anywhere;
- * - names handed to an env helper, like `envJson('BENCH_EDGE_ENV')`;
+ * - names handed to an env helper, like `envJson('BENCH_EDGE_ENV')` or `value(env, 'OTEL_…')`;
  * - `${KEY…}` interpolations of docker-compose.yml;
  * - in test files, only `process.env.KEY ??` / `||`: a knob with a default (FAULT_SEED), not the
  *   variables tests set for themselves.
@@ -67,11 +67,13 @@ function settingsRead(): Map<string, string> {
   };
   const reads = new RegExp(`\\benv\\??(?:\\.(${NAME})\\b|\\[\\s*['"](${NAME})['"]\\s*\\])`, 'g');
   const helper = new RegExp(`\\b\\w*[eE]nv\\w*\\(\\s*['"](${NAME})['"]`, 'g');
+  const envArgument = new RegExp(`\\(\\s*env\\s*,\\s*['"](${NAME})['"]`, 'g');
   const zodKey = new RegExp(`^\\s+(${NAME}):`, 'gm');
   for (const file of sourceFiles()) {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(reads)) add((m[1] ?? m[2]) as string, file);
     for (const m of text.matchAll(helper)) add(m[1] as string, file);
+    for (const m of text.matchAll(envArgument)) add(m[1] as string, file);
     if (/from ['"]zod['"]/.test(text)) for (const m of text.matchAll(zodKey)) add(m[1] as string, file);
   }
   const knob = new RegExp(`\\bprocess\\.env(?:\\.(${NAME})|\\[['"](${NAME})['"]\\])\\s*(?:\\?\\?|\\|\\|)`, 'g');
