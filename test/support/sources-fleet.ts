@@ -13,7 +13,7 @@ import {
   type OutboundMessage,
   type TopicAdmin,
 } from '@hookstream/kafka';
-import { createLogger, createRegistry, type Logger } from '@hookstream/observability';
+import { createLogger, createRegistry, type Logger, type Tracing } from '@hookstream/observability';
 import { createProcessor, type Processor } from '@hookstream/processor';
 import { createDataSource, createLedgerReader, ledgerFromRow, type DataSource, type LedgerReader, type LedgerRecord } from '@hookstream/store';
 import { openMigratedStore, type MigratedStore } from '@hookstream/store/testing';
@@ -60,7 +60,8 @@ export interface SourcesFleet {
  * port with the provider's edge part built from SOURCES_FILE, processor replicas as members
  * of the sources consumer group, the broker and the database of the integration globalSetup.
  */
-export async function startSourcesFleet(opts: { processors?: number } = {}): Promise<SourcesFleet> {
+/** `tracing` gives the edge and the processors their tracers, as their main.ts does. */
+export async function startSourcesFleet(opts: { processors?: number; tracing?: { edge: Tracing; processor: Tracing } } = {}): Promise<SourcesFleet> {
   const log = createLogger({ name: 'sources-e2e', level: process.env.E2E_LOG_LEVEL ?? 'silent' });
   const brokers = inject('kafkaBrokers');
   const suffix = randomBytes(4).toString('hex');
@@ -102,7 +103,7 @@ export async function startSourcesFleet(opts: { processors?: number } = {}): Pro
       dataSource: pds,
       log: log.child({ replica: n }),
       env,
-      parts: async (ctx) => [await (sourcesProvider.processor as NonNullable<typeof sourcesProvider.processor>)(ctx)],
+      parts: async (ctx) => [await (sourcesProvider.processor as NonNullable<typeof sourcesProvider.processor>)({ ...ctx, tracing: opts.tracing?.processor })],
     });
     await processor.start();
     replicas.push({ processor, ds: pds });
@@ -132,7 +133,14 @@ export async function startSourcesFleet(opts: { processors?: number } = {}): Pro
   };
   const registry = createRegistry('edge');
   const part = await (sourcesProvider.edge as NonNullable<typeof sourcesProvider.edge>)({ env, log, now: Date.now, registry });
-  const edge = await buildEdgeApp({ config: edgeConfig, publisher, log, registry, parts: [{ provider: sourcesProvider.id, part }] });
+  const edge = await buildEdgeApp({
+    config: edgeConfig,
+    publisher,
+    log,
+    registry,
+    parts: [{ provider: sourcesProvider.id, part }],
+    ...(opts.tracing ? { tracing: opts.tracing.edge } : {}),
+  });
   await edge.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(edge.server.address() as AddressInfo).port}`;
 

@@ -9,6 +9,8 @@ export interface Envelope<E = unknown> {
   receivedAt: number;
   requestId: string;
   signatureVersion: string;
+  /** W3C trace context of the edge request that produced it; absent when tracing is off (docs/tracing.md). */
+  traceparent?: string;
   event: E;
 }
 
@@ -20,8 +22,51 @@ export class EnvelopeError extends Error {
   }
 }
 
+/** `traceparent`, when given, is written first: see readTraceparent. */
 export function encodeEnvelope(e: Envelope | LedgerEnvelope): Buffer {
-  return Buffer.from(JSON.stringify(e));
+  if (e.traceparent === undefined) return Buffer.from(JSON.stringify(e));
+  const { traceparent, ...rest } = e;
+  return Buffer.from(JSON.stringify({ traceparent, ...rest }));
+}
+
+/**
+ * W3C trace-context version 00: `00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>`,
+ * lower case, ids not all zeros. Later versions are ignored rather than guessed at.
+ */
+const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
+export const isTraceparent = (v: unknown): v is string => typeof v === 'string' && TRACEPARENT.test(v);
+
+/** A valid traceparent or nothing: a malformed one never fails an event, it is only dropped. */
+const traceparentField = (o: Record<string, unknown>): { traceparent?: string } => (isTraceparent(o.traceparent) ? { traceparent: o.traceparent } : {});
+
+const PREFIX = Buffer.from('{"traceparent":"');
+const TRACEPARENT_LENGTH = 55;
+
+/**
+ * Adds `traceparent` to an encoded envelope without parsing it again (the edge stamps every
+ * provider's messages after the provider built them): the field goes first, the rest of the
+ * object's bytes are kept as they are. A value that is not a non-empty JSON object, one that
+ * starts with a traceparent already (a duplicate key would make readers disagree), or a
+ * traceparent that is not valid, leaves the value unchanged.
+ */
+export function stampTraceparent(value: Buffer, traceparent: string): Buffer {
+  if (!isTraceparent(traceparent) || value.length < 3 || value[0] !== 0x7b || value[1] === 0x7d) return value;
+  if (value.subarray(0, PREFIX.length).equals(PREFIX)) return value;
+  return Buffer.concat([PREFIX, Buffer.from(`${traceparent}",`), value.subarray(1)]);
+}
+
+/**
+ * The traceparent of an encoded envelope, read from its first bytes without parsing the event
+ * (the processor reads it for a whole batch). Only the place encodeEnvelope and
+ * stampTraceparent write it (first) is looked at; undefined when absent or malformed.
+ */
+export function readTraceparent(value: Buffer | null): string | undefined {
+  if (!value || value.length < PREFIX.length + TRACEPARENT_LENGTH + 1) return undefined;
+  if (!value.subarray(0, PREFIX.length).equals(PREFIX)) return undefined;
+  const end = PREFIX.length + TRACEPARENT_LENGTH;
+  if (value[end] !== 0x22) return undefined;
+  const candidate = value.toString('latin1', PREFIX.length, end);
+  return isTraceparent(candidate) ? candidate : undefined;
 }
 
 /** Parses the envelope frame; the provider validates `event` itself. Throws EnvelopeError. */
@@ -41,7 +86,15 @@ export function decodeEnvelope(value: Buffer | null): Envelope<unknown> {
   if (typeof o.requestId !== 'string') throw new EnvelopeError('envelope.requestId missing');
   if (typeof o.signatureVersion !== 'string') throw new EnvelopeError('envelope.signatureVersion missing');
   if (typeof o.event !== 'object' || o.event === null) throw new EnvelopeError('envelope.event missing');
-  return { v: 1, provider: o.provider, receivedAt: o.receivedAt, requestId: o.requestId, signatureVersion: o.signatureVersion, event: o.event };
+  return {
+    v: 1,
+    provider: o.provider,
+    receivedAt: o.receivedAt,
+    requestId: o.requestId,
+    signatureVersion: o.signatureVersion,
+    ...traceparentField(o),
+    event: o.event,
+  };
 }
 
 /**
@@ -63,6 +116,8 @@ export interface LedgerEnvelope<E = unknown> {
   occurredAt: number;
   tenant: string | null;
   subject: string | null;
+  /** As in Envelope. */
+  traceparent?: string;
   event: E;
 }
 
@@ -108,6 +163,7 @@ export function decodeLedgerEnvelope(value: Buffer | null): LedgerEnvelope {
     occurredAt: epochMs(o, 'occurredAt'),
     tenant: strOrNull(o, 'tenant'),
     subject: strOrNull(o, 'subject'),
+    ...traceparentField(o),
     event: o.event,
   };
 }

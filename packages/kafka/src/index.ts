@@ -4,7 +4,17 @@
  */
 export { createKafka, type Kafka, type KafkaClientOptions } from './client.js';
 export { ensureTopics, type TopicSpec } from './topics.js';
-export { encodeEnvelope, decodeEnvelope, decodeLedgerEnvelope, EnvelopeError, type Envelope, type LedgerEnvelope } from './envelope.js';
+export {
+  encodeEnvelope,
+  decodeEnvelope,
+  decodeLedgerEnvelope,
+  EnvelopeError,
+  isTraceparent,
+  readTraceparent,
+  stampTraceparent,
+  type Envelope,
+  type LedgerEnvelope,
+} from './envelope.js';
 export { createProducer, ProduceFailedError, ProduceTimeoutError, type EventProducer, type OutboundMessage, type ProducerOptions } from './producer.js';
 export { createBatchConsumer, type BatchConsumer, type BatchConsumerOptions, type BatchContext, type BatchHandler, type ConsumedMessage } from './consumer.js';
 export { publishDeadLetters, failureHeaders, readFailureInfo, redriveHeaders, DLQ_HEADERS, type DeadLetter, type FailureInfo } from './dead-letter.js';

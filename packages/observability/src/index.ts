@@ -4,3 +4,16 @@ export { installShutdown, type Closer, type ShutdownOptions } from './shutdown.j
 export { runService } from './run-service.js';
 export { createRegistry, Counter, Gauge, Histogram, Registry } from './metrics.js';
 export { describeStartupError } from './startup-errors.js';
+export {
+  disabledTracing,
+  endSpan,
+  inSpan,
+  startTracing,
+  traceparentOf,
+  SpanKind,
+  type Attributes,
+  type Span,
+  type SpanOptions,
+  type Tracing,
+} from './tracing/tracing.js';
+export { TracingConfigError, tracingSettings, type TracingEnv, type TracingSettings } from './tracing/settings.js';

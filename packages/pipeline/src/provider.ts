@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { BatchHandler, EventProducer, Kafka, OutboundMessage } from '@hookstream/kafka';
-import type { Logger, Registry } from '@hookstream/observability';
+import type { Logger, Registry, Tracing } from '@hookstream/observability';
 import type { DataSource, LedgerReader, LedgerRecord, MigrationClass, SubjectMatch } from '@hookstream/store';
 
 /**
@@ -128,6 +128,8 @@ export interface ProcessorContext extends HostContext {
   dataSource: DataSource;
   /** The replica's producer (retry topic, DLQ); connected by the host before consumers start. */
   producer: EventProducer;
+  /** The replica's tracing: hand it to createBatchRuntime. Absent: tracing off. */
+  tracing?: Tracing;
 }
 
 /** Topics of one consumer group: the provider's events, and where failures go. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { EdgeConfig } from '@hookstream/config';
-import { Counter, Gauge, Histogram, createRegistry, type Logger, type Registry } from '@hookstream/observability';
+import { Counter, Gauge, Histogram, createRegistry, disabledTracing, type Logger, type Registry, type Tracing } from '@hookstream/observability';
 import type { EdgePart } from '@hookstream/pipeline';
 import { archiveWriter, type ArchiveMetrics, type EdgeArchive } from './archive.js';
 import { createClientErrorHandler, errorHandler } from './errors.js';
@@ -31,6 +31,8 @@ export interface EdgeDeps {
   parts: readonly HostedEdgePart[];
   /** The raw archive; absent: nothing is archived (ARCHIVE_BACKEND=off). */
   archive?: EdgeArchive;
+  /** Request and produce spans; absent: tracing off. */
+  tracing?: Tracing;
 }
 
 /** Builds the edge without listening (tests use inject() or listen on port 0). */
@@ -121,6 +123,7 @@ export async function buildEdgeApp(deps: EdgeDeps): Promise<FastifyInstance> {
       now: deps.now ?? Date.now,
       metrics: { accepted, produceSeconds },
       maxMessageBytes: deps.config.EDGE_MAX_MESSAGE_BYTES,
+      tracing: deps.tracing ?? disabledTracing,
     });
   }
   return app;

@@ -1,7 +1,7 @@
 import { ArchiveSettingsSchema, createArchive, type ArchiveSettings } from '@hookstream/archive';
 import { kafkaSecurity, loadEdgeConfig, parseEnv } from '@hookstream/config';
 import { createKafka, createProducer, ensureTopics } from '@hookstream/kafka';
-import { createLogger, createRegistry, installShutdown, runService } from '@hookstream/observability';
+import { createLogger, createRegistry, installShutdown, runService, startTracing } from '@hookstream/observability';
 import type { Provider } from '@hookstream/pipeline';
 import { providerRedaction, selectProviders } from '@hookstream/providers';
 import { buildEdgeApp, type HostedEdgePart } from './app.js';
@@ -13,6 +13,7 @@ await runService('edge', async () => {
   // TLS files are read now: a bad one stops start-up with one line naming the setting.
   const kafkaTls = kafkaSecurity(config);
   const archiveSettings = parseEnv(ArchiveSettingsSchema, process.env);
+  const tracing = startTracing(process.env, 'hookstream-edge');
   const providers = selectProviders(config.PROVIDERS);
   const log = createLogger({ name: 'edge', level: config.LOG_LEVEL, ...providerRedaction(providers, process.env) });
   const ctx = { env: process.env, log, now: Date.now, registry: createRegistry('edge') };
@@ -28,7 +29,7 @@ await runService('edge', async () => {
   const producer = createProducer(kafka, log);
   await producer.connect();
   const publisher = createKafkaPublisher(producer, config.EDGE_PRODUCE_TIMEOUT_MS);
-  const app = await buildEdgeApp({ config, publisher, log, registry: ctx.registry, parts: hosted, ...(archive ? { archive } : {}) });
+  const app = await buildEdgeApp({ config, publisher, log, registry: ctx.registry, parts: hosted, tracing, ...(archive ? { archive } : {}) });
   // Stop taking requests and drain those in flight (their archive writes included) before the
   // archive and the producer go away.
   installShutdown(
@@ -38,6 +39,8 @@ await runService('edge', async () => {
       { name: 'archive', close: async () => archive?.store.close() },
       { name: 'kafka-producer', close: () => producer.disconnect() },
       { name: 'providers', close: async () => void (await Promise.all(hosted.map((h) => h.part.close?.()))) },
+      // Last: the spans of the requests drained above are exported too.
+      { name: 'tracing', close: () => tracing.shutdown() },
     ],
     { timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
   );

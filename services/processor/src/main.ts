@@ -1,6 +1,6 @@
 import { databaseTls, kafkaSecurity, loadProcessorConfig } from '@hookstream/config';
 import { createKafka } from '@hookstream/kafka';
-import { createLogger, installShutdown, redactUrl, runService } from '@hookstream/observability';
+import { createLogger, installShutdown, redactUrl, runService, startTracing } from '@hookstream/observability';
 import { providerRedaction, selectProviders } from '@hookstream/providers';
 import { createDataSource } from '@hookstream/store';
 import { buildHealthServer } from './health-server.js';
@@ -11,6 +11,7 @@ await runService('processor', async () => {
   // TLS files are read now: a bad one stops start-up with one line naming the setting.
   const kafkaTls = kafkaSecurity(config);
   const dbTls = databaseTls(config);
+  const tracing = startTracing(process.env, 'hookstream-processor');
   const providers = selectProviders(config.PROVIDERS);
   const log = createLogger({ name: 'processor', level: config.LOG_LEVEL, ...providerRedaction(providers, process.env) });
   const dataSource = createDataSource({ url: config.DATABASE_URL, log, poolSize: config.DATABASE_POOL_SIZE, ...(dbTls ? { ssl: dbTls } : {}) });
@@ -22,7 +23,8 @@ await runService('processor', async () => {
     kafka,
     dataSource,
     log,
-    parts: (ctx) => Promise.all(providers.flatMap((p) => (p.processor ? [p.processor(ctx)] : []))),
+    // The parts' batch runtimes start the batch and transaction spans.
+    parts: (ctx) => Promise.all(providers.flatMap((p) => (p.processor ? [p.processor({ ...ctx, tracing })] : []))),
   });
   const health = config.PORT > 0 ? await buildHealthServer({ log, ready: processor.ready, registry: processor.registry }) : undefined;
   installShutdown(
@@ -31,6 +33,8 @@ await runService('processor', async () => {
       { name: 'processor', close: () => processor.stop() },
       { name: 'health', close: async () => void (await health?.close()) },
       { name: 'database', close: () => dataSource.destroy() },
+      // Last: the spans of the batches drained above are exported too.
+      { name: 'tracing', close: () => tracing.shutdown() },
     ],
     { timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
   );

@@ -1,5 +1,6 @@
 import { publishDeadLetters, type BatchContext, type BatchHandler, type ConsumedMessage, type EventProducer } from '@hookstream/kafka';
-import type { Logger } from '@hookstream/observability';
+import { SpanKind, disabledTracing, endSpan, inSpan, type Logger, type Span, type Tracing } from '@hookstream/observability';
+import { batchSpan } from './batch-span.js';
 import { backoffMs, sleepWhile } from './backoff.js';
 import { duePrefix, routeFailure, type Failure, type RetryPolicy } from './failure-routing.js';
 import type { RuntimeMetrics } from './metrics.js';
@@ -45,6 +46,8 @@ export interface RuntimeDeps {
   log: Logger;
   now: () => number;
   metrics: RuntimeMetrics;
+  /** Batch, prepare and transaction spans (docs/tracing.md); absent: tracing off. */
+  tracing?: Tracing;
 }
 
 const isRetryable = (err: unknown) => (err as { retryable?: boolean })?.retryable === true;
@@ -57,11 +60,23 @@ const isRetryable = (err: unknown) => (err as { retryable?: boolean })?.retryabl
  */
 export function createBatchRuntime<D extends DecodedMessage, P>(step: ProcessStep<D, P>, deps: RuntimeDeps): BatchHandler {
   const { log, now, metrics } = deps;
+  const tracing = deps.tracing ?? disabledTracing;
 
-  async function persistWithRetry(ctx: BatchContext, events: D[], prepared: P): Promise<'done' | 'stopped' | Error> {
+  /** One transaction, as a span under the batch's when tracing is on. */
+  function persistOnce(events: D[], prepared: P, parent: Span | undefined, attempt: number): Promise<PersistOutcome> {
+    if (!parent) return step.persist(events, prepared);
+    const attributes = { 'db.system.name': 'mariadb', 'db.operation.name': 'transaction', 'hookstream.events': events.length, 'hookstream.attempt': attempt };
+    return inSpan(tracing, 'db transaction', { kind: SpanKind.CLIENT, parent, attributes }, async (span) => {
+      const r = await step.persist(events, prepared);
+      span.setAttributes({ 'hookstream.inserted': r.inserted, 'hookstream.duplicates': r.duplicates });
+      return r;
+    });
+  }
+
+  async function persistWithRetry(ctx: BatchContext, events: D[], prepared: P, span?: Span): Promise<'done' | 'stopped' | Error> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const r = await step.persist(events, prepared);
+        const r = await persistOnce(events, prepared, span, attempt);
         metrics.stored.inc(r.inserted);
         metrics.duplicates.inc(r.duplicates);
         step.stored?.(events);
@@ -103,13 +118,14 @@ export function createBatchRuntime<D extends DecodedMessage, P>(step: ProcessSte
     events: D[],
     prepared: P,
     failures: Failure[],
+    span: Span | undefined,
   ): Promise<'done' | 'stopped'> {
-    const outcome = await persistWithRetry(ctx, events, prepared);
+    const outcome = await persistWithRetry(ctx, events, prepared, span);
     if (outcome !== 'done' && !(outcome instanceof Error)) return outcome;
     if (outcome instanceof Error) {
       log.error({ err: outcome, partition: ctx.partition }, 'batch refused by the database; isolating bad events');
       for (const d of events) {
-        const single = await persistWithRetry(ctx, [d], prepared);
+        const single = await persistWithRetry(ctx, [d], prepared, span);
         if (single === 'stopped') return 'stopped';
         if (single instanceof Error) {
           const message = messages.find((m) => m.offset === d.offset);
@@ -139,7 +155,15 @@ export function createBatchRuntime<D extends DecodedMessage, P>(step: ProcessSte
       log.warn({ topic: ctx.topic, offset: l.message.offset, partition: ctx.partition, attempts: l.attempts, error: l.error.message }, 'dead-lettered message');
   }
 
-  return async (ctx) => {
+  /** Work before the transaction (HubSpot's enrichment), as a span when tracing is on. */
+  async function prepareAll(events: D[], parent: Span | undefined): Promise<P> {
+    const prepare = step.prepare;
+    if (!prepare) return undefined as P;
+    if (!parent) return prepare(events);
+    return inSpan(tracing, 'prepare', { parent, attributes: { 'hookstream.events': events.length } }, () => prepare(events));
+  }
+
+  async function handle(ctx: BatchContext, span: Span | undefined): ReturnType<BatchHandler> {
     const failures: Failure[] = [];
     // Retry-topic messages not yet due stay unread: the partition pauses until the first one is.
     const { due, waitMs } = ctx.topic === deps.retryTopic ? duePrefix(ctx.messages, now()) : { due: ctx.messages.length, waitMs: undefined };
@@ -148,12 +172,27 @@ export function createBatchRuntime<D extends DecodedMessage, P>(step: ProcessSte
     const last = messages[messages.length - 1];
     if (!last) return { lastDurableOffset: null, ...paused };
     const events = decodeAll(ctx, messages, failures);
+    span?.setAttributes({ 'messaging.batch.message_count': messages.length, 'hookstream.events': events.length });
     if (events.length > 0) {
-      const prepared = (step.prepare ? await step.prepare(events) : undefined) as P;
-      if ((await persistIsolating(ctx, messages, events, prepared, failures)) === 'stopped') return { lastDurableOffset: null, ...paused };
+      const prepared = await prepareAll(events, span);
+      if ((await persistIsolating(ctx, messages, events, prepared, failures, span)) === 'stopped') return { lastDurableOffset: null, ...paused };
       step.committed?.(prepared);
     }
     if (failures.length > 0) await routeFailures(ctx, failures);
+    span?.setAttribute('hookstream.failures', failures.length);
     return { lastDurableOffset: last.offset, ...paused };
+  }
+
+  return async (ctx) => {
+    if (!tracing.enabled) return handle(ctx, undefined);
+    const span = batchSpan(tracing, ctx);
+    try {
+      const result = await handle(ctx, span);
+      endSpan(span);
+      return result;
+    } catch (err) {
+      endSpan(span, err);
+      throw err;
+    }
   };
 }

@@ -64,6 +64,7 @@ export function sourcesProcessorPart(settings: SourcesProcessorSettings, ctx: Pr
       log: ctx.log.child({ provider: PROVIDER }),
       now: ctx.now,
       metrics: createRuntimeMetrics(ctx.registry)(PROVIDER),
+      tracing: ctx.tracing,
     }),
   };
 }

@@ -1,11 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { AppError } from '@hookstream/core';
 import type { Accepted, IngressRequest, IngressRoute } from '@hookstream/pipeline';
-import type { Counter, Histogram } from '@hookstream/observability';
+import { stampTraceparent, type OutboundMessage } from '@hookstream/kafka';
+import { SpanKind, endSpan, traceparentOf, type Counter, type Histogram, type Span, type Tracing } from '@hookstream/observability';
 import type { ArchiveWrite } from '../archive.js';
 import { BrokerUnavailableError, OverloadedError } from '../errors.js';
 import { once, type InflightGate } from '../inflight.js';
 import type { EventPublisher } from '../publisher.js';
+import { requestSpans } from './request-spans.js';
 
 /** A provider's webhook route, with the provider it came from and, when that provider is archived, its archive write. */
 export interface HostedRoute {
@@ -22,6 +24,8 @@ export interface IngestOptions {
   metrics: { accepted: Counter<string>; produceSeconds: Histogram<string> };
   /** EDGE_MAX_MESSAGE_BYTES: bigger messages are refused (413), never retried against the broker. */
   maxMessageBytes: number;
+  /** Request and produce spans; the envelopes carry the request span's traceparent (docs/tracing.md). */
+  tracing: Tracing;
 }
 
 /**
@@ -32,7 +36,9 @@ export interface IngestOptions {
  * so that signatures are checked on the exact bytes received and no other route loses its
  * parsed body.
  */
-export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, { routes, publisher, gate, now, metrics, maxMessageBytes }) => {
+export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, { routes, publisher, gate, now, metrics, maxMessageBytes, tracing }) => {
+  const providerOf = new Map(routes.map((r) => [r.route.url, r.provider]));
+  const spans = requestSpans(app, tracing, (url) => (url === undefined ? undefined : providerOf.get(url)));
   const limit = Math.max(...routes.map((r) => r.route.bodyLimitBytes));
   // Reserve the body's bytes before reading it; over budget, answer 503 without reading.
   app.addHook('onRequest', async (req, reply) => {
@@ -48,7 +54,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, { rou
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: limit }, (_req, body, done) => done(null, body));
 
-  const publish = durablePublish(publisher, metrics.produceSeconds);
+  const publish = durablePublish(publisher, metrics.produceSeconds, tracing);
   for (const { provider, route, archive } of routes) {
     app.post(route.url, { bodyLimit: route.bodyLimitBytes }, async (req, reply) => {
       const request: IngressRequest = {
@@ -62,8 +68,10 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, { rou
         requestId: req.id,
         receivedAt: now(),
       };
+      const span = spans.of(req);
+      span?.setAttribute('hookstream.source', request.params.source ?? provider);
       // A refusal throws here: nothing of a refused request is produced or archived.
-      const accepted = await route.accept(request);
+      const accepted = traced(await route.accept(request), span);
       const { messages } = accepted;
       assertProducible(messages, maxMessageBytes);
       // Before either write starts: a request turned away for memory is neither produced nor archived.
@@ -73,7 +81,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, { rou
       // already and the sender's retry (503) produces them again; the processors store an event
       // once by its idempotency key, so the copy is harmless. When only Kafka fails, the archive
       // holds a request that was not accepted, which is allowed.
-      const [published, archived] = await Promise.allSettled([publish(accepted, release), archive?.(request, accepted.source ?? provider)]);
+      const [published, archived] = await Promise.allSettled([publish(accepted, release, span), archive?.(request, accepted.source ?? provider)]);
       if (published.status === 'rejected') throw published.reason;
       if (archived.status === 'rejected') throw archived.reason;
       metrics.accepted.inc(messages.length);
@@ -82,6 +90,16 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, { rou
     });
   }
 };
+
+/** The accepted messages carrying the request span's traceparent (unchanged when tracing is off). */
+function traced(accepted: Accepted, span: Span | undefined): Accepted {
+  const traceparent = span && traceparentOf(span);
+  if (!span || !traceparent) return accepted;
+  if (accepted.source) span.setAttribute('hookstream.source', accepted.source);
+  span.setAttribute('hookstream.events', accepted.messages.length);
+  const messages = accepted.messages.map((m): OutboundMessage => ({ ...m, value: stampTraceparent(m.value, traceparent) }));
+  return { ...accepted, messages };
+}
 
 /** 413 for an event larger than Kafka takes: a broker refusal would be answered 503 and retried forever. */
 function assertProducible(messages: Accepted['messages'], maxMessageBytes: number): void {
@@ -102,14 +120,32 @@ function reserve(gate: InflightGate, messages: Accepted['messages']): () => void
 }
 
 /** Makes one request's messages durable (acks=all); `release` frees their reserved bytes once Kafka settled the write. */
-function durablePublish(publisher: EventPublisher, produceSeconds: Histogram<string>): (accepted: Accepted, release: () => void) => Promise<void> {
-  return async ({ topic, messages }, release) => {
+function durablePublish(
+  publisher: EventPublisher,
+  produceSeconds: Histogram<string>,
+  tracing: Tracing,
+): (accepted: Accepted, release: () => void, parent: Span | undefined) => Promise<void> {
+  return async ({ topic, messages }, release, parent) => {
     const stop = produceSeconds.startTimer();
+    const span = parent
+      ? tracing.startSpan(`send ${topic}`, {
+          kind: SpanKind.PRODUCER,
+          parent,
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.operation.type': 'send',
+            'messaging.destination.name': topic,
+            'messaging.batch.message_count': messages.length,
+          },
+        })
+      : undefined;
     try {
       await publisher.publish(topic, messages, { onSettled: release });
       release();
+      if (span) endSpan(span);
     } catch (err) {
       if ((err as { code?: unknown }).code !== 'KAFKA_TIMEOUT') release();
+      if (span) endSpan(span, err);
       throw new BrokerUnavailableError('events could not be made durable; retry later', { cause: err });
     } finally {
       stop();

@@ -28,6 +28,7 @@ export function crmProcessorPart(opts: CrmProcessorOptions, ctx: ProcessorContex
       log: ctx.log.child({ provider: PROVIDER }),
       now: ctx.now,
       metrics: createRuntimeMetrics(ctx.registry)(PROVIDER),
+      tracing: ctx.tracing,
     }),
     describe: () => ({ crmSources: opts.sources.map((s) => s.name) }),
   };

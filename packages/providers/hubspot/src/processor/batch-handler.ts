@@ -1,5 +1,5 @@
 import type { BatchHandler, EventProducer } from '@hookstream/kafka';
-import type { Logger } from '@hookstream/observability';
+import type { Logger, Tracing } from '@hookstream/observability';
 import { createBatchRuntime, type ProcessStep, type RetryPolicy, type RuntimeMetrics } from '@hookstream/pipeline';
 import type { EventWriter } from '../store/index.js';
 import { decodeMessage, refKey, type DecodedEvent } from './decode.js';
@@ -53,6 +53,7 @@ export interface BatchHandlerDeps extends HubSpotStepDeps {
   retryTopic: string;
   retry: RetryPolicy;
   metrics: ProcessorMetrics;
+  tracing?: Tracing;
 }
 
 /** HubSpot's step in the shared batch runtime (decode, dedupe, retries, failure routing). */

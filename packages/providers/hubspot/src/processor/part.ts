@@ -93,6 +93,7 @@ export function createHubSpotProcessorPart(config: HubSpotProcessorConfig, ctx: 
         log,
         now,
         metrics,
+        tracing: ctx.tracing,
       }),
     ),
     sweeper,

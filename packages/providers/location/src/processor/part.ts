@@ -93,6 +93,7 @@ export function locationProcessorPart(opts: LocationProcessorOptions, ctx: Proce
         log,
         now: ctx.now,
         metrics: createRuntimeMetrics(ctx.registry)(PROVIDER),
+        tracing: ctx.tracing,
       },
     ),
     async start() {

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTracing, type Tracing } from '@hookstream/observability';
+import { NOTES_KEYS, apiKeyHeaders, validEvent } from './support/sources-fixture.js';
+import { startSourcesFleet, type SourcesFleet } from './support/sources-fleet.js';
+import { KIND, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.js';
+import { waitUntil } from './support/wait.js';
+
+/**
+ * One webhook through the real edge, broker, processor and database with tracing on, exported
+ * over OTLP/HTTP to a collector in this process: one trace must run from the edge request to
+ * the processor's transaction, with the envelope's traceparent as the bridge.
+ */
+describe('tracing end to end', () => {
+  let receiver: OtlpReceiver;
+  let fleet: SourcesFleet;
+  let tracing: { edge: Tracing; processor: Tracing };
+
+  beforeAll(async () => {
+    receiver = await startOtlpReceiver();
+    // Short export delay: the spans arrive while the fleet runs, not only at shutdown.
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: '100' };
+    tracing = { edge: startTracing(env, 'hookstream-edge'), processor: startTracing(env, 'hookstream-processor') };
+    fleet = await startSourcesFleet({ processors: 1, tracing });
+  });
+  afterAll(async () => {
+    await fleet?.stop();
+    await tracing?.edge.shutdown();
+    await tracing?.processor.shutdown();
+    await receiver?.close();
+  });
+
+  const one = (spans: readonly ReceivedSpan[], pred: (s: ReceivedSpan) => boolean, what: string): ReceivedSpan => {
+    const found = spans.filter(pred);
+    expect(found, what).toHaveLength(1);
+    return found[0] as ReceivedSpan;
+  };
+
+  it('spans edge request → Kafka message → processor batch → database transaction in one trace', async () => {
+    const reply = await fleet.post('notes', JSON.stringify(validEvent('notes', 1)), apiKeyHeaders(NOTES_KEYS[0]));
+    expect(reply.status, reply.text).toBe(200);
+    const requestId = reply.json.requestId;
+
+    const edge = await waitUntil('the edge request span', async () =>
+      receiver.spans.find((s) => s.name === 'POST /webhooks/sources/:source' && s.attributes['hookstream.request_id'] === requestId),
+    );
+    const trace = await waitUntil('the transaction span of the same trace', async () => {
+      const spans = receiver.spans.filter((s) => s.traceId === edge.traceId);
+      return spans.some((s) => s.name === 'db transaction') ? spans : undefined;
+    });
+    expect(receiver.malformed).toEqual([]);
+
+    expect(edge).toMatchObject({ service: 'hookstream-edge', kind: KIND.server, parentSpanId: '', status: 0 });
+    expect(edge.attributes).toMatchObject({
+      'http.request.method': 'POST',
+      'http.route': '/webhooks/sources/:source',
+      'http.response.status_code': 200,
+      'hookstream.provider': 'sources',
+      'hookstream.source': 'notes',
+      'hookstream.events': 1,
+    });
+
+    const send = one(trace, (s) => s.name === `send ${fleet.topic}`, 'the produce span');
+    expect(send).toMatchObject({ service: 'hookstream-edge', kind: KIND.producer, parentSpanId: edge.spanId });
+    expect(send.attributes).toMatchObject({ 'messaging.system': 'kafka', 'messaging.destination.name': fleet.topic, 'messaging.batch.message_count': 1 });
+
+    // The processor is another service: its span's parent came from the envelope on the broker.
+    const batch = one(trace, (s) => s.name === `process ${fleet.topic}`, 'the processor batch span');
+    expect(batch).toMatchObject({ service: 'hookstream-processor', kind: KIND.consumer, parentSpanId: edge.spanId, links: [] });
+    expect(batch.attributes).toMatchObject({
+      'messaging.system': 'kafka',
+      'messaging.batch.message_count': 1,
+      'hookstream.events': 1,
+      'hookstream.failures': 0,
+    });
+
+    const tx = one(trace, (s) => s.name === 'db transaction', 'the transaction span');
+    expect(tx).toMatchObject({ service: 'hookstream-processor', kind: KIND.client, parentSpanId: batch.spanId, status: 0 });
+    expect(tx.attributes).toMatchObject({
+      'db.system.name': 'mariadb',
+      'hookstream.events': 1,
+      'hookstream.inserted': 1,
+      'hookstream.duplicates': 0,
+      'hookstream.attempt': 1,
+    });
+    expect(tx.startNs).toBeGreaterThanOrEqual(batch.startNs);
+
+    // And the row the transaction committed is there.
+    const rows = (await fleet.rows('notes')).filter((r) => r.requestId === requestId);
+    expect(rows).toHaveLength(1);
+
+    // The span list docs/tracing.md shows, in start order.
+    const list = [...trace].sort((a, b) => (a.startNs < b.startNs ? -1 : 1));
+    const byId = new Map(list.map((s) => [s.spanId, s.name]));
+    fleet.log.info({ spans: list.map((s) => `${s.service} ${s.name} <- ${byId.get(s.parentSpanId) ?? '(root)'}`) }, 'sample trace');
+    process.stdout.write(`${list.map((s) => `${s.service.padEnd(22)} ${s.name.padEnd(40)} parent: ${byId.get(s.parentSpanId) ?? '(root)'}`).join('\n')}\n`);
+  });
+});
