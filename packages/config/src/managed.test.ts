@@ -32,8 +32,14 @@ const message = (f: () => unknown): string => {
 };
 
 describe('Kafka TLS and SASL settings', () => {
-  it('is plaintext without settings', () => {
-    expect(kafka({})).toEqual({});
+  it('is plaintext with the kafkajs client without settings', () => {
+    expect(kafka({})).toEqual({ client: 'kafkajs' });
+  });
+
+  it('selects the client with KAFKA_CLIENT, in any case, and refuses an unknown one', () => {
+    expect(kafka({ KAFKA_CLIENT: ' Platformatic ' }).client).toBe('platformatic');
+    expect(kafka({ KAFKA_CLIENT: 'kafkajs' }).client).toBe('kafkajs');
+    expect(() => kafka({ KAFKA_CLIENT: 'rdkafka' })).toThrowError(/^KAFKA_CLIENT: must be one of kafkajs, platformatic$/);
   });
 
   it('reads the CA, the client certificate and key', () => {
@@ -80,7 +86,11 @@ describe('Kafka TLS and SASL settings', () => {
     const proc = loadProcessorConfig({ ...env, DATABASE_URL: 'mysql://u:p@db:3306/hookstream' });
     const cli = parseEnv(dlqCliSchema({ topic: 't', dlqTopic: 'd' }), env);
     for (const c of [loadEdgeConfig(env), proc, cli])
-      expect(kafkaSecurity(c)).toEqual({ ssl: { rejectUnauthorized: true }, sasl: { mechanism: 'scram-sha-512', username: 'u', password: 'p' } });
+      expect(kafkaSecurity(c)).toEqual({
+        client: 'kafkajs',
+        ssl: { rejectUnauthorized: true },
+        sasl: { mechanism: 'scram-sha-512', username: 'u', password: 'p' },
+      });
   });
 });
 

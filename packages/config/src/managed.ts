@@ -16,7 +16,20 @@ const filePath = z.string().min(1);
 
 const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 
+/** The Kafka client library behind @hookstream/kafka (docs/kafka.md "Kafka clients"). */
+export const KAFKA_CLIENTS = ['kafkajs', 'platformatic'] as const;
+export type KafkaClientName = (typeof KAFKA_CLIENTS)[number];
+
 export const KafkaSecuritySchema = z.object({
+  /**
+   * Which client library talks to the brokers. Lives with TLS/SASL because every host spreads
+   * this fragment into its schema and every createKafka() call spreads kafkaSecurity()'s result.
+   */
+  KAFKA_CLIENT: z
+    .string()
+    .transform((s) => s.trim().toLowerCase())
+    .pipe(z.enum(KAFKA_CLIENTS, { error: `must be one of ${KAFKA_CLIENTS.join(', ')}` }))
+    .default('kafkajs'),
   /** TLS to the brokers (SSL or SASL_SSL listeners). */
   KAFKA_SSL: boolFlag(false),
   /** PEM file of the CA(s) that signed the brokers' certificates; unset: the system's CAs. */
@@ -56,6 +69,7 @@ export interface KafkaSaslOptions {
 
 /** What createKafka takes besides brokers and client id; spread into its options. */
 export interface KafkaSecurity {
+  client?: KafkaClientName;
   ssl?: KafkaTlsOptions;
   sasl?: KafkaSaslOptions;
 }
@@ -69,7 +83,7 @@ const readUtf8: ReadSettingFile = (path) => readFileSync(path, 'utf8');
  * ConfigError naming the setting when settings contradict each other or a file cannot be read.
  */
 export function kafkaSecurity(s: KafkaSecuritySettings, read: ReadSettingFile = readUtf8): KafkaSecurity {
-  const out: KafkaSecurity = {};
+  const out: KafkaSecurity = { client: s.KAFKA_CLIENT };
   const files = ['KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE'] as const;
   if (!s.KAFKA_SSL) {
     const stray = files.find((k) => s[k] !== undefined);

@@ -1,9 +1,24 @@
-import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type logCreator, type SASLOptions } from 'kafkajs';
+import { Kafka as KafkaJs, logLevel as KafkaLogLevel, type LogEntry, type logCreator, type SASLOptions } from 'kafkajs';
 import type { Logger } from '@hookstream/observability';
 
-export type { Kafka };
+/** The client library behind this package's functions (KAFKA_CLIENT; docs/kafka.md "Kafka clients"). */
+export type KafkaClientName = 'kafkajs' | 'platformatic';
+
+/**
+ * The handle every function of this package takes. `client` says which library the package's
+ * producers, consumers and admin calls use. admin()/consumer()/producer() are kafkajs's own,
+ * whatever `client` is: code outside this package that still speaks kafkajs (test probes, the
+ * dispatcher's partition count) keeps working, and keeps using kafkajs.
+ */
+export interface Kafka extends Pick<KafkaJs, 'admin' | 'consumer' | 'producer'> {
+  readonly client: KafkaClientName;
+  /** What the handle was built from: @platformatic/kafka clients are built from it per use. */
+  readonly options: Readonly<KafkaClientOptions>;
+}
 
 export interface KafkaClientOptions {
+  /** Default kafkajs. */
+  client?: KafkaClientName;
   brokers: readonly string[];
   clientId: string;
   log: Logger;
@@ -67,10 +82,21 @@ function pinoLogCreator(log: Logger): logCreator {
     };
 }
 
-/** The one place that constructs a kafkajs client (kafkajs is pinned at 2.2.4; see README). */
+/** The one place that constructs a client handle (kafkajs is pinned at 2.2.4; see README). */
 export function createKafka(opts: KafkaClientOptions): Kafka {
+  const js = createKafkaJs(opts);
+  return {
+    client: opts.client ?? 'kafkajs',
+    options: { ...opts },
+    admin: (config) => js.admin(config),
+    consumer: (config) => js.consumer(config),
+    producer: (config) => js.producer(config),
+  };
+}
+
+function createKafkaJs(opts: KafkaClientOptions): KafkaJs {
   const { ssl, sasl } = opts;
-  return new Kafka({
+  return new KafkaJs({
     ...(ssl ? { ssl: { ...ssl } } : {}),
     // Spelled out per mechanism: kafkajs's SASLOptions is a union keyed by it.
     ...(sasl ? { sasl: saslOptions(sasl) } : {}),

@@ -1,4 +1,5 @@
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
+import type { Kafka } from './client.js';
 import type { Logger, Registry } from '@hookstream/observability';
 import { consumerLagGauge } from './lag.js';
 

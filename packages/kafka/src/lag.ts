@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Kafka } from './client.js';
 import { Gauge, type Logger, type Registry } from '@hookstream/observability';
 import { openTopicAdmin, type TopicAdmin } from './topic-admin.js';
 

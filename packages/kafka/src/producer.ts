@@ -1,6 +1,8 @@
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { Partitioners, type Producer } from 'kafkajs';
+import type { Kafka } from './client.js';
 import type { Logger } from '@hookstream/observability';
 import { createCoalescer } from './coalesce.js';
+import { platformaticProducerDriver } from './platformatic/producer.js';
 
 export interface OutboundMessage {
   key: string;
@@ -45,35 +47,35 @@ export interface ProducerOptions {
   maxBatchBytes?: number;
 }
 
+/** What one client library contributes to a producer: connect, one acks=all write, disconnect. */
+export interface ProducerDriver {
+  connect(): Promise<void>;
+  write(topic: string, messages: readonly DriverMessage[], timeoutMs: number): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+export interface DriverMessage {
+  key: string;
+  value: Buffer;
+  headers: Record<string, string> | undefined;
+}
+
 export function createProducer(kafka: Kafka, log: Logger, opts: ProducerOptions = {}): EventProducer {
-  const producer: Producer = kafka.producer({
-    allowAutoTopicCreation: false,
-    // Java-compatible murmur2 partitioning: the same key lands on the same partition for
-    // every client language, which per-object ordering relies on.
-    createPartitioner: Partitioners.DefaultPartitioner,
-    // Inside a request we have < 5 s; the caller's timeout bounds the wait, not kafkajs retries.
-    retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
-  });
   let connected = false;
-  type Message = { key: string; value: Buffer; headers: Record<string, string> | undefined };
+  const setConnected = (c: boolean): void => {
+    connected = c;
+  };
+  const driver = kafka.client === 'platformatic' ? platformaticProducerDriver(kafka, log) : kafkaJsProducerDriver(kafka, setConnected);
   // Concurrent deliveries share produce requests (see coalesce.ts); each caller still resolves
   // only when the send carrying its own messages is acknowledged with acks=all.
-  const coalescer = createCoalescer<Message>(
-    async (topic, messages, timeoutMs) => {
-      await producer.send({ topic, acks: -1, timeout: timeoutMs, messages });
-    },
-    { maxInFlight: opts.maxInFlight ?? 4, maxBatchBytes: opts.maxBatchBytes ?? 512 * 1024 },
-  );
-  producer.on(producer.events.CONNECT, () => {
-    connected = true;
-  });
-  producer.on(producer.events.DISCONNECT, () => {
-    connected = false;
+  const coalescer = createCoalescer<DriverMessage>((topic, messages, timeoutMs) => driver.write(topic, messages, timeoutMs), {
+    maxInFlight: opts.maxInFlight ?? 4,
+    maxBatchBytes: opts.maxBatchBytes ?? 512 * 1024,
   });
 
   return {
     async connect() {
-      await producer.connect();
+      await driver.connect();
       connected = true;
     },
     async send(topic, messages, timeoutMs, opts) {
@@ -101,8 +103,28 @@ export function createProducer(kafka: Kafka, log: Logger, opts: ProducerOptions 
     },
     isConnected: () => connected,
     async disconnect() {
-      await producer.disconnect();
+      await driver.disconnect();
       connected = false;
     },
+  };
+}
+
+function kafkaJsProducerDriver(kafka: Kafka, setConnected: (connected: boolean) => void): ProducerDriver {
+  const producer: Producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    // Java-compatible murmur2 partitioning: the same key lands on the same partition for
+    // every client language, which per-object ordering relies on.
+    createPartitioner: Partitioners.DefaultPartitioner,
+    // Inside a request we have < 5 s; the caller's timeout bounds the wait, not kafkajs retries.
+    retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
+  });
+  producer.on(producer.events.CONNECT, () => setConnected(true));
+  producer.on(producer.events.DISCONNECT, () => setConnected(false));
+  return {
+    connect: () => producer.connect(),
+    async write(topic, messages, timeoutMs) {
+      await producer.send({ topic, acks: -1, timeout: timeoutMs, messages: [...messages] });
+    },
+    disconnect: () => producer.disconnect(),
   };
 }

@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Kafka } from './client.js';
 import type { Logger } from '@hookstream/observability';
 import { toHeaders, type ConsumedMessage } from './consumer.js';
 

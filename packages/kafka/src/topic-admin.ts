@@ -1,4 +1,6 @@
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin } from 'kafkajs';
+import type { Kafka } from './client.js';
+import { openPlatformaticAdmin } from './platformatic/admin.js';
 
 export interface PartitionOffsets {
   partition: number;
@@ -27,6 +29,7 @@ export interface TopicAdmin {
 }
 
 export async function openTopicAdmin(kafka: Kafka): Promise<TopicAdmin> {
+  if (kafka.client === 'platformatic') return openPlatformaticAdmin(kafka);
   const admin: Admin = kafka.admin();
   await admin.connect();
   return {

@@ -1,4 +1,5 @@
-import type { Kafka } from 'kafkajs';
+import type { Kafka } from './client.js';
+import { ensurePlatformaticTopics } from './platformatic/admin.js';
 import type { Logger } from '@hookstream/observability';
 
 export interface TopicSpec {
@@ -14,6 +15,7 @@ export interface TopicSpec {
  * which would use the broker's defaults instead of ours.
  */
 export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[], log: Logger): Promise<void> {
+  if (kafka.client === 'platformatic') return ensurePlatformaticTopics(kafka, specs, log);
   const admin = kafka.admin();
   await admin.connect();
   try {
