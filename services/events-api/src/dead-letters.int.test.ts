@@ -71,7 +71,7 @@ describe('dead letters on a real broker', () => {
   });
 
   it('sizes the topic and pages through every dead letter once, in partition and offset order', async () => {
-    expect(await dl.topics()).toEqual([{ topic: dlq, provider: 'hubspot', target, partitions: 3, total: held, pending: held, job: null }]);
+    expect(await dl.topics()).toEqual([{ topic: dlq, provider: 'hubspot', target, partitions: 3, total: held, pending: held, job: null, error: null }]);
     const seen: DeadLetterItem[] = [];
     let after: { partition: number; offset: bigint } | undefined;
     for (let pages = 0; pages < 10; pages++) {
@@ -137,5 +137,25 @@ describe('dead letters on a real broker', () => {
     expect(refused?.status === 'rejected' ? refused.reason : undefined).toMatchObject({ code: 'REDRIVE_RUNNING', httpStatus: 409 });
     if (started?.status === 'fulfilled') await finished(started.value);
     await expect(dl.list('nope.dlq', { limit: 1 })).rejects.toMatchObject({ code: 'DLQ_TOPIC_UNKNOWN', httpStatus: 404 });
+  });
+
+  it('a topic the broker does not have is a row with the reason; the others are still sized', async () => {
+    const absent = `nope.events.api-${suffix}.dlq`;
+    const two = createDeadLetters({
+      kafka,
+      topics: [
+        { provider: 'crm', dlq: absent, target: 'nope' },
+        { provider: 'hubspot', dlq, target },
+      ],
+      log,
+    });
+    try {
+      const [missing, present] = await two.topics();
+      expect(missing).toMatchObject({ topic: absent, total: 0, pending: 0 });
+      expect(missing?.error).toEqual(expect.any(String));
+      expect(present).toMatchObject({ topic: dlq, total: held, error: null });
+    } finally {
+      await two.close();
+    }
   });
 });

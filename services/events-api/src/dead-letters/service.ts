@@ -34,6 +34,8 @@ export interface TopicSummary {
   pending: number;
   /** The running or last redrive of this topic by this events-api, if any. */
   job: RedriveJob | null;
+  /** Why the topic could not be read (e.g. the broker has no such topic); its counts are then 0. */
+  error: string | null;
 }
 
 export type DeadLetterItem = Omit<DeadLetterView, 'headers' | 'value' | 'valueEncoding'> & {
@@ -108,11 +110,18 @@ export function createDeadLetters(opts: DeadLettersOptions): DeadLetters {
     return { ...t, groupId };
   };
   const kafkaCall = async <T>(f: (a: TopicAdmin) => Promise<T>): Promise<T> => {
-    const a = await adminOf();
-    try {
-      return await f(a);
-    } catch (err) {
-      throw err instanceof AppError ? err : unavailable(err);
+    for (let attempt = 1; ; attempt++) {
+      const a = await adminOf();
+      try {
+        return await f(a);
+      } catch (err) {
+        if (err instanceof AppError) throw err;
+        if (attempt < 4 && coordinatorMoving(err)) {
+          await new Promise((r) => setTimeout(r, 250 * attempt));
+          continue;
+        }
+        throw unavailable(err);
+      }
     }
   };
 
@@ -120,26 +129,20 @@ export function createDeadLetters(opts: DeadLettersOptions): DeadLetters {
     async topics() {
       return kafkaCall(async (a) => {
         const out: TopicSummary[] = [];
+        let failed: unknown;
         for (const t of opts.topics) {
-          const partitions = await a.partitions(t.dlq);
-          const cursor = await a.committed(groupId, t.dlq);
-          let total = 0n;
-          let pending = 0n;
-          for (const p of partitions) {
-            total += p.high - p.low;
-            const c = maxOf(p.low, cursor.get(p.partition)) as bigint;
-            pending += p.high > c ? p.high - c : 0n;
+          const row = { topic: t.dlq, provider: t.provider, target: t.target, job: book.latest(t.dlq) ?? null };
+          try {
+            out.push({ ...row, ...(await sizeOf(a, t.dlq)), error: null });
+          } catch (err) {
+            if (coordinatorMoving(err)) throw err;
+            // One topic the broker does not have (a provider the processors do not run) must not hide the others.
+            failed ??= err;
+            log.warn({ err, topic: t.dlq }, 'could not read a dead-letter topic');
+            out.push({ ...row, partitions: 0, total: 0, pending: 0, error: (err as Error)?.message?.slice(0, 200) ?? String(err) });
           }
-          out.push({
-            topic: t.dlq,
-            provider: t.provider,
-            target: t.target,
-            partitions: partitions.length,
-            total: Number(total),
-            pending: Number(pending),
-            job: book.latest(t.dlq) ?? null,
-          });
         }
+        if (failed !== undefined && out.every((t) => t.error !== null)) throw unavailable(failed);
         return out;
       });
     },
@@ -216,6 +219,19 @@ export function createDeadLetters(opts: DeadLettersOptions): DeadLetters {
     },
   };
 
+  async function sizeOf(a: TopicAdmin, topic: string): Promise<Pick<TopicSummary, 'partitions' | 'total' | 'pending'>> {
+    const partitions = await a.partitions(topic);
+    const cursor = await a.committed(groupId, topic);
+    let total = 0n;
+    let pending = 0n;
+    for (const p of partitions) {
+      total += p.high - p.low;
+      const c = maxOf(p.low, cursor.get(p.partition)) as bigint;
+      pending += p.high > c ? p.high - c : 0n;
+    }
+    return { partitions: partitions.length, total: Number(total), pending: Number(pending) };
+  }
+
   // Planned before the job starts, so that a refused request starts nothing.
   async function startSelection(a: TopicAdmin, route: RedriveRoute, picks: readonly OffsetPick[]) {
     const plan = planSelection(await a.partitions(route.dlq), await a.committed(groupId, route.dlq), picks);
@@ -266,6 +282,15 @@ export function createDeadLetters(opts: DeadLettersOptions): DeadLetters {
 
 /** What every run gets besides its route and ranges: the client, producer, clock, stop signal and progress. */
 type RunControl = Omit<RedriveRunOptions, 'route' | 'ranges'>;
+
+/**
+ * The group coordinator is starting or moving (a fresh broker, a fail-over): the offsets of the
+ * redrive group are readable again within moments, so the request retries instead of failing.
+ */
+const COORDINATOR_CODES = new Set([14, 15, 16]); // COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR
+function coordinatorMoving(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && COORDINATOR_CODES.has(Number((err as { code?: unknown }).code));
+}
 
 function redriveRunning(message: string): AppError {
   return new AppError('REDRIVE_RUNNING', 409, message);
