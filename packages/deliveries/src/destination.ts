@@ -36,6 +36,8 @@ export interface DestinationContext {
   signer: Signer | null;
   sender: Sender;
   now(): number;
+  /** The W3C traceparent of this attempt's span (tracing on): a webhook sends it as the `traceparent` header. */
+  traceparent?: string;
 }
 
 /**

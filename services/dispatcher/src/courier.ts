@@ -11,6 +11,7 @@ import {
   type RetrySchedule,
   type Sender,
 } from '@hookstream/deliveries';
+import { SpanKind, disabledTracing, endSpan, traceparentOf, type Tracing } from '@hookstream/observability';
 import type { DataSource } from '@hookstream/store';
 import type { Route } from './routing.js';
 
@@ -31,11 +32,14 @@ export interface CourierDeps {
   schedule: RetrySchedule;
   destinations: ReadonlyMap<string, Destination>;
   now?: () => number;
+  /** A span per request sent (docs/tracing.md); absent: tracing off. */
+  tracing?: Tracing;
 }
 
 export function createCourier(d: CourierDeps): Courier {
   const now = d.now ?? Date.now;
   const events = createDeliverableEvents(d.dataSource);
+  const send = tracedSend(d.tracing ?? disabledTracing);
   const decide = (route: Route, due: DueDelivery, r: ItemResult, startedAt: number, end: number): AttemptResult => {
     const attempt = {
       endpointId: route.endpoint.id,
@@ -76,12 +80,48 @@ export function createCourier(d: CourierDeps): Courier {
         else items.push({ eventId: due.eventId, event, deliveryId: webhookId(due.eventId, route.endpoint.id), attempt: due.attempts + 1 });
       }
       if (destination && items.length > 0) {
-        const sent = await destination.send(items, { endpoint: route.endpoint, signer: route.signer, sender: d.sender, now });
+        const sent = await send(destination, items, { endpoint: route.endpoint, signer: route.signer, sender: d.sender, now });
         items.forEach((item, i) => results.set(item.eventId, sent[i] ?? refused('the destination answered no result for this delivery', false)));
       }
       const end = now();
       return dues.map((due) => decide(route, due, results.get(due.eventId) ?? refused('not sent', false), startedAt, end));
     },
+  };
+}
+
+type Send = (destination: Destination, items: readonly DeliveryItem[], ctx: Parameters<Destination['send']>[1]) => Promise<ItemResult[]>;
+
+/**
+ * One request to a destination as a client span, `deliver <kind>`. It starts a trace of its
+ * own: the ledger keeps no trace context of the event (docs/tracing.md says why), so the
+ * attempt names the ledger event and endpoint instead. Its traceparent goes out with the request.
+ */
+function tracedSend(tracing: Tracing): Send {
+  if (!tracing.enabled) return (destination, items, ctx) => destination.send(items, ctx);
+  return async (destination, items, ctx) => {
+    const [first] = items;
+    const span = tracing.startSpan(`deliver ${destination.kind}`, {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'hookstream.endpoint_id': ctx.endpoint.id,
+        'hookstream.destination': destination.kind,
+        'hookstream.deliveries': items.length,
+        ...(first && items.length === 1 ? { 'hookstream.event_id': first.eventId, 'hookstream.attempt': first.attempt } : {}),
+      },
+    });
+    const traceparent = traceparentOf(span);
+    try {
+      const results = await destination.send(items, traceparent ? { ...ctx, traceparent } : ctx);
+      const failed = results.find((r) => r.outcome !== 'succeeded');
+      const [one] = results;
+      if (one && results.length === 1 && one.status !== null) span.setAttribute('http.response.status_code', one.status);
+      span.setAttribute('hookstream.outcome', failed?.outcome ?? 'succeeded');
+      endSpan(span, failed ? { code: failed.outcome } : undefined);
+      return results;
+    } catch (err) {
+      endSpan(span, err);
+      throw err;
+    }
   };
 }
 

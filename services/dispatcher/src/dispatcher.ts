@@ -9,7 +9,7 @@ import {
   type Resolve,
 } from '@hookstream/deliveries';
 import { createBatchConsumer, createProducer, ensureTopics, type BatchHandler, type Kafka } from '@hookstream/kafka';
-import type { Logger } from '@hookstream/observability';
+import type { Logger, Tracing } from '@hookstream/observability';
 import type { DataSource } from '@hookstream/store';
 import type { DispatcherConfig } from './config.js';
 import { createCourier } from './courier.js';
@@ -30,6 +30,8 @@ export interface DispatcherDeps {
   resolve?: Resolve;
   /** Destinations beside the built-in webhook one (Meta, Brevo), by kind. */
   destinations?: readonly Destination[];
+  /** Delivery attempt spans; absent: tracing off. */
+  tracing?: Tracing;
 }
 
 export interface Dispatcher {
@@ -66,7 +68,7 @@ export function createDispatcher(d: DispatcherDeps): Dispatcher {
   const producer = createProducer(d.kafka, log);
   const recorder = createRecorder(deliveries, log);
   const destinations = new Map<string, Destination>([createWebhookDestination(), ...(d.destinations ?? [])].map((x) => [x.kind, x]));
-  const courier = createCourier({ dataSource: d.dataSource, sender, schedule: config.DELIVERY_RETRY_SCHEDULE, destinations });
+  const courier = createCourier({ dataSource: d.dataSource, sender, schedule: config.DELIVERY_RETRY_SCHEDULE, destinations, tracing: d.tracing });
   const fanout = createFanout({
     dataSource: d.dataSource,
     routing,

@@ -24,7 +24,9 @@ export function createWebhookDestination(): Destination {
           }
           const body = JSON.stringify(deliveryBody(item.event));
           const headers = ctx.signer({ msgId: item.deliveryId, timestampSec: Math.floor(ctx.now() / 1000), body });
-          return itemResultOf(await ctx.sender.send(ctx.endpoint.url, body, { ...headers }));
+          // The receiver may continue our trace; it is not covered by the signature (trace context, not content).
+          const trace: Record<string, string> = ctx.traceparent ? { traceparent: ctx.traceparent } : {};
+          return itemResultOf(await ctx.sender.send(ctx.endpoint.url, body, { ...headers, ...trace }));
         }),
       );
     },
