@@ -25,7 +25,7 @@ import { auditStored, pendingEnrichments } from '../fault/checks.js';
 import { startProcessFleet, type ProcessFleet } from '../fault/fleet.js';
 import { createKafkaProbe, readTopicKeys, type KafkaProbe } from '../fault/kafka-probe.js';
 import { waitUntil } from '../support/wait.js';
-import { busiestLeader, electedAway, fullyInSync, watchCluster, type ClusterWatch } from './partitions.js';
+import { accepts, busiestLeader, electedAway, fullyInSync, watchCluster, type ClusterWatch } from './partitions.js';
 
 const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 const resultsDir = join(root, '.test-results');
@@ -112,20 +112,23 @@ describe('three-node Kafka cluster: a broker SIGKILLed under load', () => {
     say(`set up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }, 240_000);
 
+  /** The nodes' server.log files go with the services' logs, before stop() removes the temp dir. */
+  const saveLogs = (): void => {
+    const dir = join(resultsDir, 'multi-broker-logs');
+    fleet?.saveLogs(dir);
+    for (const n of cluster?.nodes ?? []) if (existsSync(n.logFile)) copyFileSync(n.logFile, join(dir, `kafka-node-${n.nodeId}.log`));
+  };
+
   afterAll(async () => {
     await generator?.stop();
-    fleet?.saveLogs(join(resultsDir, 'multi-broker-logs'));
+    saveLogs();
     await fleet?.stop();
-    // The nodes' server.log files go with the services' logs: the temp dir goes with stop().
-    if (cluster) {
-      mkdirSync(join(resultsDir, 'multi-broker-logs'), { recursive: true });
-      for (const n of cluster.nodes) if (existsSync(n.logFile)) copyFileSync(n.logFile, join(resultsDir, 'multi-broker-logs', `kafka-node-${n.nodeId}.log`));
-    }
     await watch?.close().catch(() => undefined);
     await probe?.close().catch(() => undefined);
     await fake?.close();
     await ds?.destroy();
     await db?.drop();
+    // A no-op when the last test stopped it already.
     await cluster?.stop();
   }, 120_000);
 
@@ -271,4 +274,22 @@ describe('three-node Kafka cluster: a broker SIGKILLed under load', () => {
     expect(audit.distinct).toBe(onTopic.size);
     expect(await k.messages(dlqTopic)).toBe(0);
   }, 240_000);
+
+  it('stops every node and removes the data dirs of the cluster', async () => {
+    const [c, f] = [cluster, fleet];
+    if (!c || !f) throw new Error('setup failed');
+    saveLogs();
+    // Clients first, as a deployment would, so nothing reconnects to nodes going away.
+    await f.stop();
+    await watch?.close();
+    await probe?.close();
+    watch = undefined;
+    probe = undefined;
+    const started = Date.now();
+    await c.stop();
+    say(`cluster stopped in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    expect(c.nodes.map((n) => n.alive())).toEqual([false, false, false]);
+    expect(c.nodes.filter((n) => existsSync(n.dataDir)).map((n) => n.dataDir)).toEqual([]);
+    expect(await Promise.all(c.brokers.map(accepts))).toEqual([false, false, false]);
+  });
 });

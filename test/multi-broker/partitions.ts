@@ -1,3 +1,4 @@
+import { createConnection } from 'node:net';
 import type { Kafka } from '@hookstream/kafka';
 
 export interface PartitionState {
@@ -53,4 +54,19 @@ export function electedAway(partitions: readonly PartitionState[], nodeId: numbe
 /** True when every partition has all its replicas in sync again. */
 export function fullyInSync(partitions: readonly PartitionState[]): boolean {
   return partitions.length > 0 && partitions.every((p) => p.isr.length === p.replicas.length);
+}
+
+/** True when something accepts TCP connections at host:port (a stopped node must not). */
+export function accepts(hostPort: string): Promise<boolean> {
+  const [host = '127.0.0.1', port = '0'] = hostPort.split(':');
+  return new Promise((done) => {
+    const socket = createConnection({ host, port: Number(port) });
+    const finish = (ok: boolean): void => {
+      socket.destroy();
+      done(ok);
+    };
+    socket.setTimeout(1_000, () => finish(false));
+    socket.once('connect', () => finish(true));
+    socket.once('error', () => finish(false));
+  });
 }
