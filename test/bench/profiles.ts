@@ -31,8 +31,12 @@ export interface Profile {
    * 5 events each from `users` users over `connections` connections.
    */
   location: { geofences: readonly number[]; users: number; requests: number; connections: number };
-  /** The processor's scale-out curve: `events` drained by each replica count on 12 partitions. */
-  scaleOut: { events: number; replicas: readonly number[] };
+  /**
+   * The processor's scale-out curve: `events` drained by each replica count on 12 partitions;
+   * then one live scale-up through the same counts over a backlog of `stepEvents`, each count
+   * held `stepSec` (the pause at each step).
+   */
+  scaleOut: { events: number; replicas: readonly number[]; stepEvents: number; stepSec: number };
   /** Extra settings for edge / processor / dispatcher processes (tuning experiments: BENCH_EDGE_ENV / BENCH_PROCESSOR_ENV / BENCH_DISPATCHER_ENV as JSON). */
   edgeEnv: Record<string, string>;
   processorEnv: Record<string, string>;
@@ -63,7 +67,7 @@ export function loadProfile(name: string): Profile {
         eventsApi: { connections: 4, durationSec: 8, deepP99MaxMs: 50 },
         deliveries: { endpoints: 4, endpointConcurrency: 10, events: 5_000, latencySec: 10, replicas: [1] },
         location: { geofences: [0, 10_000, 100_000], users: 2_000, requests: 8_000, connections: 32 },
-        scaleOut: { events: 60_000, replicas: [1, 2, 4, 8, 12] },
+        scaleOut: { events: 60_000, replicas: [1, 2, 4, 8, 12], stepEvents: 300_000, stepSec: 8 },
         ...common,
       };
     case 'full':
@@ -79,7 +83,7 @@ export function loadProfile(name: string): Profile {
         eventsApi: { connections: 8, durationSec: 30, deepP99MaxMs: 15 },
         deliveries: { endpoints: 4, endpointConcurrency: 10, events: 20_000, latencySec: 30, replicas: [1, 2] },
         location: { geofences: [0, 10_000, 100_000], users: 10_000, requests: 40_000, connections: 32 },
-        scaleOut: { events: 200_000, replicas: [1, 2, 4, 8, 12] },
+        scaleOut: { events: 200_000, replicas: [1, 2, 4, 8, 12], stepEvents: 800_000, stepSec: 20 },
         ...common,
       };
     default:

@@ -26,6 +26,8 @@ export interface DrainResult {
   hubspotRetries: number;
   /** CPU the processor processes used per event persisted (start-up included), in µs. */
   processorCpuUsPerEvent: number;
+  /** The same from the stable group to the last commit (start-up and group join left out), in µs. */
+  processorSteadyCpuUsPerEvent: number;
   /** CPU the database server and the broker used per event over the same span, in µs (NaN if not local). */
   databaseCpuUsPerEvent: number;
   brokerCpuUsPerEvent: number;
@@ -50,7 +52,7 @@ const TABLES = [
 type StoredRows = Array<[ledger: unknown[], details: unknown[]]>;
 
 /** Produces `n` import-like envelopes (seed-distinct) onto `topic` as fast as kafkajs allows. */
-async function prefill(env: BenchEnv, topic: string, n: number, seed: number): Promise<void> {
+export async function prefill(env: BenchEnv, topic: string, n: number, seed: number): Promise<void> {
   const producer = createProducer(env.kafka, env.log);
   await producer.connect();
   try {
@@ -67,7 +69,7 @@ async function prefill(env: BenchEnv, topic: string, n: number, seed: number): P
   }
 }
 
-async function committed(env: BenchEnv, groupId: string, topic: string): Promise<number> {
+export async function committed(env: BenchEnv, groupId: string, topic: string): Promise<number> {
   const [t] = await env.admin.fetchOffsets({ groupId, topics: [topic] });
   return (t?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
 }
@@ -113,6 +115,7 @@ export async function drain(env: BenchEnv, profile: Profile, replicas: number, s
   try {
     let t0 = 0;
     let c0 = 0;
+    let cpu0 = 0;
     await waitFor(
       `a stable group of ${replicas}`,
       async () => {
@@ -121,6 +124,7 @@ export async function drain(env: BenchEnv, profile: Profile, replicas: number, s
         const stable = g?.state === 'Stable' && g.members.length === replicas && g.members.every((m) => m.memberAssignment.length > 0);
         if (stable) {
           t0 = Date.now();
+          cpu0 = procs.reduce((sum, p) => sum + p.cpuMs(), 0);
           c0 = await committed(env, groupId, topic);
         }
         return stable;
@@ -155,6 +159,7 @@ export async function drain(env: BenchEnv, profile: Profile, replicas: number, s
       hubspotCalls: calls.length,
       hubspotRetries: calls.filter((c) => c.status !== 200 && c.status !== 207).length,
       processorCpuUsPerEvent: round((cpuMs * 1000) / n, 1),
+      processorSteadyCpuUsPerEvent: round(((cpuMs - cpu0) * 1000) / Math.max(1, n - c0), 1),
       databaseCpuUsPerEvent: round(((infra1.database - infra0.database) * 1000) / n, 1),
       brokerCpuUsPerEvent: round(((infra1.broker - infra0.broker) * 1000) / n, 1),
     };

@@ -3,6 +3,7 @@ import type { Figure } from '../report.js';
 import type { Profile } from '../profiles.js';
 import { round } from '../stats.js';
 import { drain, type DrainResult } from './processor.js';
+import { runScaleSteps } from './scale-steps.js';
 
 /**
  * The processor's scale-out curve: the same pre-filled HubSpot workload (enrichment on, against
@@ -31,7 +32,26 @@ export async function runScaleOutSection(env: BenchEnv, profile: Profile, push: 
       higherIsBetter: true,
       ...(one && replicas > 1 ? { ceiling: round(one.eventsPerSec * replicas), ceilingLabel: `${replicas} × the 1-replica rate (linear scaling)` } : {}),
       details: { ...r },
-      note: `CPU per event: processors ${r.processorCpuUsPerEvent} µs, database ${r.databaseCpuUsPerEvent} µs, broker ${r.brokerCpuUsPerEvent} µs; ${r.rows} rows, ${r.enriched} enriched; start-up and group join ${round(r.wallSec - r.measuredSec, 1)} s`,
+      note: `CPU per event: processors ${r.processorSteadyCpuUsPerEvent} µs once the group was stable (${r.processorCpuUsPerEvent} µs with start-up), database ${r.databaseCpuUsPerEvent} µs, broker ${r.brokerCpuUsPerEvent} µs; ${r.rows} rows, ${r.enriched} enriched; start-up and group join ${round(r.wallSec - r.measuredSec, 1)} s`,
     });
+  }
+  const db = await env.newDatabase('scalesteps');
+  try {
+    for (const step of await runScaleSteps(env, profile, db, 60)) {
+      push({
+        id: `scale.step.x${step.replicas}.pause`,
+        label:
+          step.replicas === profile.scaleOut.replicas[0]
+            ? `live scale-up: ${step.replicas} replica(s) to start (no step)`
+            : `live scale-up to ${step.replicas} replicas: longest commit pause`,
+        value: step.pauseMs,
+        unit: 'ms',
+        higherIsBetter: false,
+        details: { ...step },
+        note: `then ${step.eventsPerSec} events/s for ${profile.scaleOut.stepSec} s at ${step.processorCpuUsPerEvent} µs of processor CPU per event${step.drainedEarly ? ' (backlog ran out: a lower bound)' : ''}; group stable ${step.rebalanceMs} ms after the spawn`,
+      });
+    }
+  } finally {
+    await db.drop();
   }
 }
