@@ -29,7 +29,7 @@ const self = fileURLToPath(import.meta.url);
 const root = dirname(dirname(self));
 
 /** Variables of the operating system and third-party tools the code consults; not Hookstream settings. */
-const NOT_SETTINGS = new Set(['PATH', 'HOME', 'JAVA_HOME', 'XDG_RUNTIME_DIR', 'DOCKER_HOST', 'TESTCONTAINERS_HOST_OVERRIDE']);
+const NOT_SETTINGS = new Set(['PATH', 'HOME', 'JAVA_HOME', 'JAVA_TOOL_OPTIONS', 'XDG_RUNTIME_DIR', 'DOCKER_HOST', 'TESTCONTAINERS_HOST_OVERRIDE']);
 
 /** Where settings are read: every package, service, script and the tests' support code (not test files). */
 const SOURCE_DIRS = ['packages', 'services', 'scripts', 'test'];
