@@ -36,6 +36,8 @@ export interface SourcesFleet {
   groupId: string;
   file: SourcesFileOnDisk;
   kafka: Kafka;
+  /** The processor replicas (their registries are what their /metrics would answer). */
+  processors: readonly Processor[];
   /** The test's own connection, for assertions straight from the database. */
   ds: DataSource;
   databaseUrl: string;
@@ -146,6 +148,7 @@ export async function startSourcesFleet(opts: { processors?: number; tracing?: {
 
   return {
     url,
+    processors: replicas.map((r) => r.processor),
     databaseUrl: store.url,
     topic,
     groupId,

@@ -3,6 +3,7 @@ import { setUnauthorizedHandler, storedToken, storeToken } from './api';
 import { EndpointDeliveries, Endpoints } from './pages/Endpoints';
 import { EventDetail } from './pages/EventDetail';
 import { LocationPage } from './pages/Location';
+import { OverviewPage } from './pages/Overview';
 import { Events } from './pages/Events';
 import { SignIn } from './pages/SignIn';
 import { Link, navigate, useLocation } from './router';
@@ -67,6 +68,9 @@ function Shell(): ReactNode {
             <NavItem to="/location" current={path.startsWith('/location')}>
               Location
             </NavItem>
+            <NavItem to="/overview" current={path === '/overview'}>
+              Overview
+            </NavItem>
             {s.admin ? (
               <NavItem to="/endpoints" current={path.startsWith('/endpoints')}>
                 Endpoints
@@ -101,6 +105,7 @@ function Route({ path }: { path: string }): ReactNode {
   let m = /^\/events\/(\d+)$/.exec(path);
   if (m) return <EventDetail id={Number(m[1])} />;
   if (path === '/location') return <LocationPage />;
+  if (path === '/overview') return <OverviewPage />;
   if (path === '/endpoints') return <Endpoints />;
   m = /^\/endpoints\/([^/]+)$/.exec(path);
   if (m) return <EndpointDeliveries id={decodeURIComponent(m[1] ?? '')} />;

@@ -16,6 +16,8 @@ import { eventRoutes } from './routes/events.js';
 import { archiveRoutes } from './routes/archive.js';
 import { healthRoutes } from './routes/health.js';
 import { httpMetrics } from './http-metrics.js';
+import { overviewRoutes } from './overview/route.js';
+import type { OverviewSampler } from './overview/sampler.js';
 import { parseTokenEntries } from './scope.js';
 
 /** The settings of the admin API; absent ones take their defaults (admin API off, URLs https to public addresses, 24 h overlap). */
@@ -46,6 +48,8 @@ export interface EventsApiDeps {
   archive?: ArchiveStore;
   /** The console's build served at /console without a token (packages/console/dist); absent: no /console. */
   consoleDir?: string;
+  /** The fleet's metrics sampled over the last hour (GET /overview); absent: no /overview. */
+  overview?: OverviewSampler;
 }
 
 const DAY_MS = 24 * 3_600_000;
@@ -151,6 +155,7 @@ export async function buildApp(deps: EventsApiDeps): Promise<FastifyInstance> {
       deliveryRoutes(own, admin, deps.ledger);
     });
     eventRoutes(api, deps.ledger, deps.parts);
+    if (deps.overview) overviewRoutes(api, deps.overview);
     for (const { provider, part } of deps.parts) {
       if (!part.routes) continue;
       // A provider outside the token's scope is refused here, whatever its routes check: a

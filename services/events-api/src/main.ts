@@ -9,11 +9,15 @@ import { buildApp } from './app.js';
 import { startArchiveRetention } from './archive-retention.js';
 import { loadArchiveSettings, loadEventsApiConfig } from './config.js';
 import { defaultConsoleDir } from './console.js';
+import { overviewTargets } from './overview/targets.js';
+import { createOverviewSampler } from './overview/sampler.js';
+import { loadOverviewSettings } from './overview/settings.js';
 
 await runService('events-api', async () => {
   // A ConfigError (code CONFIG_INVALID) becomes one "events-api: invalid configuration: …" line, exit 2.
   const config = loadEventsApiConfig(process.env);
   const archiveSettings = loadArchiveSettings(process.env);
+  const overviewSettings = loadOverviewSettings(process.env);
   // TLS files are read now: a bad one stops start-up with one line naming the setting.
   const dbTls = databaseTls(config);
   const providers = selectProviders(config.PROVIDERS);
@@ -36,6 +40,12 @@ await runService('events-api', async () => {
   const parts = await Promise.all(providers.flatMap((p) => (p.api ? [(async () => ({ provider: p.id, part: await p.api!(ctx) }))()] : [])));
   // null when ARCHIVE_BACKEND=off: GET /archive answers 503 ARCHIVE_DISABLED and nothing is deleted.
   const archive = createArchive(archiveSettings);
+  // GET /overview: this process's registry and every METRICS_TARGETS page, sampled into one hour of memory.
+  const overview = createOverviewSampler({
+    targets: overviewTargets(overviewSettings.METRICS_TARGETS, ctx.registry),
+    intervalMs: overviewSettings.METRICS_SCRAPE_INTERVAL_MS,
+    log,
+  });
   const app = await buildApp({
     config,
     ledger,
@@ -46,6 +56,7 @@ await runService('events-api', async () => {
     registry: ctx.registry,
     ...(archive ? { archive } : {}),
     consoleDir: config.CONSOLE_DIR ?? defaultConsoleDir(),
+    overview,
     ready: async () => {
       await ds.query('SELECT 1');
       return true;
@@ -61,12 +72,15 @@ await runService('events-api', async () => {
     : undefined;
   // Stop taking requests and finish those in flight (and a retention run) before the stores go away.
   installShutdown(log, [
+    { name: 'overview', close: () => overview.stop() },
     { name: 'http', close: () => app.close() },
     { name: 'archive-retention', close: async () => retention?.stop() },
     { name: 'archive', close: async () => archive?.close() },
     { name: 'database', close: () => ds.destroy() },
   ]);
   await app.listen({ port: config.PORT, host: config.HOST });
+  overview.start();
+  log.info({ targets: overview.health().map((t) => t.name), intervalMs: overview.intervalMs }, 'overview sampling');
   // How many admin tokens, never which: the admin API is on or off at a glance.
   log.info({ adminApi: config.ADMIN_API_TOKENS.length > 0, adminTokens: config.ADMIN_API_TOKENS.length }, 'admin API');
   log.info(

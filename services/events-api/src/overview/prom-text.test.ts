@@ -46,6 +46,14 @@ describe('parsePromText', () => {
     expect(f.get('d')?.samples[0]?.value).toBeNaN();
   });
 
+  it('reads NaN and Inf in any case, as Prometheus does: prom-client writes a NaN gauge as "Nan"', async () => {
+    const registry = createRegistry('test', false);
+    new Gauge({ name: 'not_yet', help: 'h', registers: [registry] }).set(NaN);
+    expect(await registry.metrics()).toContain('not_yet{service="test"} Nan');
+    expect(parsePromText(await registry.metrics()).get('not_yet')?.samples[0]?.value).toBeNaN();
+    expect(parsePromText('a nan\nb inf\nc -INF\nd +Inf').get('c')?.samples[0]?.value).toBe(-Infinity);
+  });
+
   it.each([
     ['a value that is not a number', 'x_total 12abc', 'line 1: invalid value "12abc"'],
     ['no value', 'x_total', 'line 1: expected a value (and an optional timestamp) after the name'],

@@ -133,10 +133,12 @@ function readLabels(s: string, n: number): { labels: Record<string, string>; len
   }
 }
 
+/** A float as Prometheus reads it (Go's ParseFloat): NaN and Inf in any case; prom-client writes "Nan". */
 function readValue(s: string, n: number): number {
-  if (s === '+Inf' || s === 'Inf') return Infinity;
-  if (s === '-Inf') return -Infinity;
-  if (s === 'NaN') return NaN;
+  const special = s.toLowerCase();
+  if (special === 'nan') return NaN;
+  if (special === 'inf' || special === '+inf' || special === 'infinity' || special === '+infinity') return Infinity;
+  if (special === '-inf' || special === '-infinity') return -Infinity;
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) throw new PromTextError(n, `invalid value ${JSON.stringify(s)}`);
   return Number(s);
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { forbidden } from '@hookstream/pipeline';
+import { createValidatorCompiler, formatSchemaErrors } from '../openapi/validation.js';
 import type { OverviewSampler } from './sampler.js';
 import { CHART_IDS } from './series.js';
 import { buildView, type OverviewView } from './view.js';
@@ -69,7 +70,10 @@ export const overviewSchema = {
  * topic, which a token scoped to some providers may not see.
  */
 export function overviewRoutes(app: FastifyInstance, sampler: OverviewSampler, now: () => number = Date.now): void {
-  app.get<{ Querystring: { minutes: number } }>('/overview', { schema: overviewSchema }, async (req): Promise<OverviewView> => {
+  // The app's route-schema validator (unknown parameters refused, `x-error` messages), named
+  // here so this route answers the same 400s whichever validator the app was built with.
+  const opts = { schema: overviewSchema, validatorCompiler: createValidatorCompiler(), schemaErrorFormatter: formatSchemaErrors };
+  app.get<{ Querystring: { minutes: number } }>('/overview', opts, async (req): Promise<OverviewView> => {
     if (req.scope?.providers !== undefined) throw forbidden('the overview covers every provider: it needs a token without a providers= scope');
     return buildView(sampler.points(), sampler.health(), { intervalMs: sampler.intervalMs, windowMs: req.query.minutes * 60_000, now: now() });
   });

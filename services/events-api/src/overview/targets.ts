@@ -31,8 +31,10 @@ export function registryTarget(name: string, registry: Registry): MetricsTarget 
 /** What a failed scrape says in target health: short, without a stack. */
 export function describeScrapeError(err: unknown, timeoutMs: number): string {
   if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return `no answer within ${timeoutMs} ms`;
-  const cause = (err as { cause?: { code?: unknown } } | undefined)?.cause;
+  // fetch says only "fetch failed"; what happened is its cause (a socket error code, "bad port"…).
+  const cause = (err as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
   if (cause && typeof cause.code === 'string') return cause.code === 'ECONNREFUSED' ? 'connection refused' : cause.code;
+  if (cause && typeof cause.message === 'string' && cause.message !== '') return cause.message;
   return err instanceof Error ? err.message : String(err);
 }
 
