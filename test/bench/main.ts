@@ -4,7 +4,7 @@
  * bench/results/<run>.json and bench/results/latest.json. See README "Benchmarks".
  *
  *   --profile quick|full     sizes (default quick)
- *   --only edge,processor,e2e,enrichment,events-api,deliveries,location,scale-out   some sections only (e2e needs the edge and processor ones)
+ *   --only edge,processor,e2e,enrichment,events-api,deliveries,location,scale-out,kafka-clients   some sections only (e2e needs the edge and processor ones)
  */
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,12 +17,13 @@ import { runE2eSection } from './sections/e2e.js';
 import { runEdgeSection } from './sections/edge.js';
 import { runEnrichmentSection } from './sections/enrichment.js';
 import { runEventsApiSection } from './sections/events-api.js';
+import { runKafkaClientsSection } from './sections/kafka-clients.js';
 import { runLocationSection } from './sections/location.js';
 import { runProcessorSection } from './sections/processor.js';
 import { runScaleOutSection } from './sections/scale-out.js';
 
 const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
-const SECTIONS = ['edge', 'processor', 'e2e', 'enrichment', 'events-api', 'deliveries', 'location', 'scale-out'] as const;
+const SECTIONS = ['edge', 'processor', 'e2e', 'enrichment', 'events-api', 'deliveries', 'location', 'scale-out', 'kafka-clients'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({ options: { profile: { type: 'string', default: 'quick' }, only: { type: 'string' } } });
@@ -84,6 +85,9 @@ try {
   });
   await section('scale-out', async (e) => {
     await runScaleOutSection(e, profile, (f) => figures.push(f));
+  });
+  await section('kafka-clients', async (e) => {
+    await runKafkaClientsSection(e, profile, (f) => figures.push(f));
   });
 } catch (err) {
   errors.push({ section: 'setup', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });

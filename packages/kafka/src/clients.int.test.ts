@@ -5,6 +5,7 @@ import { createKafka, type Kafka, type KafkaClientName } from './client.js';
 import { partitionForKey } from './partition.js';
 import { createProducer } from './producer.js';
 import { readRanges } from './range-reader.js';
+import { consumeCount } from './throughput.js';
 import { openTopicAdmin, type TopicAdmin } from './topic-admin.js';
 import { ensureTopics } from './topics.js';
 
@@ -158,6 +159,15 @@ describe('both clients', () => {
       ]),
     );
     expect(await js.committed(groupId, topic)).toEqual(await plt.committed(groupId, topic));
+  });
+
+  it.each(CLIENTS)("reads every message with the bench's %s consumer and commits the end of each partition", async (client) => {
+    const group = `${topic}-count-${client}`;
+    const r = await consumeCount(handle(client, `count-${client}`), { topic, groupId: group, count: got.length, timeoutMs: 60_000 });
+    expect(r.messages).toBe(got.length);
+    expect(r.commits).toBeGreaterThan(0);
+    const parts = await admin(client).partitions(topic);
+    expect(await admin(client).committed(group, topic)).toEqual(new Map(parts.filter((p) => p.high > 0n).map((p) => [p.partition, p.high])));
   });
 
   it('describes and deletes a group alike', async () => {
