@@ -16,6 +16,8 @@ import { eventRoutes } from './routes/events.js';
 import { archiveRoutes } from './routes/archive.js';
 import { healthRoutes } from './routes/health.js';
 import { httpMetrics } from './http-metrics.js';
+import { registerOpenApi } from './openapi/document.js';
+import { createValidatorCompiler, formatSchemaErrors } from './openapi/validation.js';
 import { overviewRoutes } from './overview/route.js';
 import type { OverviewSampler } from './overview/sampler.js';
 import { parseTokenEntries } from './scope.js';
@@ -103,7 +105,17 @@ export async function buildApp(deps: EventsApiDeps): Promise<FastifyInstance> {
   // Reader and admin tokens in one constant-time check; an admin token reads with full scope.
   const callerOf = createCallerCheck(tokens.entries, adminTokens);
 
-  const app = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, bodyLimit: 16 * 1024 }) as unknown as FastifyInstance;
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    bodyLimit: 16 * 1024,
+    schemaErrorFormatter: formatSchemaErrors,
+  }) as unknown as FastifyInstance;
+  // Route schemas validate requests (openapi/validation.ts) and document responses: replies are
+  // still JSON.stringify'd, so a schema that forgot a field documents it wrong (openapi.test.ts
+  // checks replies against it) instead of silently dropping it from the answer.
+  app.setValidatorCompiler(createValidatorCompiler());
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  await registerOpenApi(app);
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof AppError) return reply.code(err.httpStatus).send(err.toJSON());
@@ -147,8 +159,8 @@ export async function buildApp(deps: EventsApiDeps): Promise<FastifyInstance> {
       // while the admin API is off they answer 404 admin_api_disabled like the others.
       for (const { part } of deps.parts) await part.adminRoutes?.(own);
       if (!admin) {
-        // Off: the admin paths still answer, with a message saying how to turn it on.
-        for (const url of ADMIN_PATHS) own.all(url, async () => undefined);
+        // Off: the admin paths still answer, with a message saying how to turn it on (not in /openapi.json: they only refuse).
+        for (const url of ADMIN_PATHS) own.all(url, { schema: { hide: true } }, async () => undefined);
         return;
       }
       endpointRoutes(own, admin);

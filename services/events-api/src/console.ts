@@ -102,6 +102,22 @@ export function consoleRoutes(app: FastifyInstance, opts: { dir: string }): void
       .send(await readFile(index));
   };
 
-  app.get('/console', { logLevel: 'warn' }, serve);
-  app.get('/console/*', { logLevel: 'warn' }, serve);
+  app.get('/console', { logLevel: 'warn', schema: consoleSchema(false) }, serve);
+  app.get('/console/*', { logLevel: 'warn', schema: consoleSchema(true) }, serve);
+}
+
+/** The console's files: any query string is the app's own state (the server ignores it). */
+function consoleSchema(withPath: boolean) {
+  return {
+    summary: withPath ? 'A file of the console build, or its page for the app’s own routes' : 'The operator console (no token: it calls the API with yours)',
+    tags: ['console'],
+    ...(withPath ? { params: { type: 'object', properties: { '*': { type: 'string', description: 'A file of the build, or a route of the app.' } } } } : {}),
+    querystring: { type: 'object', properties: {}, additionalProperties: true, description: 'Read by the console app in the browser, not by the server.' },
+    response: {
+      200: {
+        description: 'index.html, or the build file asked for',
+        content: { 'text/html': { schema: { type: 'string' } }, 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+      },
+    },
+  };
 }

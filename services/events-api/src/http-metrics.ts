@@ -26,5 +26,11 @@ export function httpMetrics(app: FastifyInstance, registry: Registry): void {
     seconds.observe({ route }, reply.elapsedTime / 1000);
   });
   // Unauthenticated like the other services' /metrics: scraped from inside the cluster.
-  app.get('/metrics', { logLevel: 'warn' }, async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  const schema = {
+    summary: 'Prometheus metrics of events-api and the providers (no token)',
+    tags: ['meta'],
+    querystring: { type: 'object', properties: {}, description: 'Ignored.' },
+    response: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } } },
+  };
+  app.get('/metrics', { logLevel: 'warn', schema }, async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 }

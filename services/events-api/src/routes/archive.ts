@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ArchiveRecord, ArchiveStore } from '@hookstream/archive';
 import { AppError } from '@hookstream/core';
-import { badRequest, readParams } from '@hookstream/pipeline';
+import * as s from '../openapi/schemas.js';
 
 /** `?format=json`: the record with its body in base64, instead of the original bytes. */
 export interface ArchivedRequestJson {
@@ -23,9 +23,41 @@ type ArchiveFormat = 'raw' | 'json';
 /** Request ids the edge gives (UUIDs) and the archive can hold; anything else is not echoed in a message. */
 const PRINTABLE_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
-const format = (name: string, raw: string): ArchiveFormat => {
-  if (raw !== 'raw' && raw !== 'json') throw badRequest(name, 'must be raw or json');
-  return raw;
+const ARCHIVED_JSON = s.closed({
+  requestId: { type: 'string' },
+  provider: { type: 'string' },
+  source: { type: 'string' },
+  receivedAt: s.iso('When the edge received it.'),
+  method: { type: 'string' },
+  url: { type: 'string' },
+  headers: {
+    type: 'object',
+    additionalProperties: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+    description: 'The non-secret headers as received.',
+  },
+  body: { type: 'string', contentEncoding: 'base64', description: 'The original body, base64.' },
+});
+
+const SCHEMA = {
+  summary: 'An archived request: its original bytes, or ?format=json (admin tokens)',
+  tags: ['admin'],
+  params: s.pathParams({ requestId: { type: 'string', description: 'The request id the edge answered (x-request-id).' } }),
+  querystring: s.query({
+    format: {
+      type: 'string',
+      enum: ['raw', 'json'],
+      default: 'raw',
+      description: 'raw: the bytes under their own content-type; json: the record, body in base64.',
+      'x-error': 'must be raw or json',
+    },
+  }),
+  response: {
+    200: {
+      description: 'The original body under its content-type (raw), or the record (json)',
+      content: { 'application/json': { schema: ARCHIVED_JSON }, 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+    },
+    503: { ...s.ERROR_SCHEMA, description: 'ARCHIVE_DISABLED: ARCHIVE_BACKEND=off' },
+  },
 };
 
 function archiveDisabled(): AppError {
@@ -53,8 +85,8 @@ function notArchived(requestId: string): AppError {
  * `archive` is undefined when ARCHIVE_BACKEND=off.
  */
 export function archiveRoutes(app: FastifyInstance, archive: ArchiveStore | undefined): void {
-  app.get<{ Params: { requestId: string } }>('/archive/:requestId', async (req, reply) => {
-    const { format: as = 'raw' } = readParams(req.query, { format });
+  app.get<{ Params: { requestId: string }; Querystring: { format: ArchiveFormat } }>('/archive/:requestId', { schema: SCHEMA }, async (req, reply) => {
+    const as = req.query.format;
     if (!archive) throw archiveDisabled();
     const record = await archive.get(req.params.requestId);
     if (!record) throw notArchived(req.params.requestId);

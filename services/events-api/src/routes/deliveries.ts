@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '@hookstream/core';
 import { DELIVERY_STATES, type DeliveryState } from '@hookstream/deliveries';
-import { badRequest, params as p, readParams, DEFAULT_LIMIT, type Parser } from '@hookstream/pipeline';
+import { params as p, DEFAULT_LIMIT } from '@hookstream/pipeline';
+import * as s from '../openapi/schemas.js';
+import * as a from '../admin/schemas.js';
 import type { LedgerReader } from '@hookstream/store';
 import type { AdminContext } from '../admin/context.js';
 import { decodeEventCursor, decodeIdCursor, encodeCursor } from '../admin/cursor.js';
@@ -29,14 +31,20 @@ export interface RetriedChunk {
 
 const STATES = ['pending', 'succeeded', 'dead'] as const satisfies readonly DeliveryState[];
 
-/** `status=dead` or `status=pending,dead`. */
-const statuses: Parser<DeliveryState[]> = (name, raw) => {
-  const list = raw.split(',').map((s) => s.trim());
-  const bad = list.find((s) => !(DELIVERY_STATES as readonly string[]).includes(s));
-  if (bad !== undefined) throw badRequest(name, `takes ${DELIVERY_STATES.join(', ')} (comma-separated)`);
-  return [...new Set(list as DeliveryState[])];
+/**
+ * `status=dead` or `status=pending,dead`: the pattern names the states, so a schema failure says
+ * which are taken; the list is split in code (a query value is one string).
+ */
+const STATUS_PARAM = {
+  type: 'string',
+  pattern: `^\\s*(${DELIVERY_STATES.join('|')})\\s*(,\\s*(${DELIVERY_STATES.join('|')})\\s*)*$`,
+  description: `Only deliveries in these states, comma-separated: ${DELIVERY_STATES.join(', ')}.`,
+  'x-error': `takes ${DELIVERY_STATES.join(', ')} (comma-separated)`,
 };
+const statuses = (raw: string): DeliveryState[] => [...new Set(raw.split(',').map((x) => x.trim()) as DeliveryState[])];
 
+type PageQuery = { Querystring: { status?: string; limit?: number; cursor?: string } };
+const PAGE_QUERY = s.query({ status: STATUS_PARAM, limit: s.limit, cursor: s.cursor('The `next` of the previous page.') });
 const eventIdParam = (raw: string): number => {
   try {
     return p.positiveInt('eventId', raw);
@@ -74,14 +82,50 @@ const RetryBodySchema = z
     if (b.from !== undefined && b.to !== undefined && b.to < b.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
   });
 
+const tags = ['admin'];
+const SCHEMAS = {
+  byEndpoint: {
+    summary: 'An endpoint’s deliveries, newest event first',
+    tags,
+    params: s.pathParams({ id: a.ENDPOINT_ID_PARAM }),
+    querystring: PAGE_QUERY,
+    response: { 200: a.DELIVERIES_PAGE },
+  },
+  byEvent: {
+    summary: 'An event’s deliveries, one per matching endpoint',
+    tags,
+    params: s.pathParams({ id: s.positiveInt('The event’s ledger id.') }),
+    querystring: PAGE_QUERY,
+    response: { 200: a.DELIVERIES_PAGE },
+  },
+  retryOne: {
+    summary: 'Start one delivery again, whatever its state',
+    tags,
+    params: s.pathParams({
+      id: a.ENDPOINT_ID_PARAM,
+      eventId: { type: 'string', description: 'The event’s ledger id (a positive integer; anything else: 404 delivery_not_found).' },
+    }),
+    querystring: s.query(),
+    response: { 200: a.RETRIED_ONE },
+  },
+  retry: {
+    summary: 'Start an endpoint’s deliveries again, in chunks (`next` → `after`)',
+    tags,
+    params: s.pathParams({ id: a.ENDPOINT_ID_PARAM }),
+    querystring: s.query(),
+    body: a.zodBody(RetryBodySchema, 'Which deliveries: states (default dead), created between from and to, in chunks of limit after `after`.'),
+    response: { 200: a.RETRIED_CHUNK },
+  },
+};
+
 /**
  * The delivery log and manual retries: GET /endpoints/:id/deliveries, GET /events/:id/deliveries,
  * POST /endpoints/:id/deliveries/:eventId/retry (one, any state) and POST /endpoints/:id/retry
  * (a selection, in chunks, so a large retry shows progress and can stop and go on).
  */
 export function deliveryRoutes(app: FastifyInstance, ctx: AdminContext, ledger: LedgerReader): void {
-  app.get<{ Params: { id: string } }>('/endpoints/:id/deliveries', async (req): Promise<DeliveriesPage> => {
-    const q = readParams(req.query, { status: statuses, limit: p.limit, cursor: p.cursor });
+  app.get<{ Params: { id: string } } & PageQuery>('/endpoints/:id/deliveries', { schema: SCHEMAS.byEndpoint }, async (req): Promise<DeliveriesPage> => {
+    const q = { ...req.query, status: req.query.status === undefined ? undefined : statuses(req.query.status) };
     const endpoint = await existingEndpoint(ctx, req.params.id);
     const limit = q.limit ?? DEFAULT_LIMIT;
     const before = q.cursor === undefined ? undefined : decodeEventCursor('cursor', q.cursor, 'deliveries', endpoint.id);
@@ -98,9 +142,9 @@ export function deliveryRoutes(app: FastifyInstance, ctx: AdminContext, ledger: 
     };
   });
 
-  app.get<{ Params: { id: string } }>('/events/:id/deliveries', async (req): Promise<DeliveriesPage> => {
-    const eventId = p.positiveInt('id', req.params.id);
-    const q = readParams(req.query, { status: statuses, limit: p.limit, cursor: p.cursor });
+  app.get<{ Params: { id: number } } & PageQuery>('/events/:id/deliveries', { schema: SCHEMAS.byEvent }, async (req): Promise<DeliveriesPage> => {
+    const eventId = req.params.id;
+    const q = { ...req.query, status: req.query.status === undefined ? undefined : statuses(req.query.status) };
     const limit = q.limit ?? DEFAULT_LIMIT;
     const after = q.cursor === undefined ? undefined : decodeIdCursor('cursor', q.cursor, 'event-deliveries', String(eventId));
     // One event has a delivery per matching endpoint: few enough to page in memory.
@@ -118,20 +162,24 @@ export function deliveryRoutes(app: FastifyInstance, ctx: AdminContext, ledger: 
     };
   });
 
-  app.post<{ Params: { id: string; eventId: string } }>('/endpoints/:id/deliveries/:eventId/retry', async (req): Promise<RetriedOne> => {
-    const endpoint = await existingEndpoint(ctx, req.params.id);
-    const eventId = eventIdParam(req.params.eventId);
-    const notFound = () => new AppError('delivery_not_found', 404, `endpoint ${endpoint.id} has no delivery of event ${eventId}`);
-    if (!(await ctx.deliveries.get(endpoint.id, eventId))) throw notFound();
-    await ctx.deliveries.retry({ endpointId: endpoint.id, eventId, states: DELIVERY_STATES, limit: 1 }, ctx.now());
-    const after = await ctx.deliveries.get(endpoint.id, eventId);
-    if (!after) throw notFound();
-    req.log.info({ endpointId: endpoint.id, eventId }, 'delivery retried');
-    const [delivery] = await deliveriesJson([after], ctx.deliveries);
-    return { retried: 1, delivery: delivery as DeliveryJson };
-  });
+  app.post<{ Params: { id: string; eventId: string } }>(
+    '/endpoints/:id/deliveries/:eventId/retry',
+    { schema: SCHEMAS.retryOne },
+    async (req): Promise<RetriedOne> => {
+      const endpoint = await existingEndpoint(ctx, req.params.id);
+      const eventId = eventIdParam(req.params.eventId);
+      const notFound = () => new AppError('delivery_not_found', 404, `endpoint ${endpoint.id} has no delivery of event ${eventId}`);
+      if (!(await ctx.deliveries.get(endpoint.id, eventId))) throw notFound();
+      await ctx.deliveries.retry({ endpointId: endpoint.id, eventId, states: DELIVERY_STATES, limit: 1 }, ctx.now());
+      const after = await ctx.deliveries.get(endpoint.id, eventId);
+      if (!after) throw notFound();
+      req.log.info({ endpointId: endpoint.id, eventId }, 'delivery retried');
+      const [delivery] = await deliveriesJson([after], ctx.deliveries);
+      return { retried: 1, delivery: delivery as DeliveryJson };
+    },
+  );
 
-  app.post<{ Params: { id: string } }>('/endpoints/:id/retry', async (req): Promise<RetriedChunk> => {
+  app.post<{ Params: { id: string } }>('/endpoints/:id/retry', { schema: SCHEMAS.retry }, async (req): Promise<RetriedChunk> => {
     const body = parseBody(RetryBodySchema, req.body, 'retry selection');
     const endpoint = await existingEndpoint(ctx, req.params.id);
     const r = await ctx.deliveries.retry(

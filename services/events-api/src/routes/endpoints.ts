@@ -10,10 +10,12 @@ import {
   type Endpoint,
   type EndpointPatch,
 } from '@hookstream/deliveries';
-import { params as p, readParams, DEFAULT_LIMIT } from '@hookstream/pipeline';
+import { DEFAULT_LIMIT } from '@hookstream/pipeline';
+import * as s from '../openapi/schemas.js';
 import { withSecret, type AdminContext } from '../admin/context.js';
 import { decodeIdCursor, encodeCursor } from '../admin/cursor.js';
 import { endpointJson, healthJson, type EndpointHealth, type EndpointJson } from '../admin/present.js';
+import * as a from '../admin/schemas.js';
 import { invalidBody, parseBody } from '../admin/validate.js';
 
 export type CreatedEndpoint = EndpointJson & { secret: string };
@@ -31,6 +33,48 @@ export interface RotatedSecret {
 }
 
 type IdParams = { Params: { id: string } };
+
+const tags = ['admin'];
+const ID = s.pathParams({ id: a.ENDPOINT_ID_PARAM });
+const CONFLICT = { ...s.ERROR_SCHEMA, description: 'endpoint_managed_by_config: declared in ENDPOINTS_FILE or a provider’s rules' };
+const SCHEMAS = {
+  create: {
+    summary: 'Create an endpoint; the answer carries its secret (once)',
+    tags,
+    querystring: s.query(),
+    body: a.zodBody(EndpointInputSchema, 'The endpoint: url required; filter, rate limit, ordering optional.'),
+    response: { 201: a.CREATED_ENDPOINT },
+  },
+  list: {
+    summary: 'Endpoints, by id',
+    tags,
+    querystring: s.query({ limit: s.limit, cursor: s.cursor('The `next` of the previous page.') }),
+    response: { 200: a.ENDPOINTS_PAGE },
+  },
+  get: { summary: 'One endpoint with its delivery health', tags, params: ID, querystring: s.query(), response: { 200: a.ENDPOINT_WITH_HEALTH } },
+  patch: {
+    summary: 'Change an endpoint (config and rules endpoints: only `enabled`)',
+    tags,
+    params: ID,
+    querystring: s.query(),
+    body: a.zodBody(EndpointPatchSchema, 'The fields to change; at least one.'),
+    response: { 200: a.ENDPOINT_JSON, 409: CONFLICT },
+  },
+  remove: {
+    summary: 'Delete an endpoint (its deliveries stop)',
+    tags,
+    params: ID,
+    querystring: s.query(),
+    response: { 204: { description: 'Deleted', type: 'null' }, 409: CONFLICT },
+  },
+  rotate: {
+    summary: 'Rotate the signing secret; the previous ones keep signing for ENDPOINT_SECRET_OVERLAP',
+    tags,
+    params: ID,
+    querystring: s.query(),
+    response: { 200: a.ROTATED_SECRET, 409: CONFLICT },
+  },
+};
 
 /** An endpoint's definition may carry a long filter (up to 200 types and sources, match values); the app's default is 16 KiB. */
 const BODY_LIMIT = 256 * 1024;
@@ -67,7 +111,7 @@ function managedByConfig(endpoint: Endpoint, what: string): AppError {
  * is created and when it is rotated; never in a read.
  */
 export function endpointRoutes(app: FastifyInstance, ctx: AdminContext): void {
-  app.post('/endpoints', { bodyLimit: BODY_LIMIT }, async (req, reply): Promise<CreatedEndpoint> => {
+  app.post('/endpoints', { bodyLimit: BODY_LIMIT, schema: SCHEMAS.create }, async (req, reply): Promise<CreatedEndpoint> => {
     const input = parseBody(EndpointInputSchema, req.body, 'endpoint');
     assertFilter(input.filter);
     await ctx.checkUrl(input.url);
@@ -79,8 +123,8 @@ export function endpointRoutes(app: FastifyInstance, ctx: AdminContext): void {
     return { ...endpointJson(endpoint), secret };
   });
 
-  app.get('/endpoints', async (req): Promise<EndpointsPage> => {
-    const q = readParams(req.query, { limit: p.limit, cursor: p.cursor });
+  app.get<{ Querystring: { limit?: number; cursor?: string } }>('/endpoints', { schema: SCHEMAS.list }, async (req): Promise<EndpointsPage> => {
+    const q = req.query;
     const limit = q.limit ?? DEFAULT_LIMIT;
     const afterId = q.cursor === undefined ? undefined : decodeIdCursor('cursor', q.cursor, 'endpoints');
     const rows = await ctx.endpoints.list({ limit: limit + 1, ...(afterId !== undefined ? { afterId } : {}) });
@@ -89,13 +133,13 @@ export function endpointRoutes(app: FastifyInstance, ctx: AdminContext): void {
     return { endpoints: shown.map(endpointJson), next: rows.length > limit && last ? encodeCursor('endpoints', last.id) : null };
   });
 
-  app.get<IdParams>('/endpoints/:id', async (req): Promise<EndpointWithHealth> => {
+  app.get<IdParams>('/endpoints/:id', { schema: SCHEMAS.get }, async (req): Promise<EndpointWithHealth> => {
     const endpoint = await existingEndpoint(ctx, req.params.id);
     const counts = await ctx.deliveries.counts(endpoint.id);
     return { ...endpointJson(endpoint), health: healthJson(endpoint, counts) };
   });
 
-  app.patch<IdParams>('/endpoints/:id', { bodyLimit: BODY_LIMIT }, async (req): Promise<EndpointJson> => {
+  app.patch<IdParams>('/endpoints/:id', { bodyLimit: BODY_LIMIT, schema: SCHEMAS.patch }, async (req): Promise<EndpointJson> => {
     const patch: EndpointPatch = parseBody(EndpointPatchSchema, req.body, 'endpoint change');
     const fields = Object.keys(patch) as Array<keyof EndpointPatch>;
     if (fields.length === 0) throw invalidBody('endpoint change', [{ path: '', message: 'names no field to change' }]);
@@ -109,7 +153,7 @@ export function endpointRoutes(app: FastifyInstance, ctx: AdminContext): void {
     return endpointJson(updated);
   });
 
-  app.delete<IdParams>('/endpoints/:id', async (req, reply) => {
+  app.delete<IdParams>('/endpoints/:id', { schema: SCHEMAS.remove }, async (req, reply) => {
     const endpoint = await existingEndpoint(ctx, req.params.id);
     if (endpoint.origin !== 'api') throw managedByConfig(endpoint, 'remove it');
     if (!(await ctx.endpoints.remove(endpoint.id, ctx.now()))) throw endpointNotFound(endpoint.id);
@@ -117,7 +161,7 @@ export function endpointRoutes(app: FastifyInstance, ctx: AdminContext): void {
     return reply.code(204).send();
   });
 
-  app.post<IdParams>('/endpoints/:id/rotate-secret', async (req): Promise<RotatedSecret> => {
+  app.post<IdParams>('/endpoints/:id/rotate-secret', { schema: SCHEMAS.rotate }, async (req): Promise<RotatedSecret> => {
     const endpoint = await existingEndpoint(ctx, req.params.id);
     if (endpoint.origin !== 'api') throw managedByConfig(endpoint, 'its secret is set');
     const secret = generateSecret();

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifySchemaValidationError } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReadScope } from '@hookstream/pipeline';
 import type { DealReader, DealView, TimelineEntry } from '../store/deal-reader.js';
@@ -39,9 +39,22 @@ const unscoped: ReadScope = { providers: undefined, tenants: () => undefined };
 let app: FastifyInstance;
 afterEach(() => app?.close());
 
+/**
+ * A host that validates as events-api does: unknown parameters refused, a failure answered
+ * `<param>: <the schema's x-error>` (events-api's formatter; its own tests cover the rest).
+ */
+const hostOptions = {
+  ajv: { customOptions: { removeAdditional: false, verbose: true, keywords: ['x-error'] } },
+  schemaErrorFormatter: (errors: FastifySchemaValidationError[]) => {
+    const e = errors[0] as FastifySchemaValidationError & { parentSchema?: Record<string, unknown> };
+    if (e.keyword === 'additionalProperties') return new Error(`${String(e.params.additionalProperty)}: unknown parameter`);
+    return new Error(`${e.instancePath.slice(1)}: ${String(e.parentSchema?.['x-error'] ?? e.message)}`);
+  },
+};
+
 /** `null`: no scope at all, as a host that forgot to set one. */
 async function start(scope: ReadScope | null = unscoped) {
-  app = Fastify();
+  app = Fastify(hostOptions);
   app.decorateRequest('scope', undefined);
   app.addHook('onRequest', async (req) => {
     req.scope = scope ?? undefined;

@@ -1,24 +1,22 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { EventReader, ObjectRef, ObjectState } from '../store/index.js';
 import { HUBSPOT, hubspotTenant } from '../store/index.js';
-import {
-  decodePositionCursor,
-  encodePositionCursor,
-  forbidden,
-  notFound,
-  page,
-  params as shared,
-  readParams,
-  DEFAULT_LIMIT,
-  type Page,
-} from '@hookstream/pipeline';
+import { decodePositionCursor, encodePositionCursor, forbidden, notFound, page, DEFAULT_LIMIT, type Page } from '@hookstream/pipeline';
 import type { StoredEvent } from '../store/index.js';
-import * as hp from './params.js';
+import * as s from './schemas.js';
 
-const p = { ...shared, ...hp, readParams, DEFAULT_LIMIT };
 type EventsPage = Page<StoredEvent>;
+type ObjectRoute = { Params: ObjectRef };
 
-const pathSpec = { portalId: p.positiveInt, objectType: p.objectType, objectId: p.positiveInt };
+const tags = ['hubspot'];
+const STATE_SCHEMA = { summary: 'An object’s latest known state', tags, params: s.OBJECT_PATH, querystring: s.query(), response: { 200: s.OBJECT_STATE } };
+const TIMELINE_SCHEMA = {
+  summary: 'An object’s events in occurredAt order',
+  tags,
+  params: s.OBJECT_PATH,
+  querystring: s.query({ order: s.ORDER, limit: s.LIMIT, cursor: s.CURSOR }),
+  response: { 200: s.EVENTS_PAGE },
+};
 
 /**
  * The portals the request's scope limits it to, or undefined for every portal. The host scopes
@@ -41,30 +39,27 @@ export function requirePortal(req: FastifyRequest, portalId: number): void {
   if (portals !== undefined && !portals.includes(portalId)) throw forbidden(`this token may not read portal ${portalId}`);
 }
 
-function readRef(params: unknown): ObjectRef {
-  const r = p.readParams(params, pathSpec);
-  // The router only matches when all three segments are present.
-  return { portalId: r.portalId as number, objectType: r.objectType as string, objectId: r.objectId as number };
-}
-
 export function objectRoutes(app: FastifyInstance, reader: EventReader): void {
-  app.get('/portals/:portalId/objects/:objectType/:objectId', async (req): Promise<ObjectState> => {
-    const ref = readRef(req.params);
+  app.get<ObjectRoute>('/portals/:portalId/objects/:objectType/:objectId', { schema: STATE_SCHEMA }, async (req): Promise<ObjectState> => {
+    const ref = req.params;
     requirePortal(req, ref.portalId);
-    p.readParams(req.query, {});
     const state = await reader.objectState(ref);
     if (!state) throw notFound(`no state for ${ref.objectType} ${ref.objectId} in portal ${ref.portalId}`);
     return state;
   });
 
-  app.get('/portals/:portalId/objects/:objectType/:objectId/timeline', async (req): Promise<EventsPage> => {
-    const ref = readRef(req.params);
-    requirePortal(req, ref.portalId);
-    const q = p.readParams(req.query, { order: p.order, limit: p.limit, cursor: p.cursor });
-    const order = q.order ?? 'asc';
-    const limit = q.limit ?? p.DEFAULT_LIMIT;
-    const after = q.cursor === undefined ? undefined : decodePositionCursor('cursor', q.cursor, 'timeline', order);
-    const rows = await reader.timeline(ref, { order, limit: limit + 1, ...(after ? { after } : {}) });
-    return page(rows, limit, (last) => encodePositionCursor('timeline', order, last));
-  });
+  app.get<ObjectRoute & { Querystring: { order?: 'asc' | 'desc'; limit?: number; cursor?: string } }>(
+    '/portals/:portalId/objects/:objectType/:objectId/timeline',
+    { schema: TIMELINE_SCHEMA },
+    async (req): Promise<EventsPage> => {
+      const ref = req.params;
+      requirePortal(req, ref.portalId);
+      const q = req.query;
+      const order = q.order ?? 'asc';
+      const limit = q.limit ?? DEFAULT_LIMIT;
+      const after = q.cursor === undefined ? undefined : decodePositionCursor('cursor', q.cursor, 'timeline', order);
+      const rows = await reader.timeline(ref, { order, limit: limit + 1, ...(after ? { after } : {}) });
+      return page(rows, limit, (last) => encodePositionCursor('timeline', order, last));
+    },
+  );
 }

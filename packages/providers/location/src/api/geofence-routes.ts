@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { badRequest, notFound, params as p, readParams, DEFAULT_LIMIT } from '@hookstream/pipeline';
+import { badRequest, notFound, DEFAULT_LIMIT } from '@hookstream/pipeline';
 import type { DataSource } from '@hookstream/store';
 import { deleteGeofence, getGeofence, listGeofences, putGeofences } from '../store/geofence-store.js';
-import { geofenceView, isTag, parseGeofenceBody, readGeofenceRef, TAG_RULE } from './geofence-body.js';
+import { geofenceView, parseGeofenceBody, readGeofenceRef } from './geofence-body.js';
+import * as s from './schemas.js';
 import { requireLocationScope } from './scope.js';
 
 /** The list's cursor: the last (tag, externalId) returned, base64url JSON (not secret, just opaque). */
@@ -19,16 +20,36 @@ function decodeCursor(raw: string): { tag: string; externalId: string } {
   throw badRequest('cursor', 'malformed cursor (use nextCursor from GET /geofences)');
 }
 
-const tag = (name: string, raw: string): string => {
-  if (!isTag(raw)) throw badRequest(name, TAG_RULE);
-  return raw;
+const SCHEMAS = {
+  list: {
+    summary: 'Geofences by tag and external id',
+    tags: s.tags,
+    querystring: s.query({ tag: s.TAG, limit: s.LIMIT, cursor: s.CURSOR }),
+    response: { 200: s.GEOFENCES_PAGE },
+  },
+  get: { summary: 'One geofence', tags: s.tags, params: s.GEOFENCE_PATH, querystring: s.query(), response: { 200: s.GEOFENCE } },
+  put: {
+    summary: 'Create or replace a geofence (Radar’s shape; admin tokens)',
+    tags: s.tags,
+    params: s.GEOFENCE_PATH,
+    querystring: s.query(),
+    body: s.GEOFENCE_BODY,
+    response: { 200: { ...s.GEOFENCE, description: 'Replaced' }, 201: { ...s.GEOFENCE, description: 'Created' } },
+  },
+  remove: {
+    summary: 'Delete a geofence (admin tokens)',
+    tags: s.tags,
+    params: s.GEOFENCE_PATH,
+    querystring: s.query(),
+    response: { 204: { description: 'Deleted', type: 'null' } },
+  },
 };
 
 /** Reads, for any token whose scope includes location. */
 export function geofenceReadRoutes(app: FastifyInstance, ds: DataSource): void {
-  app.get('/geofences', async (req) => {
+  app.get<{ Querystring: { tag?: string; limit?: number; cursor?: string } }>('/geofences', { schema: SCHEMAS.list }, async (req) => {
     requireLocationScope(req);
-    const q = readParams(req.query, { tag, limit: p.limit, cursor: p.cursor });
+    const q = req.query;
     const limit = q.limit ?? DEFAULT_LIMIT;
     const rows = await listGeofences(ds, {
       ...(q.tag !== undefined ? { tag: q.tag } : {}),
@@ -40,10 +61,9 @@ export function geofenceReadRoutes(app: FastifyInstance, ds: DataSource): void {
     return { geofences: shown.map(geofenceView), nextCursor: rows.length > limit && last ? encodeCursor(last.tag, last.externalId) : null };
   });
 
-  app.get('/geofences/:tag/:externalId', async (req) => {
+  app.get('/geofences/:tag/:externalId', { schema: SCHEMAS.get }, async (req) => {
     requireLocationScope(req);
     const ref = readGeofenceRef(req.params);
-    readParams(req.query, {});
     const g = await getGeofence(ds, ref.tag, ref.externalId);
     if (!g) throw notFound(`no geofence ${ref.tag}/${ref.externalId}`);
     return geofenceView(g);
@@ -53,18 +73,16 @@ export function geofenceReadRoutes(app: FastifyInstance, ds: DataSource): void {
 /** Changes: admin tokens only (the host puts these behind its admin check). */
 export function geofenceAdminRoutes(app: FastifyInstance, ds: DataSource, now: () => number): void {
   // Polygons of 2,000 points fit easily; the host's default limit is smaller.
-  app.put('/geofences/:tag/:externalId', { bodyLimit: 512 * 1024 }, async (req, reply) => {
+  app.put('/geofences/:tag/:externalId', { bodyLimit: 512 * 1024, schema: SCHEMAS.put }, async (req, reply) => {
     const ref = readGeofenceRef(req.params);
-    readParams(req.query, {});
     const body = parseGeofenceBody(req.body);
     const [put] = await putGeofences(ds, [{ ...ref, ...body }], now());
     if (!put) throw new Error('putGeofences answered nothing for one geofence');
     return reply.code(put.created ? 201 : 200).send(geofenceView(put.record));
   });
 
-  app.delete('/geofences/:tag/:externalId', async (req, reply) => {
+  app.delete('/geofences/:tag/:externalId', { schema: SCHEMAS.remove }, async (req, reply) => {
     const ref = readGeofenceRef(req.params);
-    readParams(req.query, {});
     if (!(await deleteGeofence(ds, ref.tag, ref.externalId, now()))) throw notFound(`no geofence ${ref.tag}/${ref.externalId}`);
     return reply.code(204).send();
   });

@@ -1,0 +1,37 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { createLogger, createRegistry } from '@hookstream/observability';
+import { PROVIDERS } from '@hookstream/providers';
+import { createDataSource } from '@hookstream/store';
+import { buildApp } from '../app.js';
+import type { HostedApi } from '../hosted.js';
+import { createFakeReader, fakeHubSpotApi, type FakeRelations } from '../testing/fake-reader.js';
+import type { ObjectState, StoredEvent } from '@hookstream/hubspot';
+
+export const READER_TOKEN = 'openapi-reader-token-0123';
+export const ADMIN_TOKEN = 'openapi-admin-token-0123456';
+
+/**
+ * events-api with every route it can have: HubSpot's over a fake reader (answers real data), the
+ * other providers' parts and the admin API over a database that is never connected (their
+ * routes are registered and validate requests; only a request that passes reaches the store).
+ */
+export async function buildFullApp(data: { events?: StoredEvent[]; states?: ObjectState[]; relations?: FakeRelations } = {}): Promise<FastifyInstance> {
+  const log = createLogger({ name: 'openapi-test', level: 'silent' });
+  const hubspot = fakeHubSpotApi(createFakeReader(data.events ?? [], data.states ?? [], data.relations ?? {}));
+  const dataSource = createDataSource({ url: 'mysql://root@127.0.0.1:1/never_connected', log });
+  const ctx = { env: {}, log, now: Date.now, registry: createRegistry('openapi-test'), dataSource, ledger: hubspot.ledger };
+  const others: HostedApi[] = [];
+  for (const p of PROVIDERS) if (p.api && p.id !== 'hubspot') others.push({ provider: p.id, part: await p.api(ctx) });
+  return buildApp({
+    config: { EVENTS_API_TOKENS: [READER_TOKEN], ADMIN_API_TOKENS: [ADMIN_TOKEN] },
+    ledger: hubspot.ledger,
+    parts: [...hubspot.parts, ...others],
+    log,
+    ready: async () => true,
+    dataSource,
+    consoleDir: mkdtempSync(join(tmpdir(), 'openapi-console-')),
+  });
+}
