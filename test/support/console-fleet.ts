@@ -1,8 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { inject } from 'vitest';
 import { buildApp as buildEventsApi, createOverviewSampler, overviewTargets, type OverviewSampler } from '@hookstream/events-api';
 import { createRegistry, type Registry } from '@hookstream/observability';
 import type { FastifyInstance } from 'fastify';
+import { createDeadLetters, type DeadLetters } from '@hookstream/events-api';
+import { createKafka } from '@hookstream/kafka';
 import { CONSOLE_DIST, ensureConsoleBuilt } from '../../scripts/console-build.js';
 import { startSourcesFleet, type SourcesFleet } from './sources-fleet.js';
 
@@ -11,9 +14,16 @@ export const READER_TOKEN = 'console-reader-token-0001';
 export const SCOPED_TOKEN = 'console-hubspot-only-0001';
 const SCOPED_ENTRY = `${SCOPED_TOKEN}@providers=hubspot`;
 export const ADMIN_TOKEN = 'console-admin-token-0001';
+/**
+ * A refused row is retried once after 300 ms and then dead-lettered, so the Dead letters page
+ * test gets its dead letter in about a second instead of after five attempts over minutes.
+ */
+const FAST_DEAD_LETTERS = { PROCESSOR_MAX_ATTEMPTS: '2', PROCESSOR_RETRY_BASE_MS: '300', PROCESSOR_RETRY_MAX_MS: '300' };
 
 export interface ConsoleFleet {
   sources: SourcesFleet;
+  /** The sources topic's DLQ, which events-api's dead-letter routes serve. */
+  dlqTopic: string;
   /** events-api with the console at /console, on the sources fleet's database. */
   apiUrl: string;
   /** The /metrics URLs events-api's overview scrapes: the edge's and each processor's. */
@@ -30,12 +40,19 @@ export interface ConsoleFleet {
  */
 export async function startConsoleFleet(): Promise<ConsoleFleet> {
   ensureConsoleBuilt((line) => process.stderr.write(`${line}\n`));
-  const sources = await startSourcesFleet({ processors: 1 });
+  const sources = await startSourcesFleet({ processors: 1, env: FAST_DEAD_LETTERS });
+  const dlqTopic = `${sources.topic}.dlq`;
   let api: FastifyInstance | undefined;
+  let deadLetters: DeadLetters | undefined;
   let fleetTargets: string[] = [];
   const metricsServers: Server[] = [];
   let overview: OverviewSampler | undefined;
   try {
+    deadLetters = createDeadLetters({
+      kafka: createKafka({ brokers: inject('kafkaBrokers').split(','), clientId: 'console-events-api', log: sources.log }),
+      topics: [{ provider: 'sources', dlq: dlqTopic, target: sources.topic }],
+      log: sources.log,
+    });
     // Each processor's registry on GET /metrics of its own port, as its health server serves it in production.
     for (const p of sources.processors) metricsServers.push(await serveMetrics(p.registry));
     const metricsTargets = [`${sources.url}/metrics`, ...metricsServers.map((s) => `http://127.0.0.1:${(s.address() as AddressInfo).port}/metrics`)];
@@ -55,6 +72,7 @@ export async function startConsoleFleet(): Promise<ConsoleFleet> {
       ready: async () => true,
       dataSource: sources.ds,
       consoleDir: CONSOLE_DIST,
+      deadLetters,
       registry,
       overview,
     });
@@ -62,6 +80,7 @@ export async function startConsoleFleet(): Promise<ConsoleFleet> {
     overview.start();
     fleetTargets = metricsTargets;
   } catch (err) {
+    await deadLetters?.close();
     await overview?.stop();
     await api?.close();
     await closeAll(metricsServers);
@@ -70,9 +89,11 @@ export async function startConsoleFleet(): Promise<ConsoleFleet> {
   }
   const apiUrl = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
   const app = api;
+  const dl = deadLetters;
   const sampler = overview;
   return {
     sources,
+    dlqTopic,
     apiUrl,
     metricsTargets: fleetTargets,
     async api(method, path, body, token = ADMIN_TOKEN) {
@@ -87,6 +108,7 @@ export async function startConsoleFleet(): Promise<ConsoleFleet> {
     async stop() {
       await sampler.stop();
       await app.close();
+      await dl.close();
       await closeAll(metricsServers);
       await sources.stop();
     },

@@ -62,8 +62,13 @@ export interface SourcesFleet {
  * port with the provider's edge part built from SOURCES_FILE, processor replicas as members
  * of the sources consumer group, the broker and the database of the integration globalSetup.
  */
-/** `tracing` gives the edge and the processors their tracers, as their main.ts does. */
-export async function startSourcesFleet(opts: { processors?: number; tracing?: { edge: Tracing; processor: Tracing } } = {}): Promise<SourcesFleet> {
+/**
+ * `env` adds to or overrides the processors' settings (e.g. a short retry policy); `tracing`
+ * gives the edge and the processors their tracers, as their main.ts does.
+ */
+export async function startSourcesFleet(
+  opts: { processors?: number; env?: Record<string, string>; tracing?: { edge: Tracing; processor: Tracing } } = {},
+): Promise<SourcesFleet> {
   const log = createLogger({ name: 'sources-e2e', level: process.env.E2E_LOG_LEVEL ?? 'silent' });
   const brokers = inject('kafkaBrokers');
   const suffix = randomBytes(4).toString('hex');
@@ -84,6 +89,7 @@ export async function startSourcesFleet(opts: { processors?: number; tracing?: {
     // Short fetch waits so that drained() is quick; the batches are still real batches.
     KAFKA_FETCH_MAX_WAIT_MS: '50',
     LOG_LEVEL: 'silent',
+    ...opts.env,
   };
 
   const kafka = createKafka({ brokers: brokers.split(','), clientId: `sources-e2e-${suffix}`, log });

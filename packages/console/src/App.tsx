@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { setUnauthorizedHandler, storedToken, storeToken } from './api';
+import { DeadLetters } from './pages/DeadLetters';
 import { EndpointDeliveries, Endpoints } from './pages/Endpoints';
 import { EventDetail } from './pages/EventDetail';
 import { LocationPage } from './pages/Location';
@@ -76,6 +77,11 @@ function Shell(): ReactNode {
                 Endpoints
               </NavItem>
             ) : null}
+            {s.admin ? (
+              <NavItem to="/dead-letters" current={path === '/dead-letters'}>
+                Dead letters
+              </NavItem>
+            ) : null}
           </ul>
         </nav>
         <span className="who">{s.admin ? 'admin token' : 'reader token'}</span>
@@ -107,6 +113,7 @@ function Route({ path }: { path: string }): ReactNode {
   if (path === '/location') return <LocationPage />;
   if (path === '/overview') return <OverviewPage />;
   if (path === '/endpoints') return <Endpoints />;
+  if (path === '/dead-letters') return <DeadLetters />;
   m = /^\/endpoints\/([^/]+)$/.exec(path);
   if (m) return <EndpointDeliveries id={decodeURIComponent(m[1] ?? '')} />;
   return (

@@ -10,6 +10,8 @@ import { createAdminContext, type AdminContext } from './admin/context.js';
 import { ConfigError, sharedToken, type EventsApiConfig } from './config.js';
 import { consoleRoutes } from './console.js';
 import type { HostedApi } from './hosted.js';
+import type { DeadLetters } from './dead-letters/service.js';
+import { deadLetterRoutes } from './routes/dead-letters.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { endpointRoutes } from './routes/endpoints.js';
 import { eventRoutes } from './routes/events.js';
@@ -52,6 +54,8 @@ export interface EventsApiDeps {
   consoleDir?: string;
   /** The fleet's metrics sampled over the last hour (GET /overview); absent: no /overview. */
   overview?: OverviewSampler;
+  /** The dead-letter routes' Kafka side (dead-letters/service.ts); absent: KAFKA_BROKERS unset, they answer 503 KAFKA_NOT_CONFIGURED. */
+  deadLetters?: DeadLetters;
 }
 
 const DAY_MS = 24 * 3_600_000;
@@ -158,6 +162,8 @@ export async function buildApp(deps: EventsApiDeps): Promise<FastifyInstance> {
       // Providers' admin routes (geofences) need no admin context: registered either way, so
       // while the admin API is off they answer 404 admin_api_disabled like the others.
       for (const { part } of deps.parts) await part.adminRoutes?.(own);
+      // Dead letters need Kafka, not the admin context: registered either way, like the archive.
+      deadLetterRoutes(own, deps.deadLetters);
       if (!admin) {
         // Off: the admin paths still answer, with a message saying how to turn it on (not in /openapi.json: they only refuse).
         for (const url of ADMIN_PATHS) own.all(url, { schema: { hide: true } }, async () => undefined);

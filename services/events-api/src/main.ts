@@ -9,6 +9,7 @@ import { buildApp } from './app.js';
 import { startArchiveRetention } from './archive-retention.js';
 import { loadArchiveSettings, loadEventsApiConfig } from './config.js';
 import { defaultConsoleDir } from './console.js';
+import { deadLettersFromEnv } from './dead-letters/from-env.js';
 import { overviewTargets } from './overview/targets.js';
 import { createOverviewSampler } from './overview/sampler.js';
 import { loadOverviewSettings } from './overview/settings.js';
@@ -40,6 +41,8 @@ await runService('events-api', async () => {
   const parts = await Promise.all(providers.flatMap((p) => (p.api ? [(async () => ({ provider: p.id, part: await p.api!(ctx) }))()] : [])));
   // null when ARCHIVE_BACKEND=off: GET /archive answers 503 ARCHIVE_DISABLED and nothing is deleted.
   const archive = createArchive(archiveSettings);
+  // undefined without KAFKA_BROKERS: GET/POST /dead-letters answer 503 KAFKA_NOT_CONFIGURED.
+  const deadLetters = deadLettersFromEnv(process.env, log);
   // GET /overview: this process's registry and every METRICS_TARGETS page, sampled into one hour of memory.
   const overview = createOverviewSampler({
     targets: overviewTargets(overviewSettings.METRICS_TARGETS, ctx.registry),
@@ -56,6 +59,7 @@ await runService('events-api', async () => {
     registry: ctx.registry,
     ...(archive ? { archive } : {}),
     consoleDir: config.CONSOLE_DIR ?? defaultConsoleDir(),
+    ...(deadLetters ? { deadLetters } : {}),
     overview,
     ready: async () => {
       await ds.query('SELECT 1');
@@ -74,6 +78,8 @@ await runService('events-api', async () => {
   installShutdown(log, [
     { name: 'overview', close: () => overview.stop() },
     { name: 'http', close: () => app.close() },
+    // A running redrive stops after its chunk in hand, sent and committed: the next run continues it.
+    { name: 'dead-letters', close: async () => deadLetters?.close() },
     { name: 'archive-retention', close: async () => retention?.stop() },
     { name: 'archive', close: async () => archive?.close() },
     { name: 'database', close: () => ds.destroy() },
