@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createLogger, createRegistry } from '@hookstream/observability';
 import { PROVIDERS } from '@hookstream/providers';
-import { createDataSource } from '@hookstream/store';
+import { createDataSource, type DataSource, type LedgerReader } from '@hookstream/store';
 import { buildApp } from '../app.js';
 import type { HostedApi } from '../hosted.js';
 import { createFakeReader, fakeHubSpotApi, type FakeRelations } from '../testing/fake-reader.js';
@@ -18,20 +18,27 @@ export const ADMIN_TOKEN = 'openapi-admin-token-0123456';
  * other providers' parts and the admin API over a database that is never connected (their
  * routes are registered and validate requests; only a request that passes reaches the store).
  */
-export async function buildFullApp(data: { events?: StoredEvent[]; states?: ObjectState[]; relations?: FakeRelations } = {}): Promise<FastifyInstance> {
+export async function buildFullApp(
+  data: { events?: StoredEvent[]; states?: ObjectState[]; relations?: FakeRelations } = {},
+  /** A migrated database for the other parts and the admin API (openapi.int.test.ts), with its ledger. */
+  db?: { dataSource: DataSource; ledger: LedgerReader },
+): Promise<FastifyInstance> {
   const log = createLogger({ name: 'openapi-test', level: 'silent' });
   const hubspot = fakeHubSpotApi(createFakeReader(data.events ?? [], data.states ?? [], data.relations ?? {}));
-  const dataSource = createDataSource({ url: 'mysql://root@127.0.0.1:1/never_connected', log });
-  const ctx = { env: {}, log, now: Date.now, registry: createRegistry('openapi-test'), dataSource, ledger: hubspot.ledger };
+  const dataSource = db?.dataSource ?? createDataSource({ url: 'mysql://root@127.0.0.1:1/never_connected', log });
+  const ledger = db?.ledger ?? hubspot.ledger;
+  const ctx = { env: {}, log, now: Date.now, registry: createRegistry('openapi-test'), dataSource, ledger };
   const others: HostedApi[] = [];
   for (const p of PROVIDERS) if (p.api && p.id !== 'hubspot') others.push({ provider: p.id, part: await p.api(ctx) });
   return buildApp({
     config: { EVENTS_API_TOKENS: [READER_TOKEN], ADMIN_API_TOKENS: [ADMIN_TOKEN] },
-    ledger: hubspot.ledger,
+    ledger,
     parts: [...hubspot.parts, ...others],
     log,
     ready: async () => true,
     dataSource,
+    // Names resolve to a public address without DNS: endpoint URLs pass the guard.
+    resolve: async () => ['93.184.215.14'],
     consoleDir: mkdtempSync(join(tmpdir(), 'openapi-console-')),
   });
 }
