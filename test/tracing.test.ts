@@ -1,31 +1,70 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parseEnv } from '@hookstream/config';
+import { createEndpointStore, EndpointInputSchema, generateSecret, newEndpointId } from '@hookstream/deliveries';
+import { createDispatcher, DispatcherSchema, type Dispatcher } from '@hookstream/dispatcher';
+import { createKafka } from '@hookstream/kafka';
 import { startTracing, type Tracing } from '@hookstream/observability';
+import { startReceiver, type Receiver } from './support/receiver.js';
 import { NOTES_KEYS, apiKeyHeaders, validEvent } from './support/sources-fixture.js';
 import { startSourcesFleet, type SourcesFleet } from './support/sources-fleet.js';
 import { KIND, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.js';
 import { waitUntil } from './support/wait.js';
 
 /**
- * One webhook through the real edge, broker, processor and database with tracing on, exported
- * over OTLP/HTTP to a collector in this process: one trace must run from the edge request to
- * the processor's transaction, with the envelope's traceparent as the bridge.
+ * One webhook through the real edge, broker, processor, database and dispatcher with tracing
+ * on, exported over OTLP/HTTP to a collector in this process: one trace must run from the edge
+ * request to the processor's transaction (the envelope's traceparent is the bridge) and on to
+ * the delivery attempt (the ledger row's traceparent is).
  */
 describe('tracing end to end', () => {
   let receiver: OtlpReceiver;
   let fleet: SourcesFleet;
-  let tracing: { edge: Tracing; processor: Tracing };
+  let tracing: { edge: Tracing; processor: Tracing; dispatcher: Tracing };
+  let endpointReceiver: Receiver;
+  let dispatcher: Dispatcher;
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
     // Short export delay: the spans arrive while the fleet runs, not only at shutdown.
     const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: '100' };
-    tracing = { edge: startTracing(env, 'hookstream-edge'), processor: startTracing(env, 'hookstream-processor') };
+    tracing = {
+      edge: startTracing(env, 'hookstream-edge'),
+      processor: startTracing(env, 'hookstream-processor'),
+      dispatcher: startTracing(env, 'hookstream-dispatcher'),
+    };
     fleet = await startSourcesFleet({ processors: 1, tracing });
+    // An endpoint for every event from now on, and a dispatcher on the fleet's database.
+    endpointReceiver = await startReceiver();
+    await createEndpointStore(fleet.ds).create(EndpointInputSchema.parse({ url: endpointReceiver.url('/hook'), filter: { sources: ['notes'] } }), {
+      id: newEndpointId(),
+      secret: generateSecret(),
+      origin: 'api',
+      now: Date.now(),
+    });
+    const tag = randomBytes(4).toString('hex');
+    const config = parseEnv(DispatcherSchema, {
+      KAFKA_BROKERS: inject('kafkaBrokers'),
+      DATABASE_URL: fleet.databaseUrl,
+      DELIVERIES_TOPIC: `deliveries-tracing-${tag}`,
+      DISPATCHER_GROUP_ID: `dispatcher-tracing-${tag}`,
+      KAFKA_TOPIC_PARTITIONS: '2',
+      DELIVERY_ALLOW_PRIVATE_NETWORKS: 'true',
+      DELIVERY_ALLOW_HTTP: 'true',
+      ENDPOINTS_REFRESH_MS: '200',
+      FANOUT_IDLE_MS: '50',
+      KAFKA_SESSION_TIMEOUT_MS: '10000',
+      LOG_LEVEL: 'silent',
+    });
+    const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `tracing-dispatcher-${tag}`, log: fleet.log });
+    dispatcher = createDispatcher({ config, kafka, dataSource: fleet.ds, log: fleet.log, tracing: tracing.dispatcher });
+    await dispatcher.start();
   });
   afterAll(async () => {
+    await dispatcher?.stop();
     await fleet?.stop();
-    await tracing?.edge.shutdown();
-    await tracing?.processor.shutdown();
+    await endpointReceiver?.close();
+    for (const t of Object.values(tracing ?? {})) await t.shutdown();
     await receiver?.close();
   });
 
@@ -35,7 +74,7 @@ describe('tracing end to end', () => {
     return found[0] as ReceivedSpan;
   };
 
-  it('spans edge request → Kafka message → processor batch → database transaction in one trace', async () => {
+  it('spans edge request → Kafka message → processor batch → database transaction → delivery attempt in one trace', async () => {
     const reply = await fleet.post('notes', JSON.stringify(validEvent('notes', 1)), apiKeyHeaders(NOTES_KEYS[0]));
     expect(reply.status, reply.text).toBe(200);
     const requestId = reply.json.requestId;
@@ -43,9 +82,9 @@ describe('tracing end to end', () => {
     const edge = await waitUntil('the edge request span', async () =>
       receiver.spans.find((s) => s.name === 'POST /webhooks/sources/:source' && s.attributes['hookstream.request_id'] === requestId),
     );
-    const trace = await waitUntil('the transaction span of the same trace', async () => {
+    const trace = await waitUntil('the transaction and delivery spans of the same trace', async () => {
       const spans = receiver.spans.filter((s) => s.traceId === edge.traceId);
-      return spans.some((s) => s.name === 'db transaction') ? spans : undefined;
+      return spans.some((s) => s.name === 'db transaction') && spans.some((s) => s.name === 'deliver webhook') ? spans : undefined;
     });
     expect(receiver.malformed).toEqual([]);
 
@@ -87,6 +126,19 @@ describe('tracing end to end', () => {
     // And the row the transaction committed is there.
     const rows = (await fleet.rows('notes')).filter((r) => r.requestId === requestId);
     expect(rows).toHaveLength(1);
+
+    // The delivery attempt reads the event from the ledger, whose row kept the edge's traceparent.
+    const deliver = one(trace, (s) => s.name === 'deliver webhook', 'the delivery attempt span');
+    expect(deliver).toMatchObject({ service: 'hookstream-dispatcher', kind: KIND.client, parentSpanId: edge.spanId, status: 0 });
+    expect(deliver.attributes).toMatchObject({
+      'hookstream.destination': 'webhook',
+      'hookstream.attempt': 1,
+      'http.response.status_code': 200,
+      'hookstream.outcome': 'succeeded',
+    });
+    const [sent] = endpointReceiver.on('/hook');
+    expect(sent?.headers.traceparent).toBe(`00-${edge.traceId}-${deliver.spanId}-01`);
+    expect(endpointReceiver.on('/hook')).toHaveLength(1);
 
     // The span list docs/tracing.md shows, in start order.
     const list = [...trace].sort((a, b) => (a.startNs < b.startNs ? -1 : 1));

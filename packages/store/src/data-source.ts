@@ -8,6 +8,7 @@ import { PortalTokens1795411783285 } from './migrations/1795411783285-PortalToke
 import { Ledger1796113765490 } from './migrations/1796113765490-Ledger.js';
 import { Deliveries1796123184859 } from './migrations/1796123184859-Deliveries.js';
 import { DeliveryDestinations1796126400000 } from './migrations/1796126400000-DeliveryDestinations.js';
+import { LedgerTraceparent1796146800000 } from './migrations/1796146800000-LedgerTraceparent.js';
 
 export interface DataSourceOptions {
   /** `mysql://user:pass@host:port/db` */
@@ -48,6 +49,7 @@ export const MIGRATIONS = [
   Ledger1796113765490,
   Deliveries1796123184859,
   DeliveryDestinations1796126400000,
+  LedgerTraceparent1796146800000,
 ];
 
 /**

@@ -36,6 +36,7 @@ export const EventEntity = new EntitySchema<LedgerRow>({
     processedAt: big('processed_at'),
     requestId: str('request_id', 64, true),
     raw: { type: 'json', name: 'raw' },
+    traceparent: str('traceparent', 55, true),
   },
   uniques: [{ name: 'uq_events_idempotency', columns: ['provider', 'source', 'idempotencyKey'] }],
   indices: [

@@ -64,6 +64,7 @@ const endpoint: Endpoint = {
   createdAt: 0,
   updatedAt: 0,
 };
+const EDGE = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const event: DeliverableEvent = { id: 77, provider: 'sources', source: 'orders', type: 'order.created', occurredAt: 1, receivedAt: 2, raw: { id: 1 } };
 
 /** Records the headers of each request and answers `status`. */
@@ -100,7 +101,7 @@ describe('delivery attempt spans', () => {
     expect(s.headers[0]).not.toHaveProperty('traceparent');
   });
 
-  it('exports one client span per attempt and sends its traceparent with the request', async () => {
+  it('exports one client span per attempt, a child of the edge request of the event when the ledger has its traceparent, and sends its own', async () => {
     const col = await collector();
     try {
       const tracing = startTracing({ OTEL_EXPORTER_OTLP_ENDPOINT: col.endpoint }, 'hookstream-dispatcher');
@@ -121,8 +122,26 @@ describe('delivery attempt spans', () => {
         );
         sent.push(s.headers[0]?.traceparent);
       }
+      // An event stored with the edge request's traceparent: its attempt is that request's child.
+      const s = sender(200);
+      const c = createCourier({
+        dataSource: {} as DataSource,
+        sender: s,
+        schedule: [0],
+        destinations: new Map([['webhook', createWebhookDestination()]]),
+        tracing,
+      });
+      await c.attempt(
+        { endpoint, signer: createSigner([generateSecret()]) },
+        [{ eventId: 78, attempts: 0, roundAttempts: 0, nextAttemptAt: 0 }],
+        new Map([[78, { ...event, id: 78, traceparent: EDGE }]]),
+      );
       await tracing.shutdown();
-      expect(col.spans.map((s) => s.name)).toEqual(['deliver webhook', 'deliver webhook']);
+      expect(col.spans.map((s) => s.name)).toEqual(['deliver webhook', 'deliver webhook', 'deliver webhook']);
+      const continued = col.spans[2];
+      expect(continued).toMatchObject({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', parentSpanId: '00f067aa0ba902b7' });
+      expect(s.headers[0]?.traceparent).toBe(`00-4bf92f3577b34da6a3ce929d0e0e4736-${continued?.spanId}-01`);
+      expect(col.spans[0]?.parentSpanId ?? '').toBe('');
       const [ok, failed] = col.spans;
       // The receiver sees the attempt span itself as the parent of whatever it does next.
       expect(sent).toEqual([`00-${ok?.traceId}-${ok?.spanId}-01`, `00-${failed?.traceId}-${failed?.spanId}-01`]);

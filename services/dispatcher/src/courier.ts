@@ -92,16 +92,20 @@ export function createCourier(d: CourierDeps): Courier {
 type Send = (destination: Destination, items: readonly DeliveryItem[], ctx: Parameters<Destination['send']>[1]) => Promise<ItemResult[]>;
 
 /**
- * One request to a destination as a client span, `deliver <kind>`. It starts a trace of its
- * own: the ledger keeps no trace context of the event (docs/tracing.md says why), so the
- * attempt names the ledger event and endpoint instead. Its traceparent goes out with the request.
+ * One request to a destination as a client span, `deliver <kind>`. It continues the event's
+ * trace: the ledger row keeps the edge request's traceparent, and a request carrying one event
+ * (every webhook) is that request's child; a batch (Meta: many events per request) starts its
+ * own trace and links to each event's. Its traceparent goes out with the request.
  */
 function tracedSend(tracing: Tracing): Send {
   if (!tracing.enabled) return (destination, items, ctx) => destination.send(items, ctx);
   return async (destination, items, ctx) => {
     const [first] = items;
+    const traces = items.flatMap((i) => (i.event.traceparent ? [i.event.traceparent] : []));
+    const single = items.length === 1 ? first?.event.traceparent : undefined;
     const span = tracing.startSpan(`deliver ${destination.kind}`, {
       kind: SpanKind.CLIENT,
+      ...(single ? { parent: single } : { links: traces }),
       attributes: {
         'hookstream.endpoint_id': ctx.endpoint.id,
         'hookstream.destination': destination.kind,

@@ -7,6 +7,8 @@ export interface DeliverableEvent {
   occurredAt: number;
   receivedAt: number;
   raw: unknown;
+  /** The edge request's traceparent from the ledger: a delivery attempt's span is its child (docs/tracing.md). */
+  traceparent?: string | null;
 }
 
 /** The body every endpoint receives: the same shape whatever the provider. */

@@ -2,7 +2,7 @@ import type { DataSource } from '@hookstream/store';
 import { classifyError, num, parseJson } from '@hookstream/store';
 import type { DeliverableEvent } from '../model/payload.js';
 
-const COLUMNS = 'id, provider, source, type, occurred_at, received_at, raw';
+const COLUMNS = 'id, provider, source, type, occurred_at, received_at, raw, traceparent';
 
 function eventFromRow(r: Record<string, unknown>): DeliverableEvent {
   return {
@@ -13,6 +13,7 @@ function eventFromRow(r: Record<string, unknown>): DeliverableEvent {
     occurredAt: num(r.occurred_at),
     receivedAt: num(r.received_at),
     raw: parseJson(r.raw),
+    ...(typeof r.traceparent === 'string' ? { traceparent: r.traceparent } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ export function ledgerEventOf(e: LedgerEnvelope): LedgerEvent {
     occurredAt: e.occurredAt,
     receivedAt: e.receivedAt,
     requestId: e.requestId,
+    ...(e.traceparent ? { traceparent: e.traceparent } : {}),
     raw: e.event,
   };
 }

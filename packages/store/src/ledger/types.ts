@@ -15,6 +15,8 @@ export interface LedgerEvent {
   occurredAt: number;
   receivedAt: number;
   requestId: string | null;
+  /** The edge request's W3C traceparent (tracing on); absent or null otherwise. Written, not read back by the ledger's readers. */
+  traceparent?: string | null;
   raw: unknown;
 }
 

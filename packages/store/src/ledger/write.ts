@@ -18,6 +18,7 @@ export const LEDGER_COLUMNS = [
   'processed_at',
   'request_id',
   'raw',
+  'traceparent',
 ] as const;
 const LEDGER_ROW = `(${LEDGER_COLUMNS.map(() => '?').join(', ')})`;
 const MAX_KEY = 255;
@@ -45,7 +46,21 @@ export function prepareLedgerRow(e: LedgerEvent, now: number): PreparedLedgerRow
   checkLedgerEvent(e);
   return {
     identity: identityOf(e.provider, e.source, key),
-    values: [e.provider, e.source, e.tenant, e.type, e.subject, e.eventId, key, e.occurredAt, e.receivedAt, now, e.requestId, JSON.stringify(e.raw)],
+    values: [
+      e.provider,
+      e.source,
+      e.tenant,
+      e.type,
+      e.subject,
+      e.eventId,
+      key,
+      e.occurredAt,
+      e.receivedAt,
+      now,
+      e.requestId,
+      JSON.stringify(e.raw),
+      traceparentOf(e),
+    ],
   };
 }
 
@@ -63,6 +78,10 @@ function checkLedgerEvent(e: LedgerEvent): void {
   if (!Number.isSafeInteger(e.occurredAt) || !Number.isSafeInteger(e.receivedAt)) fail('occurredAt and receivedAt must be epoch ms');
   if (e.requestId !== null && e.requestId.length > 64) fail('requestId is longer than 64 characters');
 }
+
+/** Trace context is never worth failing an event for: anything but a 55-character W3C value is stored as NULL. */
+const traceparentOf = (e: LedgerEvent): string | null =>
+  typeof e.traceparent === 'string' && /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/.test(e.traceparent) ? e.traceparent : null;
 
 const identityOf = (provider: string, source: string, key: string): string => `${provider}\u0000${source}\u0000${key}`;
 

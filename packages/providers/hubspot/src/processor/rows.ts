@@ -26,6 +26,7 @@ export function toNewEvent(d: DecodedEvent, outcome: EnrichmentOutcome): NewEven
     propertyName: e.propertyName ?? null,
     propertyValue: e.propertyValue ?? null,
     requestId: d.envelope.requestId,
+    ...(d.envelope.traceparent ? { traceparent: d.envelope.traceparent } : {}),
     raw: e,
     enrichment: outcome.snapshot,
     enrichmentState: outcome.state,

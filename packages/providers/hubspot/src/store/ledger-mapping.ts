@@ -27,6 +27,7 @@ export function hubspotLedgerEvent(e: EventFields): LedgerEvent {
     occurredAt: e.occurredAt,
     receivedAt: e.receivedAt,
     requestId: e.requestId,
+    ...(e.traceparent ? { traceparent: e.traceparent } : {}),
     raw: e.raw,
   };
 }

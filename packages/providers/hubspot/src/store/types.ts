@@ -24,6 +24,8 @@ export interface EventFields {
   propertyName: string | null;
   propertyValue: string | null;
   requestId: string | null;
+  /** The envelope's traceparent, kept in the ledger row (docs/tracing.md). */
+  traceparent?: string | null;
   raw: unknown;
 }
 
