@@ -128,21 +128,20 @@ export function createDeadLetters(opts: DeadLettersOptions): DeadLetters {
   return {
     async topics() {
       return kafkaCall(async (a) => {
-        const out: TopicSummary[] = [];
-        let failed: unknown;
-        for (const t of opts.topics) {
+        // Asked at once: a topic the broker lacks takes the client's metadata retries, and must not delay the others.
+        const sized = await Promise.allSettled(opts.topics.map((t) => sizeOf(a, t.dlq)));
+        const moving = sized.find((r) => r.status === 'rejected' && coordinatorMoving(r.reason));
+        if (moving?.status === 'rejected') throw moving.reason;
+        const out = opts.topics.map((t, i): TopicSummary => {
           const row = { topic: t.dlq, provider: t.provider, target: t.target, job: book.latest(t.dlq) ?? null };
-          try {
-            out.push({ ...row, ...(await sizeOf(a, t.dlq)), error: null });
-          } catch (err) {
-            if (coordinatorMoving(err)) throw err;
-            // One topic the broker does not have (a provider the processors do not run) must not hide the others.
-            failed ??= err;
-            log.warn({ err, topic: t.dlq }, 'could not read a dead-letter topic');
-            out.push({ ...row, partitions: 0, total: 0, pending: 0, error: (err as Error)?.message?.slice(0, 200) ?? String(err) });
-          }
-        }
-        if (failed !== undefined && out.every((t) => t.error !== null)) throw unavailable(failed);
+          const r = sized[i] as PromiseSettledResult<Pick<TopicSummary, 'partitions' | 'total' | 'pending'>>;
+          if (r.status === 'fulfilled') return { ...row, ...r.value, error: null };
+          // One topic the broker does not have (a provider the processors do not run) must not hide the others.
+          log.warn({ err: r.reason, topic: t.dlq }, 'could not read a dead-letter topic');
+          return { ...row, partitions: 0, total: 0, pending: 0, error: (r.reason as Error)?.message?.slice(0, 200) ?? String(r.reason) };
+        });
+        const first = sized.find((r) => r.status === 'rejected');
+        if (first?.status === 'rejected' && sized.every((r) => r.status === 'rejected')) throw unavailable(first.reason);
         return out;
       });
     },
