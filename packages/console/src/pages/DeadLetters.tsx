@@ -53,7 +53,11 @@ interface Message {
 const POLL_MS = 500;
 const PAGE = 50;
 const at = (l: { partition: number; offset: string }): string => `${l.partition}@${l.offset}`;
-const isoOf = (local: string): string | undefined => (local ? new Date(local).toISOString() : undefined);
+/** A datetime-local value (the browser's time zone) as UTC; empty or unreadable: no bound. */
+function isoOf(local: string): string | undefined {
+  const d = new Date(local);
+  return local && !Number.isNaN(d.getTime()) ? d.toISOString() : undefined;
+}
 const shortTime = (iso: string | null): string => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC') : '—');
 
 function usePath(): { topic: string | null; after: string | null; pending: boolean } {
