@@ -1,5 +1,14 @@
 import type { AddressInfo } from 'node:net';
-import { createEventsClient, type EventsClient } from '@hookstream/client';
+import {
+  createEventsClient,
+  type Association,
+  type EventsClient,
+  type LifecycleEntry,
+  type ObjectState,
+  type StoredEnrichment,
+  type StoredEvent,
+  type SubscriptionTypeStats,
+} from '@hookstream/client';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -145,5 +154,86 @@ describe('@hookstream/client against /openapi.json', () => {
     const { privacyDeletedAt: _gone, ...missing } = state;
     expect(ajv.validate(responseSchema(op!, 200) as object, missing)).toBe(false);
     expect(ajv.validate(responseSchema(op!, 200) as object, { ...state, extra: 1 })).toBe(false);
+  });
+
+  it('declares in the client’s types exactly the fields the document’s schemas have', () => {
+    // Each list must name every key of the client's type and no other (the compiler checks that),
+    // and must equal the schema's properties (this test checks that): a field added to either side fails.
+    const keys = <T>(k: Record<keyof T, true>): string[] => Object.keys(k).sort();
+    const event = keys<StoredEvent>({
+      id: true,
+      provider: true,
+      portalId: true,
+      appId: true,
+      subscriptionId: true,
+      eventId: true,
+      subscriptionType: true,
+      objectType: true,
+      objectTypeId: true,
+      objectId: true,
+      occurredAt: true,
+      receivedAt: true,
+      processedAt: true,
+      attemptNumber: true,
+      changeSource: true,
+      changeFlag: true,
+      propertyName: true,
+      propertyValue: true,
+      requestId: true,
+      raw: true,
+      enrichment: true,
+    });
+    const enrichment = keys<StoredEnrichment>({ state: true, attempts: true, error: true, nextAttemptAt: true, enrichedAt: true, snapshot: true });
+    const objectState = keys<ObjectState>({
+      portalId: true,
+      objectType: true,
+      objectId: true,
+      properties: true,
+      propertyVersions: true,
+      archived: true,
+      archivedVersion: true,
+      mergedIntoObjectId: true,
+      mergedVersion: true,
+      createdAt: true,
+      lastEventAt: true,
+      snapshotAt: true,
+      mergedObjectIds: true,
+      privacyDeletedAt: true,
+    });
+    const association = keys<Association>({
+      portalId: true,
+      fromObjectType: true,
+      fromObjectId: true,
+      toObjectType: true,
+      toObjectId: true,
+      associationType: true,
+      isPrimary: true,
+      removed: true,
+      version: true,
+    });
+    const lifecycle = keys<LifecycleEntry>({ stage: true, at: true, eventId: true, subscriptionType: true, source: true });
+    const stat = keys<SubscriptionTypeStats['subscriptionTypes'][number]>({
+      subscriptionType: true,
+      known: true,
+      events: true,
+      firstOccurredAt: true,
+      lastOccurredAt: true,
+    });
+
+    type S = { properties: Record<string, S>; items: S; required: string[] };
+    const ok = (template: string): S => responseSchema(doc.paths[template]!.get!, 200) as S;
+    const props = (schema: S): string[] => Object.keys(schema.properties).sort();
+    const at = (schema: S, key: string): S => schema.properties[key] as S;
+    const object = '/portals/{portalId}/objects/{objectType}/{objectId}';
+    const timelineEvent = at(ok(`${object}/timeline`), 'events').items;
+    expect(props(timelineEvent)).toEqual(event);
+    expect(props(at(timelineEvent, 'enrichment'))).toEqual(enrichment);
+    expect(props(ok(object))).toEqual(objectState);
+    expect(props(at(ok(`${object}/associations`), 'associations').items)).toEqual(association);
+    expect(props(ok('/portals/{portalId}/contacts/{contactId}/lifecycle').items)).toEqual(lifecycle);
+    expect(props(at(ok('/stats/subscription-types'), 'subscriptionTypes').items)).toEqual(stat);
+    // And the schemas require every field: the client's non-optional fields are always answered.
+    for (const schema of [timelineEvent, ok(object), at(ok(`${object}/associations`), 'associations').items])
+      expect([...schema.required].sort()).toEqual(props(schema));
   });
 });
