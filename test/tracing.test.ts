@@ -8,6 +8,7 @@ import { startTracing, type Tracing } from '@hookstream/observability';
 import { startReceiver, type Receiver } from './support/receiver.js';
 import { NOTES_KEYS, apiKeyHeaders, validEvent } from './support/sources-fixture.js';
 import { startSourcesFleet, type SourcesFleet } from './support/sources-fleet.js';
+import { hsEvent, startTestFleet, type TestFleet } from './support/fleet.js';
 import { KIND, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.js';
 import { waitUntil } from './support/wait.js';
 
@@ -145,5 +146,53 @@ describe('tracing end to end', () => {
     const byId = new Map(list.map((s) => [s.spanId, s.name]));
     fleet.log.info({ spans: list.map((s) => `${s.service} ${s.name} <- ${byId.get(s.parentSpanId) ?? '(root)'}`) }, 'sample trace');
     process.stdout.write(`${list.map((s) => `${s.service.padEnd(22)} ${s.name.padEnd(40)} parent: ${byId.get(s.parentSpanId) ?? '(root)'}`).join('\n')}\n`);
+  });
+});
+
+/** The HubSpot route: the v1 envelope carries the trace too, and the enrichment reads before the transaction are a span. */
+describe('tracing end to end, HubSpot', () => {
+  let receiver: OtlpReceiver;
+  let fleet: TestFleet;
+  let tracing: { edge: Tracing; processor: Tracing };
+
+  beforeAll(async () => {
+    receiver = await startOtlpReceiver();
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: '100' };
+    tracing = { edge: startTracing(env, 'hookstream-edge'), processor: startTracing(env, 'hookstream-processor') };
+    fleet = await startTestFleet({ processors: 1, tracing });
+  });
+  afterAll(async () => {
+    await fleet?.stop();
+    for (const t of Object.values(tracing ?? {})) await t.shutdown();
+    await receiver?.close();
+  });
+
+  it('spans the HubSpot request, the batch with its enrichment, and the transaction; the ledger row keeps the traceparent', async () => {
+    const event = hsEvent(1, { objectId: 7001 });
+    const reply = await fleet.post([event]);
+    expect(reply.status).toBe(200);
+    const edge = await waitUntil('the HubSpot request span', async () => receiver.spans.find((s) => s.name === 'POST /webhooks/hubspot'));
+    const trace = await waitUntil('the transaction span of the same trace', async () => {
+      const spans = receiver.spans.filter((s) => s.traceId === edge.traceId);
+      return spans.some((s) => s.name === 'db transaction') ? spans : undefined;
+    });
+    expect(edge).toMatchObject({ service: 'hookstream-edge', kind: KIND.server, parentSpanId: '' });
+    expect(edge.attributes).toMatchObject({
+      'hookstream.provider': 'hubspot',
+      'hookstream.source': 'hubspot',
+      'http.response.status_code': 200,
+      'hookstream.events': 1,
+    });
+    const batch = trace.find((s) => s.name === `process ${fleet.topic}`);
+    expect(batch).toMatchObject({ service: 'hookstream-processor', kind: KIND.consumer, parentSpanId: edge.spanId });
+    const prepare = trace.find((s) => s.name === 'prepare');
+    expect(prepare).toMatchObject({ parentSpanId: batch?.spanId, kind: KIND.internal });
+    const tx = trace.find((s) => s.name === 'db transaction');
+    expect(tx).toMatchObject({ parentSpanId: batch?.spanId, kind: KIND.client });
+    expect(tx?.attributes).toMatchObject({ 'hookstream.inserted': 1 });
+    const rows = (await fleet.ds.query('SELECT traceparent FROM events WHERE provider = ? AND event_id = ?', ['hubspot', String(event.eventId)])) as Array<{
+      traceparent: string | null;
+    }>;
+    expect(rows).toEqual([{ traceparent: `00-${edge.traceId}-${edge.spanId}-01` }]);
   });
 });

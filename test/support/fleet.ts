@@ -8,7 +8,7 @@ import { createHubSpotProcessorPart, hubspotApiPart, hubspotEdgePart, loadHubSpo
 import { buildApp as buildEventsApi, loadEventsApiConfig } from '@hookstream/events-api';
 import { signedHeaders, type HubSpotEvent, type SignatureVersion } from '@hookstream/hubspot';
 import { createKafka, createProducer, ensureTopics, type EventProducer, type Kafka } from '@hookstream/kafka';
-import { createLogger, type Logger } from '@hookstream/observability';
+import { createLogger, type Logger, type Tracing } from '@hookstream/observability';
 import { createProcessor, type Processor } from '@hookstream/processor';
 import { createDataSource, createLedgerReader, runMigrations, type DataSource } from '@hookstream/store';
 import { createEventReader } from '@hookstream/hubspot';
@@ -64,9 +64,12 @@ async function listen(app: FastifyInstance): Promise<string> {
  * The real fleet in one test process: the edge and events-api listening on loopback ports,
  * processor replicas as real consumer-group members (each with its own Kafka client and
  * connection pool), the real broker and database from the integration globalSetup, and the
- * fake HubSpot API as the only stand-in.
+ * fake HubSpot API as the only stand-in. `tracing` gives the edge and the processors their
+ * tracers, as their main.ts does.
  */
-export async function startTestFleet(opts: { processors?: number; processorEnv?: Record<string, string>; fakeRateLimitMax?: number } = {}): Promise<TestFleet> {
+export async function startTestFleet(
+  opts: { processors?: number; processorEnv?: Record<string, string>; fakeRateLimitMax?: number; tracing?: { edge: Tracing; processor: Tracing } } = {},
+): Promise<TestFleet> {
   const log = createLogger({ name: 'e2e', level: process.env.E2E_LOG_LEVEL ?? 'silent' });
   const brokers = inject('kafkaBrokers');
   const suffix = randomBytes(4).toString('hex');
@@ -101,6 +104,7 @@ export async function startTestFleet(opts: { processors?: number; processorEnv?:
     publisher: createKafkaPublisher(producer, edgeConfig.EDGE_PRODUCE_TIMEOUT_MS),
     log,
     parts: [{ provider: 'hubspot', part: hubspotEdgePart(edgeConfig, log) }],
+    ...(opts.tracing ? { tracing: opts.tracing.edge } : {}),
   });
   const edgeUrl = await listen(edge);
 
@@ -142,7 +146,7 @@ export async function startTestFleet(opts: { processors?: number; processorEnv?:
       kafka: pkafka,
       dataSource: pds,
       log: log.child({ replica: n }),
-      parts: (ctx) => [createHubSpotProcessorPart(processorConfig, ctx)],
+      parts: (ctx) => [createHubSpotProcessorPart(processorConfig, { ...ctx, tracing: opts.tracing?.processor })],
     });
     await processor.start();
     let stopped = false;
