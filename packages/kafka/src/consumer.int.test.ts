@@ -1,17 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { createLogger } from '@hookstream/observability';
-import { createKafka } from './client.js';
+import { createKafka, type KafkaClientName } from './client.js';
 import { createBatchConsumer } from './consumer.js';
 import { createProducer } from './producer.js';
 import { ensureTopics } from './topics.js';
 
 const log = createLogger({ name: 'consumer-int', level: 'silent' });
 
-describe('batch consumer', () => {
+const CLIENTS: KafkaClientName[] = ['kafkajs', 'platformatic'];
+
+describe.each(CLIENTS)('batch consumer (KAFKA_CLIENT=%s)', (client) => {
   it('keeps its group membership through a batch longer than the session timeout, then commits', async () => {
-    const kafka = createKafka({ brokers: inject('kafkaBrokers').split(','), clientId: 'consumer-int', log });
-    const topic = `consumer-int-${randomBytes(4).toString('hex')}`;
+    const kafka = createKafka({ client, brokers: inject('kafkaBrokers').split(','), clientId: 'consumer-int', log });
+    const topic = `consumer-int-${client}-${randomBytes(4).toString('hex')}`;
     await ensureTopics(kafka, [{ topic, numPartitions: 1 }], log);
     const producer = createProducer(kafka, log);
     await producer.connect();

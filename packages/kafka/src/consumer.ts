@@ -2,6 +2,7 @@ import type { Consumer } from 'kafkajs';
 import type { Kafka } from './client.js';
 import type { Logger, Registry } from '@hookstream/observability';
 import { consumerLagGauge } from './lag.js';
+import { createPlatformaticBatchConsumer } from './platformatic/consumer.js';
 
 export interface ConsumedMessage {
   key: string | null;
@@ -80,6 +81,7 @@ export function toHeaders(h: Record<string, unknown> | undefined): Record<string
  *    is evicted after sessionTimeout.
  */
 export function createBatchConsumer(kafka: Kafka, opts: BatchConsumerOptions): BatchConsumer {
+  if (kafka.client === 'platformatic') return createPlatformaticBatchConsumer(kafka, opts);
   const heartbeatIntervalMs = opts.heartbeatIntervalMs ?? 3000;
   const consumer: Consumer = kafka.consumer({
     groupId: opts.groupId,

@@ -1,0 +1,257 @@
+import {
+  Consumer,
+  ListOffsetTimestamps,
+  MessagesStreamFallbackModes,
+  MessagesStreamModes,
+  type ClusterMetadata,
+  type FetchOptions,
+  type GroupAssignment,
+  type RecordsBatch,
+} from '@platformatic/kafka';
+import type { Kafka } from '../client.js';
+import type { BatchConsumer, BatchConsumerOptions, ConsumedMessage } from '../consumer.js';
+import { consumerLagGauge } from '../lag.js';
+import { baseOptions } from './base.js';
+import { watchBrokers } from './events.js';
+
+type FetchRequestTopic = FetchOptions<Buffer, Buffer, Buffer, Buffer>['topics'][number];
+type FetchResponse = Awaited<ReturnType<Consumer['fetch']>>;
+
+const IS_CONTROL = 0b10_0000;
+const OFFSET_OUT_OF_RANGE = 1;
+const key = (topic: string, partition: number): string => `${topic}:${partition}`;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * createBatchConsumer over @platformatic/kafka. The library's consumer stream has no
+ * per-partition pause or seek, so the group membership (join, heartbeats on the library's own
+ * timer, rejoin on a rebalance) is the library's, through a stream that is never read and so
+ * never fetches, and the fetching is ours: one fetch per leader of every owned partition that
+ * is neither paused nor handled, then each partition's batch to the handler (at most
+ * partitionsConsumedConcurrently at once), then its commit, then the next fetch, as kafkajs does.
+ */
+export function createPlatformaticBatchConsumer(kafka: Kafka, opts: BatchConsumerOptions): BatchConsumer {
+  const { log } = opts;
+  const sessionTimeout = opts.sessionTimeoutMs ?? 30_000;
+  const heartbeatInterval = opts.heartbeatIntervalMs ?? 3000;
+  const group = { sessionTimeout, heartbeatInterval, rebalanceTimeout: 60_000 };
+  const consumer = new Consumer({
+    ...baseOptions(kafka, { retries: 10, initialMs: 300, maxMs: 30_000 }),
+    groupId: opts.groupId,
+    ...group,
+    autocommit: false,
+    minBytes: opts.minBytes ?? 1,
+    maxWaitTime: opts.maxWaitTimeMs ?? 250,
+    maxBytesPerPartition: opts.maxBytesPerPartition ?? 1024 * 1024,
+  });
+  watchBrokers(consumer, log);
+  let running = false;
+  let healthy = false;
+  let generation = 0;
+  let assignment: Record<string, number[]> = {};
+  /** Next offset to fetch per owned partition; absent: read the group's committed offset first. */
+  const positions = new Map<string, bigint>();
+  const pausedUntil = new Map<string, number>();
+  let loop: Promise<void> | undefined;
+  const dropLag = opts.registry ? consumerLagGauge(kafka, opts.registry, log).add({ groupId: opts.groupId, assignment: () => assignment }) : undefined;
+
+  consumer.on('consumer:group:join', (payload) => {
+    generation += 1;
+    assignment = toAssignment(opts.topics, payload.assignments ?? []);
+    // A rebalance may hand a partition back after another member moved it on: read its commit again.
+    positions.clear();
+    pausedUntil.clear();
+    healthy = true;
+    log.info({ memberId: payload.memberId, assignment }, 'joined consumer group');
+    opts.onAssignment?.(assignment);
+  });
+  consumer.on('consumer:heartbeat:error', ({ error }) => log.debug({ err: error }, 'heartbeat failed'));
+
+  const owns = (topic: string, partition: number): boolean => assignment[topic]?.includes(partition) ?? false;
+
+  /** Positions of owned partitions that have none: the group's commit, else the topic's start (or end). */
+  async function fillPositions(): Promise<void> {
+    const missing = Object.entries(assignment)
+      .map(([topic, parts]) => ({ topic, partitions: parts.filter((p) => !positions.has(key(topic, p))) }))
+      .filter((t) => t.partitions.length > 0);
+    if (missing.length === 0) return;
+    const gen = generation;
+    const committed = await consumer.listCommittedOffsets({ topics: missing });
+    const fallback = await consumer.listOffsets({
+      topics: missing.map((t) => t.topic),
+      partitions: Object.fromEntries(missing.map((t) => [t.topic, t.partitions])),
+      timestamp: (opts.fromBeginning ?? true) ? ListOffsetTimestamps.EARLIEST : ListOffsetTimestamps.LATEST,
+    });
+    if (gen !== generation) return;
+    for (const t of missing) {
+      for (const p of t.partitions) {
+        const c = committed.get(t.topic)?.[p] ?? -1n;
+        positions.set(key(t.topic, p), c >= 0n ? c : (fallback.get(t.topic)?.[p] ?? 0n));
+      }
+    }
+  }
+
+  /** One fetch per leader for every owned partition that is not paused. */
+  async function fetchAll(): Promise<Array<{ topic: string; partition: number; batches: RecordsBatch[]; from: bigint }>> {
+    const now = Date.now();
+    const metadata: ClusterMetadata = await consumer.metadata({ topics: [...opts.topics] });
+    const byNode = new Map<number, Map<string, FetchRequestTopic>>();
+    const topicOfId = new Map<string, string>();
+    const asked = new Map<string, bigint>();
+    for (const [topic, parts] of Object.entries(assignment)) {
+      const meta = metadata.topics.get(topic);
+      if (!meta) continue;
+      topicOfId.set(meta.id, topic);
+      for (const partition of parts) {
+        const k = key(topic, partition);
+        const position = positions.get(k);
+        if (position === undefined || (pausedUntil.get(k) ?? 0) > now) continue;
+        const leader = meta.partitions[partition]?.leader ?? -1;
+        if (leader < 0) continue;
+        const topics = byNode.get(leader) ?? new Map<string, FetchRequestTopic>();
+        byNode.set(leader, topics);
+        const req = topics.get(meta.id) ?? { topicId: meta.id, partitions: [] };
+        topics.set(meta.id, req);
+        req.partitions.push({
+          partition,
+          fetchOffset: position,
+          partitionMaxBytes: opts.maxBytesPerPartition ?? 1024 * 1024,
+          currentLeaderEpoch: -1,
+          lastFetchedEpoch: -1,
+        });
+        asked.set(k, position);
+      }
+    }
+    if (byNode.size === 0) return [];
+    const responses: FetchResponse[] = await Promise.all([...byNode].map(([node, topics]) => consumer.fetch({ node, topics: [...topics.values()] })));
+    const out: Array<{ topic: string; partition: number; batches: RecordsBatch[]; from: bigint }> = [];
+    for (const response of responses) {
+      for (const t of response.responses) {
+        const topic = topicOfId.get(t.topicId);
+        if (!topic) continue;
+        for (const p of t.partitions) {
+          const from = asked.get(key(topic, p.partitionIndex));
+          // A partition lingering in the broker's fetch session that was not asked for this time.
+          if (from === undefined) continue;
+          if (p.errorCode === OFFSET_OUT_OF_RANGE) {
+            positions.set(key(topic, p.partitionIndex), (opts.fromBeginning ?? true) ? p.logStartOffset : p.highWatermark);
+            continue;
+          }
+          if (p.errorCode !== 0 || !p.records || p.records.length === 0) continue;
+          out.push({ topic, partition: p.partitionIndex, batches: p.records, from });
+        }
+      }
+    }
+    return out;
+  }
+
+  async function handleBatch(b: { topic: string; partition: number; batches: RecordsBatch[]; from: bigint }): Promise<void> {
+    const gen = generation;
+    const k = key(b.topic, b.partition);
+    const messages = toMessages(b.batches, b.from);
+    const last = b.batches[b.batches.length - 1];
+    const end = last ? last.firstOffset + BigInt(last.lastOffsetDelta) + 1n : b.from;
+    const isStale = (): boolean => gen !== generation || !owns(b.topic, b.partition);
+    if (messages.length === 0) {
+      // Only control records or compacted gaps: move past them.
+      if (!isStale()) positions.set(k, end);
+      return;
+    }
+    const { lastDurableOffset, pauseMs } = await opts.handle({ topic: b.topic, partition: b.partition, messages, isRunning: () => running, isStale });
+    if (isStale()) return;
+    if (lastDurableOffset !== null) {
+      await consumer
+        .commit({ offsets: [{ topic: b.topic, partition: b.partition, offset: BigInt(lastDurableOffset) + 1n, leaderEpoch: -1 }] })
+        // A rebalance between the fetch and the commit: the new owner reads from the last commit.
+        .catch((err: unknown) => log.warn({ err, topic: b.topic, partition: b.partition }, 'offset commit failed'));
+    }
+    if (pauseMs !== undefined && running) {
+      // The messages after the durable one come again once the pause is over.
+      positions.set(k, lastDurableOffset !== null ? BigInt(lastDurableOffset) + 1n : BigInt((messages[0] as ConsumedMessage).offset));
+      pausedUntil.set(k, Date.now() + Math.max(0, pauseMs));
+      return;
+    }
+    positions.set(k, end);
+  }
+
+  async function run(): Promise<void> {
+    const concurrency = Math.max(1, opts.partitionsConsumedConcurrently ?? 1);
+    let failures = 0;
+    while (running) {
+      try {
+        await fillPositions();
+        const batches = await fetchAll();
+        if (batches.length === 0) {
+          await sleep(Object.keys(assignment).length === 0 || pausedUntil.size > 0 ? 100 : 0);
+          continue;
+        }
+        const queue = [...batches];
+        await Promise.all(
+          Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+            for (let b = queue.shift(); b && running; b = queue.shift()) await handleBatch(b);
+          }),
+        );
+        failures = 0;
+      } catch (err) {
+        if (!running) return;
+        failures += 1;
+        log.warn({ err, failures }, 'consumer fetch failed; retrying');
+        await sleep(Math.min(10_000, 300 * 2 ** Math.min(failures, 5)));
+      }
+    }
+  }
+
+  return {
+    async start() {
+      // Joins the group. The stream is never read, so it never fetches (its fetch waits for a reader).
+      await consumer.consume({
+        topics: [...opts.topics],
+        mode: MessagesStreamModes.COMMITTED,
+        fallbackMode: (opts.fromBeginning ?? true) ? MessagesStreamFallbackModes.EARLIEST : MessagesStreamFallbackModes.LATEST,
+        autocommit: false,
+        ...group,
+      });
+      running = true;
+      loop = run();
+    },
+    async stop() {
+      running = false;
+      await loop;
+      await consumer.close(true);
+      dropLag?.();
+      healthy = false;
+      assignment = {};
+      opts.onAssignment?.({});
+    },
+    isHealthy: () => healthy,
+  };
+}
+
+function toAssignment(topics: readonly string[], assignments: readonly GroupAssignment[]): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const t of topics) out[t] = [];
+  for (const a of assignments) out[a.topic] = [...a.partitions].sort((x, y) => x - y);
+  return out;
+}
+
+function toMessages(batches: readonly RecordsBatch[], from: bigint): ConsumedMessage[] {
+  const out: ConsumedMessage[] = [];
+  for (const batch of batches) {
+    if (batch.attributes & IS_CONTROL) continue;
+    for (const r of batch.records) {
+      const offset = batch.firstOffset + BigInt(r.offsetDelta);
+      // A batch starts before the fetch offset when the broker returns it whole.
+      if (offset < from) continue;
+      const headers: Record<string, string> = {};
+      for (const [hk, hv] of r.headers) if (hk) headers[hk.toString('utf8')] = hv ? hv.toString('utf8') : '';
+      out.push({
+        key: r.key ? r.key.toString('utf8') : null,
+        value: r.value,
+        offset: String(offset),
+        timestamp: String(batch.firstTimestamp + r.timestampDelta),
+        headers,
+      });
+    }
+  }
+  return out;
+}
