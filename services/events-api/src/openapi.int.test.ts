@@ -123,4 +123,47 @@ describe('/openapi.json against the admin API and the providers on the real data
     expect(checked.length).toBe(14 + 13);
     expect(problems.splice(0)).toEqual([]);
   });
+
+  it('answers location users, tracks, trips and crm deals with data as documented', async () => {
+    const t = 1_800_000_000_000;
+    // Rows as the processors write them (user-writer, point-writer, trip-writer, deal-writer).
+    await store.ds.query(
+      `INSERT INTO location_users (source, user_id, device_id, live, lat, lon, accuracy, recorded_at, location_event_id, trip_id, first_seen_at, updated_at)
+       VALUES ('radar', 'u-9', 'd-1', 1, 52.5, 13.4, 5.5, ?, 2, 'trip-1', ?, ?)`,
+      [t + 1000, t, t + 1000],
+    );
+    await store.ds.query(
+      `INSERT INTO location_points (event_id, source, user_id, device_id, lat, lon, accuracy, recorded_at, trip_id)
+       VALUES (1, 'radar', 'u-9', 'd-1', 52.5, 13.4, NULL, ?, 'trip-1'), (2, 'radar', 'u-9', 'd-1', 52.51, 13.41, 5.5, ?, 'trip-1')`,
+      [t, t + 1000],
+    );
+    await store.ds.query(
+      `INSERT INTO location_trips (source, trip_id, external_id, user_id, status, status_rank, metadata, started_at, ended_at, created_at, updated_at, last_event_id)
+       VALUES ('radar', 'trip-1', 'order-7', 'u-9', 'started', 1, ?, ?, NULL, ?, ?, 2)`,
+      [JSON.stringify({ order: 7 }), t, t, t + 1000],
+    );
+    await store.ds.query(
+      `INSERT INTO location_trip_transitions (source, trip_id, status, reached_at, event_id, event_type) VALUES ('radar', 'trip-1', 'started', ?, 1, 'user.started_trip')`,
+      [t],
+    );
+    await store.ds.query(
+      `INSERT INTO crm_deals (source, deal_id, status, status_rank, status_event_id, deal_details, customer, property, first_seen_at, last_event_at, updated_at)
+       VALUES ('crm', 'D-7', 'Qualified', 2, 3, ?, ?, ?, ?, ?, ?)`,
+      [JSON.stringify({ status: 'Qualified' }), JSON.stringify({ contactId: 'C-1' }), JSON.stringify({ propertyId: 'P-1' }), t, t, t],
+    );
+    await store.ds.query(
+      `INSERT INTO crm_deal_status_history (source, deal_id, status, status_rank, event_type, reached_at, event_id, advanced) VALUES ('crm', 'D-7', 'Qualified', 2, 'deal_created', ?, 3, 1)`,
+      [t],
+    );
+    const before = checked.length;
+    const user = await call('GET', '/location/users/u-9', undefined, READER_TOKEN);
+    expect(user, JSON.stringify(user.body)).toMatchObject({ status: 200, body: { userId: 'u-9', tripId: 'trip-1' } });
+    const track = await call('GET', '/location/users/u-9/track?limit=5', undefined, READER_TOKEN);
+    expect(track).toMatchObject({ status: 200, body: { properties: { points: 2 } } });
+    expect(await call('GET', '/location/trips/trip-1', undefined, READER_TOKEN)).toMatchObject({ status: 200, body: { transitions: [{ status: 'started' }] } });
+    expect(await call('GET', '/deals/crm/D-7', undefined, READER_TOKEN)).toMatchObject({ status: 200, body: { status: 'Qualified' } });
+    expect(await call('GET', '/deals/crm/D-7/timeline', undefined, READER_TOKEN)).toMatchObject({ status: 200, body: { timeline: [{ status: 'Qualified' }] } });
+    expect(checked.length - before).toBe(5);
+    expect(problems.splice(0)).toEqual([]);
+  });
 });
