@@ -21,6 +21,11 @@ export function dlqSizeGauge(kafka: Kafka, registry: Registry, topics: readonly 
   let admin: Promise<TopicAdmin> | undefined;
   let cached: { at: number; sizes: Array<[string, number]> } | undefined;
   let closed = false;
+  const dropAdmin = async (): Promise<void> => {
+    const a = admin;
+    admin = undefined;
+    await a?.then((x) => x.close()).catch(() => undefined);
+  };
 
   const read = async (): Promise<Array<[string, number]>> => {
     if (cached && Date.now() - cached.at < CACHE_MS) return cached.sizes;
@@ -49,6 +54,9 @@ export function dlqSizeGauge(kafka: Kafka, registry: Registry, topics: readonly 
       } catch (err) {
         // A scrape during a broker outage shows no DLQ series rather than failing the whole page.
         log.warn({ err }, 'dead-letter topic sizes could not be read');
+        // The next scrape connects afresh, with fresh metadata, instead of reusing a client that
+        // just failed (seen right after topic creation: "not the leader for that topic-partition").
+        await dropAdmin();
       }
     },
   });
@@ -57,9 +65,7 @@ export function dlqSizeGauge(kafka: Kafka, registry: Registry, topics: readonly 
     async close() {
       closed = true;
       registry.removeSingleMetric(NAME);
-      const a = admin;
-      admin = undefined;
-      await a?.then((x) => x.close()).catch(() => undefined);
+      await dropAdmin();
     },
   };
 }
