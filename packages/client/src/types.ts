@@ -1,6 +1,8 @@
 /**
  * JSON shapes of the events-api, duplicated on purpose: the client must not depend on the store
- * (or on anything server-side). Keep in step with services/events-api.
+ * (or on anything server-side). Keep in step with services/events-api: its
+ * client-contract.test.ts checks every method's requests and answers against /openapi.json and
+ * these types' fields against the document's schemas (docs/api.md).
  */
 export type EnrichmentState = 'pending' | 'enriched' | 'not_found' | 'skipped';
 export type SortOrder = 'asc' | 'desc';
