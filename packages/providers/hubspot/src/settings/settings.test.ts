@@ -15,6 +15,7 @@ describe('HubSpot settings', () => {
       KAFKA_TOPIC,
       EDGE_MAX_EVENTS,
       DATABASE_POOL_SIZE,
+      DATABASE_SSL,
       HUBSPOT_API_BASE_URL,
       HUBSPOT_OAUTH_AUTHORIZE_URL,
       HUBSPOT_OAUTH_SCOPES: _s,
@@ -22,10 +23,11 @@ describe('HubSpot settings', () => {
       ...shared
     } = e;
     expect(shared).toEqual({ ...loadEdgeConfig(edgeEnv) });
-    expect([KAFKA_TOPIC, EDGE_MAX_EVENTS, DATABASE_POOL_SIZE, HUBSPOT_API_BASE_URL, HUBSPOT_OAUTH_AUTHORIZE_URL]).toEqual([
+    expect([KAFKA_TOPIC, EDGE_MAX_EVENTS, DATABASE_POOL_SIZE, DATABASE_SSL, HUBSPOT_API_BASE_URL, HUBSPOT_OAUTH_AUTHORIZE_URL]).toEqual([
       'hubspot.events',
       1000,
       2,
+      'off',
       'https://api.hubapi.com',
       'https://app.hubspot.com/oauth/authorize',
     ]);
