@@ -6,6 +6,8 @@ import { createLogger, createRegistry } from '@hookstream/observability';
 import { PROVIDERS } from '@hookstream/providers';
 import { createDataSource, type DataSource, type LedgerReader } from '@hookstream/store';
 import { buildApp } from '../app.js';
+import { createOverviewSampler } from '../overview/sampler.js';
+import { overviewTargets } from '../overview/targets.js';
 import type { HostedApi } from '../hosted.js';
 import { createFakeReader, fakeHubSpotApi, type FakeRelations } from '../testing/fake-reader.js';
 import type { ObjectState, StoredEvent } from '@hookstream/hubspot';
@@ -27,7 +29,8 @@ export async function buildFullApp(
   const hubspot = fakeHubSpotApi(createFakeReader(data.events ?? [], data.states ?? [], data.relations ?? {}));
   const dataSource = db?.dataSource ?? createDataSource({ url: 'mysql://root@127.0.0.1:1/never_connected', log });
   const ledger = db?.ledger ?? hubspot.ledger;
-  const ctx = { env: {}, log, now: Date.now, registry: createRegistry('openapi-test'), dataSource, ledger };
+  const registry = createRegistry('openapi-test');
+  const ctx = { env: {}, log, now: Date.now, registry, dataSource, ledger };
   const others: HostedApi[] = [];
   for (const p of PROVIDERS) if (p.api && p.id !== 'hubspot') others.push({ provider: p.id, part: await p.api(ctx) });
   return buildApp({
@@ -39,6 +42,8 @@ export async function buildFullApp(
     dataSource,
     // Names resolve to a public address without DNS: endpoint URLs pass the guard.
     resolve: async () => ['93.184.215.14'],
+    // Never started: GET /overview is registered, no target is scraped.
+    overview: createOverviewSampler({ targets: overviewTargets([], registry), intervalMs: 15_000, log }),
     consoleDir: mkdtempSync(join(tmpdir(), 'openapi-console-')),
   });
 }
