@@ -34,7 +34,11 @@ export function createPlatformaticBatchConsumer(kafka: Kafka, opts: BatchConsume
   const { log } = opts;
   const sessionTimeout = opts.sessionTimeoutMs ?? 30_000;
   const heartbeatInterval = opts.heartbeatIntervalMs ?? 3000;
-  const group = { sessionTimeout, heartbeatInterval, rebalanceTimeout: 60_000 };
+  // kafkajs's protocol name (its round-robin assignor, subscription v0), not the library's
+  // "roundrobin": the broker refuses a member whose protocols share no name with the group's,
+  // so without it a group could not hold kafkajs and platformatic members during a rolling
+  // switch of KAFKA_CLIENT. Both encode assignments in Kafka's standard ConsumerProtocol format.
+  const group = { sessionTimeout, heartbeatInterval, rebalanceTimeout: 60_000, protocols: [{ name: 'RoundRobinAssigner', version: 0 }] };
   const consumer = new Consumer({
     ...baseOptions(kafka, { retries: 10, initialMs: 300, maxMs: 30_000 }),
     groupId: opts.groupId,
