@@ -119,4 +119,29 @@ describe("the console's Overview page in Chromium", () => {
     await page.getByRole('heading', { name: 'Overview', level: 1 }).click();
     await page.screenshot({ path: join(SCREENSHOTS, 'overview.png'), fullPage: true });
   });
+
+  it('shows a target that stops answering as down, and its lines as missing, not as zero', async () => {
+    const processorTargets = fleet.metricsTargets.slice(1).map((u) => `${new URL(u).host}/metrics`);
+    await fleet.stopProcessorMetrics();
+    const alert = page.getByRole('alert').filter({ hasText: 'metrics target does not answer' });
+    await alert.waitFor({ timeout: 30_000 });
+    expect(await alert.textContent()).toContain(processorTargets.join(', '));
+    expect(await alert.textContent()).toContain('not counted as zero');
+    const targets = page.getByRole('table', { name: 'Metrics targets' });
+    for (const name of processorTargets) {
+      const row = targets.getByRole('row', { name: new RegExp(`^${name.replace(/\./g, '\\.')} `) });
+      expect(await row.getByRole('cell').nth(1).textContent()).toBe('down: connection refused');
+    }
+    // Only the processor reports lag: with it down the lag line's latest sample is null, and the sample counts it missing.
+    const { json } = await fleet.api<{ missing: number[]; series: { consumerLag: Array<{ label: string; values: Array<number | null> }> } }>(
+      'GET',
+      '/overview?minutes=5',
+      undefined,
+      READER_TOKEN,
+    );
+    expect(json.missing.at(-1)).toBe(processorTargets.length);
+    const lag = json.series.consumerLag.find((l) => l.label === fleet.sources.groupId);
+    expect(lag?.values.at(-1)).toBeNull();
+    expect(lag?.values.some((v) => v !== null)).toBe(true);
+  });
 });

@@ -28,6 +28,8 @@ export interface ConsoleFleet {
   apiUrl: string;
   /** The /metrics URLs events-api's overview scrapes: the edge's and each processor's. */
   metricsTargets: string[];
+  /** Stops serving the processors' /metrics, as a crashed processor would: the overview must show them down. */
+  stopProcessorMetrics(): Promise<void>;
   /** A JSON call on events-api with a token (default the admin's). */
   api<T = Record<string, unknown>>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; json: T }>;
   stop(): Promise<void>;
@@ -96,6 +98,7 @@ export async function startConsoleFleet(): Promise<ConsoleFleet> {
     dlqTopic,
     apiUrl,
     metricsTargets: fleetTargets,
+    stopProcessorMetrics: () => closeAll(metricsServers),
     async api(method, path, body, token = ADMIN_TOKEN) {
       const res = await fetch(`${apiUrl}${path}`, {
         method,
@@ -126,4 +129,13 @@ async function serveMetrics(registry: Registry): Promise<Server> {
   return server;
 }
 
-const closeAll = (servers: readonly Server[]): Promise<unknown> => Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+/** Closes the servers and their kept-alive connections (fetch keeps them), so close() does not wait for the idle timeout. */
+async function closeAll(servers: readonly Server[]): Promise<void> {
+  await Promise.all(
+    servers.map((s) => {
+      const closed = new Promise((r) => s.close(r));
+      s.closeAllConnections();
+      return closed;
+    }),
+  );
+}
