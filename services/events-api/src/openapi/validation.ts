@@ -30,6 +30,10 @@ export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
     // Each error carries the schema it failed, so the formatter can answer that schema's own message.
     verbose: true,
     keywords: [ERROR_KEYWORD, HANDLER_VALIDATES],
+    // A doubtful schema fails at start-up (every route compiles then) instead of warning on the
+    // console, which no service writes to; nothing is left for Ajv's logger to say.
+    strict: true,
+    logger: false,
   });
   return ({ schema, httpPart }) => {
     const s = schema as Record<string, unknown>;
