@@ -91,4 +91,19 @@ describe("the console's Location page in Chromium", () => {
     expect(page.url()).toContain(`/console/location?userId=${USER}`);
     await page.screenshot({ path: join(SCREENSHOTS, 'location.png') });
   });
+
+  it("an event's detail shows what it changed: the user's state as the location provider serves it", async () => {
+    const listed = await fleet.api(`/events?provider=location&limit=100`);
+    const rows = (listed.json.events as Array<{ id: number; subject?: string; type?: string }> | undefined) ?? [];
+    const last = rows.filter((e) => e.subject === USER && e.type === 'user.updated_trip').at(-1);
+    expect(last, listed.text).toBeDefined();
+    await page.goto(`/console/events/${last?.id}`);
+    await page.getByRole('heading', { name: `What it changed: user ${USER}` }).waitFor();
+    const state = page.getByLabel(`What it changed: user ${USER}`);
+    await state.getByText(`"userId": "${USER}"`, { exact: false }).waitFor();
+    const shown = JSON.parse((await state.textContent()) ?? '') as Record<string, unknown>;
+    const served = await fleet.api(`/location/users/${USER}?source=ref`);
+    expect(served.status, served.text).toBe(200);
+    expect(shown).toEqual(served.json);
+  });
 });

@@ -2,6 +2,7 @@ import { useEffect, useId, useState, type ReactNode } from 'react';
 import { call, describeError, formatTime, readEvent, type DeliveriesPage, type EventRow } from '../api';
 import { Link } from '../router';
 import { useSession } from '../session';
+import { subjectRead, type SubjectRead } from '../subject';
 import { DeliveryList } from './Deliveries';
 
 export function EventDetail({ id }: { id: number }): ReactNode {
@@ -42,6 +43,7 @@ export function EventDetail({ id }: { id: number }): ReactNode {
         ) : null}
       </div>
       {event ? <EventBody event={event} /> : null}
+      {event ? <SubjectState event={event} /> : null}
       {event && admin ? <EventDeliveries id={id} /> : null}
     </section>
   );
@@ -104,6 +106,42 @@ function EventBody({ event }: { event: EventRow }): ReactNode {
       <pre id={`${h}-raw`} className="json" tabIndex={0} aria-labelledby={`${h}-label`}>
         {raw}
       </pre>
+    </>
+  );
+}
+
+/** The object, deal or user the event changed, as its provider's read serves it now. */
+function SubjectState({ event }: { event: EventRow }): ReactNode {
+  const read = subjectRead(event);
+  if (!read) return null;
+  return <SubjectView key={`${read.path}?${new URLSearchParams(read.query).toString()}`} read={read} />;
+}
+
+function SubjectView({ read }: { read: SubjectRead }): ReactNode {
+  const [state, setState] = useState<unknown>(undefined);
+  const [error, setError] = useState<string | null>(null);
+  const h = useId();
+  useEffect(() => {
+    let stale = false;
+    call<unknown>('GET', read.path, read.query ? { query: read.query } : {}).then(
+      (s) => !stale && setState(s),
+      (err: unknown) => !stale && setError(describeError(err)),
+    );
+    return () => {
+      stale = true;
+    };
+  }, [read]);
+  return (
+    <>
+      <h2 id={`${h}-label`}>What it changed: {read.label}</h2>
+      <div aria-live="polite" className="status">
+        {error ? <p className="error">{error}</p> : state === undefined ? <p>Loading {read.label}…</p> : null}
+      </div>
+      {state !== undefined ? (
+        <pre className="json" tabIndex={0} aria-labelledby={`${h}-label`}>
+          {JSON.stringify(state, null, 2)}
+        </pre>
+      ) : null}
     </>
   );
 }
