@@ -1,6 +1,7 @@
 import type { Kafka } from './client.js';
 import type { Logger } from '@hookstream/observability';
 import { toHeaders, type ConsumedMessage } from './consumer.js';
+import { readRangesPlatformatic } from './platformatic/range-reader.js';
 
 /** Offsets [start, end) of one partition. */
 export interface PartitionRange {
@@ -32,6 +33,7 @@ export interface ReadRangesOptions {
  * partition to its start and pauses each one once it reaches its end.
  */
 export async function readRanges(kafka: Kafka, opts: ReadRangesOptions): Promise<'done' | 'aborted'> {
+  if (kafka.client === 'platformatic') return readRangesPlatformatic(kafka, opts);
   const todo = new Map(opts.ranges.filter((r) => r.start < r.end).map((r) => [r.partition, { ...r, next: r.start }]));
   if (todo.size === 0) return 'done';
   const { topic } = opts;

@@ -1,24 +1,11 @@
-import {
-  Consumer,
-  ListOffsetTimestamps,
-  MessagesStreamFallbackModes,
-  MessagesStreamModes,
-  type ClusterMetadata,
-  type FetchOptions,
-  type GroupAssignment,
-  type RecordsBatch,
-} from '@platformatic/kafka';
+import { Consumer, ListOffsetTimestamps, MessagesStreamFallbackModes, MessagesStreamModes, type GroupAssignment } from '@platformatic/kafka';
 import type { Kafka } from '../client.js';
 import type { BatchConsumer, BatchConsumerOptions, ConsumedMessage } from '../consumer.js';
 import { consumerLagGauge } from '../lag.js';
 import { baseOptions } from './base.js';
 import { watchBrokers } from './events.js';
+import { fetchPartitions, toMessages, type FetchedBatch, type FetchWant } from './fetch.js';
 
-type FetchRequestTopic = FetchOptions<Buffer, Buffer, Buffer, Buffer>['topics'][number];
-type FetchResponse = Awaited<ReturnType<Consumer['fetch']>>;
-
-const IS_CONTROL = 0b10_0000;
-const OFFSET_OUT_OF_RANGE = 1;
 const key = (topic: string, partition: number): string => `${topic}:${partition}`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -96,65 +83,25 @@ export function createPlatformaticBatchConsumer(kafka: Kafka, opts: BatchConsume
   }
 
   /** One fetch per leader for every owned partition that is not paused. */
-  async function fetchAll(): Promise<Array<{ topic: string; partition: number; batches: RecordsBatch[]; from: bigint }>> {
+  async function fetchAll(): Promise<FetchedBatch[]> {
     const now = Date.now();
-    const metadata: ClusterMetadata = await consumer.metadata({ topics: [...opts.topics] });
-    const byNode = new Map<number, Map<string, FetchRequestTopic>>();
-    const topicOfId = new Map<string, string>();
-    const asked = new Map<string, bigint>();
+    const wants: FetchWant[] = [];
     for (const [topic, parts] of Object.entries(assignment)) {
-      const meta = metadata.topics.get(topic);
-      if (!meta) continue;
-      topicOfId.set(meta.id, topic);
       for (const partition of parts) {
-        const k = key(topic, partition);
-        const position = positions.get(k);
-        if (position === undefined || (pausedUntil.get(k) ?? 0) > now) continue;
-        const leader = meta.partitions[partition]?.leader ?? -1;
-        if (leader < 0) continue;
-        const topics = byNode.get(leader) ?? new Map<string, FetchRequestTopic>();
-        byNode.set(leader, topics);
-        const req = topics.get(meta.id) ?? { topicId: meta.id, partitions: [] };
-        topics.set(meta.id, req);
-        req.partitions.push({
-          partition,
-          fetchOffset: position,
-          partitionMaxBytes: opts.maxBytesPerPartition ?? 1024 * 1024,
-          currentLeaderEpoch: -1,
-          lastFetchedEpoch: -1,
-        });
-        asked.set(k, position);
+        const from = positions.get(key(topic, partition));
+        if (from !== undefined && (pausedUntil.get(key(topic, partition)) ?? 0) <= now) wants.push({ topic, partition, from });
       }
     }
-    if (byNode.size === 0) return [];
-    const responses: FetchResponse[] = await Promise.all([...byNode].map(([node, topics]) => consumer.fetch({ node, topics: [...topics.values()] })));
-    const out: Array<{ topic: string; partition: number; batches: RecordsBatch[]; from: bigint }> = [];
-    for (const response of responses) {
-      for (const t of response.responses) {
-        const topic = topicOfId.get(t.topicId);
-        if (!topic) continue;
-        for (const p of t.partitions) {
-          const from = asked.get(key(topic, p.partitionIndex));
-          // A partition lingering in the broker's fetch session that was not asked for this time.
-          if (from === undefined) continue;
-          if (p.errorCode === OFFSET_OUT_OF_RANGE) {
-            positions.set(key(topic, p.partitionIndex), (opts.fromBeginning ?? true) ? p.logStartOffset : p.highWatermark);
-            continue;
-          }
-          if (p.errorCode !== 0 || !p.records || p.records.length === 0) continue;
-          out.push({ topic, partition: p.partitionIndex, batches: p.records, from });
-        }
-      }
-    }
-    return out;
+    const { batches, outOfRange } = await fetchPartitions(consumer, opts.topics, wants, opts.maxBytesPerPartition ?? 1024 * 1024);
+    for (const o of outOfRange) positions.set(key(o.topic, o.partition), (opts.fromBeginning ?? true) ? o.logStart : o.high);
+    return batches;
   }
 
-  async function handleBatch(b: { topic: string; partition: number; batches: RecordsBatch[]; from: bigint }): Promise<void> {
+  async function handleBatch(b: FetchedBatch): Promise<void> {
     const gen = generation;
     const k = key(b.topic, b.partition);
     const messages = toMessages(b.batches, b.from);
-    const last = b.batches[b.batches.length - 1];
-    const end = last ? last.firstOffset + BigInt(last.lastOffsetDelta) + 1n : b.from;
+    const { end } = b;
     const isStale = (): boolean => gen !== generation || !owns(b.topic, b.partition);
     if (messages.length === 0) {
       // Only control records or compacted gaps: move past them.
@@ -235,27 +182,5 @@ function toAssignment(topics: readonly string[], assignments: readonly GroupAssi
   const out: Record<string, number[]> = {};
   for (const t of topics) out[t] = [];
   for (const a of assignments) out[a.topic] = [...a.partitions].sort((x, y) => x - y);
-  return out;
-}
-
-function toMessages(batches: readonly RecordsBatch[], from: bigint): ConsumedMessage[] {
-  const out: ConsumedMessage[] = [];
-  for (const batch of batches) {
-    if (batch.attributes & IS_CONTROL) continue;
-    for (const r of batch.records) {
-      const offset = batch.firstOffset + BigInt(r.offsetDelta);
-      // A batch starts before the fetch offset when the broker returns it whole.
-      if (offset < from) continue;
-      const headers: Record<string, string> = {};
-      for (const [hk, hv] of r.headers) if (hk) headers[hk.toString('utf8')] = hv ? hv.toString('utf8') : '';
-      out.push({
-        key: r.key ? r.key.toString('utf8') : null,
-        value: r.value,
-        offset: String(offset),
-        timestamp: String(batch.firstTimestamp + r.timestampDelta),
-        headers,
-      });
-    }
-  }
   return out;
 }
