@@ -1,4 +1,5 @@
-import { Kafka as KafkaJs, logLevel as KafkaLogLevel, type LogEntry, type logCreator, type SASLOptions } from 'kafkajs';
+import { Kafka as KafkaJs, logLevel as KafkaLogLevel, type SASLOptions } from 'kafkajs';
+import { pinoLogCreator } from './kafkajs-log.js';
 import type { Logger } from '@hookstream/observability';
 
 /** The client library behind this package's functions (KAFKA_CLIENT; docs/kafka.md "Kafka clients"). */
@@ -48,38 +49,6 @@ export interface KafkaSaslOptions {
   mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
   username: string;
   password: string;
-}
-
-const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug' | 'trace'> = {
-  [KafkaLogLevel.ERROR]: 'error',
-  [KafkaLogLevel.WARN]: 'warn',
-  [KafkaLogLevel.INFO]: 'info',
-  // kafkajs DEBUG is every request and response: trace, and only asked for when trace is on.
-  [KafkaLogLevel.DEBUG]: 'trace',
-};
-
-const CONNECT_FAILURE = /^(Connection error|Failed to connect to seed broker|Connection timeout)/;
-
-/** Routes kafkajs's own log lines into a pino child so they share format and redaction. */
-function pinoLogCreator(log: Logger): logCreator {
-  return () =>
-    ({ level, label, log: entry }: LogEntry) => {
-      const { message, ...rest } = entry;
-      const method = LEVELS[level] ?? 'info';
-      // A broker that cannot be reached is retried for up to ~40 s, each retry an ERROR with a
-      // stack: one short warning per retry says the same, and the final failure is one line
-      // from runService naming KAFKA_BROKERS.
-      if (method === 'error' && CONNECT_FAILURE.test(message)) {
-        log.warn(
-          { broker: rest.broker, retryCount: rest.retryCount, error: typeof rest.error === 'string' ? rest.error : undefined },
-          `kafka: ${message.slice(0, 200)}`,
-        );
-        return;
-      }
-      // kafkajs logs INFO lines for every join/leave; they are debug noise for operators.
-      const effective = method === 'info' ? 'debug' : method;
-      log[effective]({ kafka: rest, kafkaLevel: label }, message);
-    };
 }
 
 /** The one place that constructs a client handle (kafkajs is pinned at 2.2.4; see README). */
