@@ -1,12 +1,15 @@
 /**
  * What a failed start-up means for the operator, in one line naming the setting to look at,
  * from the error's shape alone (codes and names, walked through its `cause` chain): this
- * package knows no driver, but the errors of mysql2, kafkajs and node:net are recognisable.
+ * package knows no driver, but the errors of mysql2, kafkajs, @platformatic/kafka and node:net are recognisable.
  * Null when the error is none of these: a bug, printed with its stack.
  */
 export function describeStartupError(err: unknown): string | null {
   const chain = causes(err);
-  const kafka = chain.some((e) => typeof e.name === 'string' && e.name.startsWith('KafkaJS'));
+  // kafkajs names its errors KafkaJS…; @platformatic/kafka gives every error a PLT_KFK_ code.
+  const kafka = chain.some(
+    (e) => (typeof e.name === 'string' && e.name.startsWith('KafkaJS')) || (typeof e.code === 'string' && e.code.startsWith('PLT_KFK_')),
+  );
   const net = chain.find((e) => typeof e.code === 'string' && NET_CODES.has(e.code));
   if (kafka)
     return `KAFKA_BROKERS: no Kafka broker could be reached${net ? ` (${netDetail(net)})` : ` (${firstMessage(chain)})`}; check the addresses and that the brokers run`;
@@ -28,6 +31,7 @@ interface ErrorLike {
   port?: unknown;
   cause?: unknown;
   originalError?: unknown;
+  errors?: unknown;
 }
 
 const NET_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET']);
@@ -51,14 +55,17 @@ function firstMessage(chain: readonly ErrorLike[]): string {
   return chain.map((e) => e.message).find((m) => typeof m === 'string' && m !== '') ?? 'unknown error';
 }
 
-/** The error and its causes (`cause`, TypeORM's `driverError`, kafkajs's `originalError`), at most 8 deep. */
+/**
+ * The error and its causes (`cause`, TypeORM's `driverError`, kafkajs's `originalError`, the first
+ * of an AggregateError's `errors`, as @platformatic/kafka's "Cannot connect to any broker"), at most 8 deep.
+ */
 function causes(err: unknown): ErrorLike[] {
   const out: ErrorLike[] = [];
   let e: unknown = err;
   while (e && typeof e === 'object' && out.length < 8) {
     const x = e as ErrorLike & { driverError?: unknown };
     out.push(x);
-    e = x.cause ?? x.driverError ?? x.originalError;
+    e = x.cause ?? x.driverError ?? x.originalError ?? (Array.isArray(x.errors) ? (x.errors as unknown[])[0] : undefined);
   }
   return out;
 }
