@@ -44,6 +44,8 @@ export function createPlatformaticBatchConsumer(kafka: Kafka, opts: BatchConsume
   const positions = new Map<string, bigint>();
   const pausedUntil = new Map<string, number>();
   let loop: Promise<void> | undefined;
+  let refreshMetadata = false;
+  let idle = false;
   const dropLag = opts.registry ? consumerLagGauge(kafka, opts.registry, log).add({ groupId: opts.groupId, assignment: () => assignment }) : undefined;
 
   consumer.on('consumer:group:join', (payload) => {
@@ -92,8 +94,17 @@ export function createPlatformaticBatchConsumer(kafka: Kafka, opts: BatchConsume
         if (from !== undefined && (pausedUntil.get(key(topic, partition)) ?? 0) <= now) wants.push({ topic, partition, from });
       }
     }
-    const { batches, outOfRange } = await fetchPartitions(consumer, opts.topics, wants, opts.maxBytesPerPartition ?? 1024 * 1024);
+    const { batches, outOfRange, staleMetadata, asked } = await fetchPartitions(
+      consumer,
+      opts.topics,
+      wants,
+      opts.maxBytesPerPartition ?? 1024 * 1024,
+      refreshMetadata,
+    );
+    refreshMetadata = staleMetadata;
     for (const o of outOfRange) positions.set(key(o.topic, o.partition), (opts.fromBeginning ?? true) ? o.logStart : o.high);
+    // Nothing was asked (no leader, all paused) or a partition failed: the next round waits a moment instead of spinning.
+    idle = asked === 0 || staleMetadata;
     return batches;
   }
 
@@ -133,7 +144,8 @@ export function createPlatformaticBatchConsumer(kafka: Kafka, opts: BatchConsume
         await fillPositions();
         const batches = await fetchAll();
         if (batches.length === 0) {
-          await sleep(Object.keys(assignment).length === 0 || pausedUntil.size > 0 ? 100 : 0);
+          // An empty fetch already waited maxWaitTime at the broker; one not sent (no leader, all paused) or failed did not.
+          if (idle || Object.keys(assignment).length === 0) await sleep(100);
           continue;
         }
         const queue = [...batches];

@@ -24,6 +24,10 @@ export interface FetchResult {
   batches: FetchedBatch[];
   /** Partitions whose offset the broker no longer (or not yet) holds: where each partition's log starts and ends. */
   outOfRange: Array<FetchWant & { logStart: bigint; high: bigint }>;
+  /** A partition had no leader or answered from the wrong broker: ask for metadata again on the next fetch. */
+  staleMetadata: boolean;
+  /** How many partitions were asked for (0: none had a leader). */
+  asked: number;
 }
 
 /**
@@ -35,17 +39,22 @@ export async function fetchPartitions(
   topics: readonly string[],
   wants: readonly FetchWant[],
   maxBytesPerPartition: number,
+  refreshMetadata = false,
 ): Promise<FetchResult> {
-  const result: FetchResult = { batches: [], outOfRange: [] };
+  const result: FetchResult = { batches: [], outOfRange: [], staleMetadata: false, asked: 0 };
   if (wants.length === 0) return result;
-  const metadata: ClusterMetadata = await consumer.metadata({ topics: [...topics] });
+  // The library caches metadata for 5 s; after a leader moved (failover) the next fetch must not wait that long.
+  const metadata: ClusterMetadata = await consumer.metadata({ topics: [...topics], forceUpdate: refreshMetadata });
   const byNode = new Map<number, Map<string, FetchRequestTopic>>();
   const topicOfId = new Map<string, string>();
   const asked = new Map<string, FetchWant>();
   for (const w of wants) {
     const meta = metadata.topics.get(w.topic);
     const leader = meta?.partitions[w.partition]?.leader ?? -1;
-    if (!meta || leader < 0) continue;
+    if (!meta || leader < 0) {
+      result.staleMetadata = true;
+      continue;
+    }
     topicOfId.set(meta.id, w.topic);
     const node = byNode.get(leader) ?? new Map<string, FetchRequestTopic>();
     byNode.set(leader, node);
@@ -54,6 +63,7 @@ export async function fetchPartitions(
     req.partitions.push({ partition: w.partition, fetchOffset: w.from, partitionMaxBytes: maxBytesPerPartition, currentLeaderEpoch: -1, lastFetchedEpoch: -1 });
     asked.set(`${w.topic}:${w.partition}`, w);
   }
+  result.asked = asked.size;
   const responses: FetchResponse[] = await Promise.all([...byNode].map(([node, t]) => consumer.fetch({ node, topics: [...t.values()] })));
   for (const response of responses) {
     for (const t of response.responses) {
@@ -67,8 +77,13 @@ export async function fetchPartitions(
           result.outOfRange.push({ ...want, logStart: p.logStartOffset, high: p.highWatermark });
           continue;
         }
+        if (p.errorCode !== 0) {
+          // NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH, UNKNOWN_TOPIC_OR_PARTITION…: the position stays, the metadata is refreshed.
+          result.staleMetadata = true;
+          continue;
+        }
         const last = p.records?.[p.records.length - 1];
-        if (p.errorCode !== 0 || !p.records || !last) continue;
+        if (!p.records || !last) continue;
         result.batches.push({ ...want, batches: p.records, end: last.firstOffset + BigInt(last.lastOffsetDelta) + 1n });
       }
     }

@@ -32,17 +32,22 @@ export async function readRangesPlatformatic(kafka: Kafka, opts: ReadRangesOptio
       autocommit: false,
       protocols: [{ name: 'RoundRobinAssigner', version: 0 }],
     });
+    let refreshMetadata = false;
     for (;;) {
       // Stops between chunks: the chunk in hand was finished and committed.
       if (opts.signal?.aborted) return 'aborted';
       const open = [...todo.values()].filter((r) => r.next < r.end);
       if (open.length === 0) return 'done';
-      const { batches, outOfRange } = await fetchPartitions(
+      const { batches, outOfRange, staleMetadata, asked } = await fetchPartitions(
         consumer,
         [topic],
         open.map((r) => ({ topic, partition: r.partition, from: r.next })),
         opts.maxBytesPerPartition ?? 1024 * 1024,
+        refreshMetadata,
       );
+      refreshMetadata = staleMetadata;
+      // No leader for any open partition, or a partition failed: wait a moment instead of spinning.
+      if (asked === 0 || staleMetadata) await new Promise((r) => setTimeout(r, 100));
       // Deleted by retention since the range was planned: what is left starts at the log's start.
       for (const o of outOfRange) {
         const r = todo.get(o.partition);
