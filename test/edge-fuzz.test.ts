@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signedHeaders } from '@hookstream/hubspot';
-import { createKafka, openTopicAdmin, type TopicAdmin } from '@hookstream/kafka';
+import { openTopicAdmin, type TopicAdmin } from '@hookstream/kafka';
 import { createLogger } from '@hookstream/observability';
 import { freePort, webhookFuzzCase } from '@hookstream/testkit';
 import { SECRET, hsEvent } from './support/fleet.js';
 import { startService, type ServiceProcess } from './support/process.js';
 import { waitUntil } from './support/wait.js';
+import { testKafka } from './support/kafka.js';
 
 const RUNS = 1000;
 const BODY_LIMIT = 64 * 1024;
@@ -36,7 +37,7 @@ describe('edge fuzz against the real process and broker', () => {
       LOG_LEVEL: 'warn',
     });
     await waitUntil('edge ready', async () => (await fetch(`${base}/readyz`)).ok, 60_000);
-    admin = await openTopicAdmin(createKafka({ brokers: inject('kafkaBrokers').split(','), clientId: 'edge-fuzz', log }));
+    admin = await openTopicAdmin(testKafka({ brokers: inject('kafkaBrokers').split(','), clientId: 'edge-fuzz', log }));
   });
   afterAll(async () => {
     await admin?.close();

@@ -1,12 +1,13 @@
 import { connect } from 'node:net';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { signedHeaders } from '@hookstream/hubspot';
-import { createKafka, openTopicAdmin } from '@hookstream/kafka';
+import { openTopicAdmin } from '@hookstream/kafka';
 import { createLogger } from '@hookstream/observability';
 import { freePort } from '@hookstream/testkit';
 import { SECRET, hsEvent } from './support/fleet.js';
 import { startService, type ServiceProcess } from './support/process.js';
 import { waitUntil } from './support/wait.js';
+import { testKafka } from './support/kafka.js';
 
 interface Outcome {
   status: number | null;
@@ -106,7 +107,7 @@ describe('edge shutdown under load', () => {
     expect(outcomes.some((o) => o.status === 503 || o.status === null)).toBe(true);
 
     const acknowledged = outcomes.reduce((n, o) => n + o.accepted, 0) + 2;
-    const kafka = createKafka({ brokers: inject('kafkaBrokers').split(','), clientId: 'shutdown-count', log });
+    const kafka = testKafka({ brokers: inject('kafkaBrokers').split(','), clientId: 'shutdown-count', log });
     const admin = await openTopicAdmin(kafka);
     const inKafka = (await admin.partitions(topic)).reduce((n, p) => n + Number(p.high - p.low), 0);
     await admin.close();

@@ -2,12 +2,13 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedHeaders } from '@hookstream/hubspot';
-import { createKafka, openTopicAdmin } from '@hookstream/kafka';
+import { openTopicAdmin } from '@hookstream/kafka';
 import { createLogger } from '@hookstream/observability';
 import { freePort, startLocalKafka, type LocalKafkaHandle } from '@hookstream/testkit';
 import { SECRET, hsEvent } from './support/fleet.js';
 import { startService, type ServiceProcess } from './support/process.js';
 import { waitUntil } from './support/wait.js';
+import { testKafka } from './support/kafka.js';
 
 /** HubSpot counts a delivery as failed after 5 s; every answer must come before that. */
 const HUBSPOT_WINDOW_MS = 5000;
@@ -117,7 +118,7 @@ describe('edge under a slow or dead Kafka', () => {
     await waitUntil('deliveries to succeed again', async () => (await post()).status === 200, 90_000, 500);
     for (let i = 0; i < 5; i++) expect((await post()).status).toBe(200);
 
-    const client = createKafka({ brokers: kafka.brokers, clientId: 'pressure-count', log });
+    const client = testKafka({ brokers: kafka.brokers, clientId: 'pressure-count', log });
     const admin = await openTopicAdmin(client);
     try {
       const held = (await admin.partitions(topic)).reduce((s, p) => s + Number(p.high - p.low), 0);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createKafka, openTopicAdmin, type TopicAdmin } from '@hookstream/kafka';
+import { openTopicAdmin, type TopicAdmin } from '@hookstream/kafka';
 import { createLogger } from '@hookstream/observability';
 import { freePort } from '@hookstream/testkit';
 import {
@@ -16,6 +16,7 @@ import {
 import { sourcesFuzzCase } from './support/sources-fuzz-cases.js';
 import { startService, type ServiceProcess } from './support/process.js';
 import { waitUntil } from './support/wait.js';
+import { testKafka } from './support/kafka.js';
 
 const RUNS = 1000;
 const BODY_LIMIT = 64 * 1024;
@@ -52,7 +53,7 @@ describe('sources fuzz against the real edge process and broker', () => {
       LOG_LEVEL: 'warn',
     });
     await waitUntil('edge ready', async () => (await fetch(`${base}/readyz`)).ok, 60_000);
-    admin = await openTopicAdmin(createKafka({ brokers: inject('kafkaBrokers').split(','), clientId: 'sources-fuzz', log }));
+    admin = await openTopicAdmin(testKafka({ brokers: inject('kafkaBrokers').split(','), clientId: 'sources-fuzz', log }));
   });
   afterAll(async () => {
     await admin?.close();

@@ -6,7 +6,7 @@ import { AppError } from '@hookstream/core';
 import { loadEdgeConfig, loadProcessorConfig } from '@hookstream/config';
 import { buildEdgeApp, createKafkaPublisher } from '@hookstream/edge';
 import { buildApp as buildEventsApi } from '@hookstream/events-api';
-import { createKafka, createProducer, decodeLedgerEnvelope, encodeEnvelope, ensureTopics, type EventProducer } from '@hookstream/kafka';
+import { createProducer, decodeLedgerEnvelope, encodeEnvelope, ensureTopics, type EventProducer } from '@hookstream/kafka';
 import { createLogger, createRegistry } from '@hookstream/observability';
 import { createBatchRuntime, createRuntimeMetrics, type Provider } from '@hookstream/pipeline';
 import { createProcessor } from '@hookstream/processor';
@@ -14,6 +14,7 @@ import { createLedgerReader, inTransaction, openLedgerInsert, prepareLedgerRow, 
 import { openMigratedStore, type MigratedStore } from '@hookstream/store/testing';
 import { testDatabase } from '@hookstream/testkit';
 import { waitUntil } from './support/wait.js';
+import { testKafka } from './support/kafka.js';
 
 const TOPIC = `toy.events.${randomBytes(3).toString('hex')}`;
 const TOKEN = 'toy-api-token-0123456789';
@@ -120,7 +121,7 @@ describe('a toy provider, end to end', () => {
 
   beforeAll(async () => {
     store = await openMigratedStore(await testDatabase(), 5, toy.migrations);
-    const kafka = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'toy', log });
+    const kafka = testKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'toy', log });
     producer = createProducer(kafka, log);
     await producer.connect();
     // As the edge host does: its parts' topics exist (leaders elected) before it takes requests.

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseEnv } from '@hookstream/config';
 import { createEndpointStore, EndpointInputSchema, generateSecret, newEndpointId } from '@hookstream/deliveries';
 import { createDispatcher, DispatcherSchema, type Dispatcher } from '@hookstream/dispatcher';
-import { createKafka } from '@hookstream/kafka';
+
 import { startTracing, type Tracing } from '@hookstream/observability';
 import { startReceiver, type Receiver } from './support/receiver.js';
 import { NOTES_KEYS, apiKeyHeaders, validEvent } from './support/sources-fixture.js';
@@ -11,6 +11,7 @@ import { startSourcesFleet, type SourcesFleet } from './support/sources-fleet.js
 import { hsEvent, startTestFleet, type TestFleet } from './support/fleet.js';
 import { KIND, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.js';
 import { waitUntil } from './support/wait.js';
+import { testKafka } from './support/kafka.js';
 
 /**
  * One webhook through the real edge, broker, processor, database and dispatcher with tracing
@@ -57,7 +58,7 @@ describe('tracing end to end', () => {
       KAFKA_SESSION_TIMEOUT_MS: '10000',
       LOG_LEVEL: 'silent',
     });
-    const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `tracing-dispatcher-${tag}`, log: fleet.log });
+    const kafka = testKafka({ brokers: config.KAFKA_BROKERS, clientId: `tracing-dispatcher-${tag}`, log: fleet.log });
     dispatcher = createDispatcher({ config, kafka, dataSource: fleet.ds, log: fleet.log, tracing: tracing.dispatcher });
     await dispatcher.start();
   });

@@ -6,13 +6,14 @@ import { crmProvider } from '@hookstream/crm';
 import { demoDeal } from '@hookstream/crm/testing';
 import { createDeliveryStore } from '@hookstream/deliveries';
 import { createDispatcher, DispatcherSchema, syncProviderEndpoints, type Dispatcher } from '@hookstream/dispatcher';
-import { createKafka } from '@hookstream/kafka';
+
 import { MetaSettingsSchema, createMetaCapiDestination } from '@hookstream/meta-capi';
 import { createRegistry } from '@hookstream/observability';
 import { startFakeBrevo, startFakeMeta, type FakeBrevo, type FakeMeta } from '@hookstream/testkit';
 import { CRM_KEYS, crmHeaders } from '../support/crm-fixture.js';
 import { startCrmFleet, type CrmFleet } from '../support/crm-fleet.js';
 import { waitUntil } from '../support/wait.js';
+import { testKafka } from '../support/kafka.js';
 
 /**
  * The reference CRM system end to end, nothing simulated but Meta and Brevo (HTTP fakes of their
@@ -51,7 +52,7 @@ describe('CRM deals trigger Meta and Brevo actions', () => {
     await syncProviderEndpoints(f.ds, [crmProvider], { env, log, registry: createRegistry('rules', false) });
     dispatcher = createDispatcher({
       config,
-      kafka: createKafka({ brokers: config.KAFKA_BROKERS, clientId: `crm-actions-${tag}`, log }),
+      kafka: testKafka({ brokers: config.KAFKA_BROKERS, clientId: `crm-actions-${tag}`, log }),
       dataSource: f.ds,
       log,
       destinations: [createMetaCapiDestination(parseEnv(MetaSettingsSchema, env)), createBrevoDestination(parseEnv(BrevoSettingsSchema, env))],

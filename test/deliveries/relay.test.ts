@@ -4,11 +4,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createEndpointStore, EndpointInputSchema, generateSecret, newEndpointId } from '@hookstream/deliveries';
 import { createDispatcher, DispatcherSchema, type Dispatcher } from '@hookstream/dispatcher';
 import { parseEnv } from '@hookstream/config';
-import { createKafka } from '@hookstream/kafka';
+
 import { NOTES_KEYS, apiKeyHeaders, validEvent } from '../support/sources-fixture.js';
 import { startSourcesFleet, type SourcesFleet } from '../support/sources-fleet.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { waitUntil } from '../support/wait.js';
+import { testKafka } from '../support/kafka.js';
 
 /**
  * The whole way: a webhook posted to the edge is produced, stored by the processor group, and
@@ -33,7 +34,7 @@ describe('relay end to end', () => {
     });
     dispatcher = createDispatcher({
       config,
-      kafka: createKafka({ brokers: config.KAFKA_BROKERS, clientId: `relay-${tag}`, log: f.log }),
+      kafka: testKafka({ brokers: config.KAFKA_BROKERS, clientId: `relay-${tag}`, log: f.log }),
       dataSource: f.ds,
       log: f.log,
     });

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createKafka, ensureTopics, type Kafka } from '@hookstream/kafka';
+import { ensureTopics, type Kafka } from '@hookstream/kafka';
 import { createLogger } from '@hookstream/observability';
 import { createDataSource, runMigrations, type DataSource } from '@hookstream/store';
 import {
@@ -31,6 +31,7 @@ import { createKafkaProbe, readTopicKeys, type KafkaProbe } from './kafka-probe.
 import { faultProfile } from './profile.js';
 import { diffStates, readStates, replayInMemory, replayThroughWriter, storedChanges } from './replay.js';
 import { runFaults } from './scenario.js';
+import { testKafka } from '../support/kafka.js';
 
 const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 const resultsDir = join(root, '.test-results');
@@ -92,7 +93,7 @@ describe(`fault injection (${profile.name} profile)`, () => {
     proxied.port = String(proxy.port);
 
     fake = await startFakeHubSpot({ tokens: new Map([[PORTAL, TOKEN]]), rateLimitMax: 1_000_000, log: false });
-    kafka = createKafka({ brokers: brokers.split(','), clientId: 'fault-suite', log });
+    kafka = testKafka({ brokers: brokers.split(','), clientId: 'fault-suite', log });
     await ensureTopics(
       kafka,
       [topic, dlqTopic, retryTopic].map((t) => ({ topic: t, numPartitions: 12 })),

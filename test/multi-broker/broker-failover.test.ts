@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKafka, ensureTopics, type Kafka } from '@hookstream/kafka';
+import { ensureTopics, type Kafka } from '@hookstream/kafka';
 import { createLogger } from '@hookstream/observability';
 import { createDataSource, runMigrations, type DataSource } from '@hookstream/store';
 import {
@@ -26,6 +26,7 @@ import { startProcessFleet, type ProcessFleet } from '../fault/fleet.js';
 import { createKafkaProbe, readTopicKeys, type KafkaProbe } from '../fault/kafka-probe.js';
 import { waitUntil } from '../support/wait.js';
 import { accepts, busiestLeader, electedAway, fullyInSync, watchCluster, type ClusterWatch } from './partitions.js';
+import { testKafka } from '../support/kafka.js';
 
 const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 const resultsDir = join(root, '.test-results');
@@ -89,7 +90,7 @@ describe('three-node Kafka cluster: a broker SIGKILLed under load', () => {
     await ds.initialize();
     await runMigrations(ds);
     fake = await startFakeHubSpot({ tokens: new Map([[PORTAL, TOKEN]]), rateLimitMax: 1_000_000, log: false });
-    kafka = createKafka({ brokers: cluster.brokers, clientId: 'multi-broker-test', log });
+    kafka = testKafka({ brokers: cluster.brokers, clientId: 'multi-broker-test', log });
     await ensureTopics(
       kafka,
       [topic, dlqTopic, retryTopic].map((t) => ({ topic: t, numPartitions: PARTITIONS, replicationFactor: REPLICATION })),

@@ -5,9 +5,10 @@ import { buildApp as buildEventsApi, createOverviewSampler, overviewTargets, typ
 import { createRegistry, type Registry } from '@hookstream/observability';
 import type { FastifyInstance } from 'fastify';
 import { createDeadLetters, type DeadLetters } from '@hookstream/events-api';
-import { createKafka } from '@hookstream/kafka';
+
 import { CONSOLE_DIST, ensureConsoleBuilt } from '../../scripts/console-build.js';
 import { startSourcesFleet, type SourcesFleet } from './sources-fleet.js';
+import { testKafka } from './kafka.js';
 
 export const READER_TOKEN = 'console-reader-token-0001';
 /** Reads HubSpot only: a filter on another provider is outside its scope (403). The bearer is the part before `@`. */
@@ -51,7 +52,7 @@ export async function startConsoleFleet(): Promise<ConsoleFleet> {
   let overview: OverviewSampler | undefined;
   try {
     deadLetters = createDeadLetters({
-      kafka: createKafka({ brokers: inject('kafkaBrokers').split(','), clientId: 'console-events-api', log: sources.log }),
+      kafka: testKafka({ brokers: inject('kafkaBrokers').split(','), clientId: 'console-events-api', log: sources.log }),
       topics: [{ provider: 'sources', dlq: dlqTopic, target: sources.topic }],
       log: sources.log,
     });

@@ -6,7 +6,7 @@ import { loadEdgeConfig, loadProcessorConfig } from '@hookstream/config';
 import { crmProvider } from '@hookstream/crm';
 import { buildEdgeApp, createKafkaPublisher } from '@hookstream/edge';
 import { buildApp as buildEventsApi } from '@hookstream/events-api';
-import { createKafka, createProducer, ensureTopics, openTopicAdmin, type EventProducer, type OutboundMessage, type TopicAdmin } from '@hookstream/kafka';
+import { createProducer, ensureTopics, openTopicAdmin, type EventProducer, type OutboundMessage, type TopicAdmin } from '@hookstream/kafka';
 import { createLogger, createRegistry, type Logger, type Registry } from '@hookstream/observability';
 import type { Provider } from '@hookstream/pipeline';
 import { providerRedaction } from '@hookstream/providers';
@@ -16,6 +16,7 @@ import { openMigratedStore, type MigratedStore } from '@hookstream/store/testing
 import { testDatabase } from '@hookstream/testkit';
 import { API_TOKEN, writeCrmSourcesFile, type SourcesFileOnDisk } from './crm-fixture.js';
 import { waitUntil } from './wait.js';
+import { testKafka } from './kafka.js';
 
 const PARTITIONS = 6;
 
@@ -87,7 +88,7 @@ export async function startCrmFleet(opts: { processors?: number; logLevel?: stri
   };
   const logs: string[] = [];
   const log = captureLogger('crm-e2e', opts.logLevel ?? process.env.E2E_LOG_LEVEL ?? 'silent', logs, crmProvider, env);
-  const kafka = createKafka({ brokers: brokers.split(','), clientId: `crm-e2e-${suffix}`, log });
+  const kafka = testKafka({ brokers: brokers.split(','), clientId: `crm-e2e-${suffix}`, log });
   await ensureTopics(
     kafka,
     [topic, `${topic}.retry`, `${topic}.dlq`].map((t) => ({ topic: t, numPartitions: PARTITIONS })),
@@ -102,7 +103,7 @@ export async function startCrmFleet(opts: { processors?: number; logLevel?: stri
     await pds.initialize();
     const processor = createProcessor({
       config: loadProcessorConfig(env),
-      kafka: createKafka({ brokers: brokers.split(','), clientId: `crm-e2e-processor-${n}`, log }),
+      kafka: testKafka({ brokers: brokers.split(','), clientId: `crm-e2e-processor-${n}`, log }),
       dataSource: pds,
       log: log.child({ replica: n }),
       env,

@@ -13,11 +13,12 @@ import {
 } from '@hookstream/deliveries';
 import { createDispatcher, DispatcherSchema, type Dispatcher } from '@hookstream/dispatcher';
 import { parseEnv } from '@hookstream/config';
-import { createKafka, type Kafka } from '@hookstream/kafka';
+import { type Kafka } from '@hookstream/kafka';
 import { createLogger, type Logger } from '@hookstream/observability';
 import { inTransaction, openLedgerInsert, prepareLedgerRow, type DataSource } from '@hookstream/store';
 import { openMigratedStore, type MigratedStore } from '@hookstream/store/testing';
 import { testDatabase } from '@hookstream/testkit';
+import { testKafka } from './kafka.js';
 
 /** An event to put in the ledger, as a processor would have stored it. */
 export interface TestEvent {
@@ -76,7 +77,7 @@ export async function startDeliveryFleet(
   };
   const log = createLogger({ name: 'delivery-test', level: env.LOG_LEVEL ?? 'warn' });
   const config = parseEnv(DispatcherSchema, env);
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `test-${tag}`, log });
+  const kafka = testKafka({ brokers: config.KAFKA_BROKERS, clientId: `test-${tag}`, log });
   const endpoints = createEndpointStore(store.ds);
   const dispatchers: Dispatcher[] = [];
   const addDispatcher = async (): Promise<Dispatcher> => {

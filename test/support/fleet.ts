@@ -7,13 +7,14 @@ import { buildEdgeApp, createKafkaPublisher } from '@hookstream/edge';
 import { createHubSpotProcessorPart, hubspotApiPart, hubspotEdgePart, loadHubSpotEdgeConfig, loadHubSpotProcessorConfig } from '@hookstream/hubspot';
 import { buildApp as buildEventsApi, loadEventsApiConfig } from '@hookstream/events-api';
 import { signedHeaders, type HubSpotEvent, type SignatureVersion } from '@hookstream/hubspot';
-import { createKafka, createProducer, ensureTopics, type EventProducer, type Kafka } from '@hookstream/kafka';
+import { createProducer, ensureTopics, type EventProducer, type Kafka } from '@hookstream/kafka';
 import { createLogger, type Logger, type Tracing } from '@hookstream/observability';
 import { createProcessor, type Processor } from '@hookstream/processor';
 import { createDataSource, createLedgerReader, runMigrations, type DataSource } from '@hookstream/store';
 import { createEventReader } from '@hookstream/hubspot';
 import { startFakeHubSpot, testDatabase, type FakeHubSpot, type TestDatabase } from '@hookstream/testkit';
 import { waitUntil } from './wait.js';
+import { testKafka } from './kafka.js';
 
 export const SECRET = 'e2e-client-secret-0123456789';
 export const PORTAL = 62515;
@@ -86,7 +87,7 @@ export async function startTestFleet(
     log: false,
     ...(opts.fakeRateLimitMax ? { rateLimitMax: opts.fakeRateLimitMax } : {}),
   });
-  const kafka = createKafka({ brokers: brokers.split(','), clientId: `e2e-${suffix}`, log });
+  const kafka = testKafka({ brokers: brokers.split(','), clientId: `e2e-${suffix}`, log });
   await ensureTopics(
     kafka,
     [
@@ -138,7 +139,7 @@ export async function startTestFleet(
   let n = 0;
   async function addProcessor(): Promise<ProcessorReplica> {
     n += 1;
-    const pkafka = createKafka({ brokers: brokers.split(','), clientId: `e2e-processor-${n}`, log });
+    const pkafka = testKafka({ brokers: brokers.split(','), clientId: `e2e-processor-${n}`, log });
     const pds = createDataSource({ url: db.url, log, poolSize: 4 });
     await pds.initialize();
     const processor = createProcessor({

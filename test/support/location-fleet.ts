@@ -8,16 +8,7 @@ import { inject } from 'vitest';
 import { loadEdgeConfig, loadProcessorConfig } from '@hookstream/config';
 import { buildEdgeApp, createKafkaPublisher } from '@hookstream/edge';
 import { buildApp as buildEventsApi } from '@hookstream/events-api';
-import {
-  createKafka,
-  createProducer,
-  ensureTopics,
-  openTopicAdmin,
-  type EventProducer,
-  type Kafka,
-  type OutboundMessage,
-  type TopicAdmin,
-} from '@hookstream/kafka';
+import { createProducer, ensureTopics, openTopicAdmin, type EventProducer, type Kafka, type OutboundMessage, type TopicAdmin } from '@hookstream/kafka';
 import { locationProvider } from '@hookstream/location';
 import { createLogger, createRegistry, type Gauge, type Logger } from '@hookstream/observability';
 import type { Provider } from '@hookstream/pipeline';
@@ -27,6 +18,7 @@ import { createDataSource, createLedgerReader, ledgerFromRow, type DataSource, t
 import { openMigratedStore, type MigratedStore } from '@hookstream/store/testing';
 import { testDatabase } from '@hookstream/testkit';
 import { waitUntil } from './wait.js';
+import { testKafka } from './kafka.js';
 
 const PARTITIONS = 6;
 export const RADAR_TOKEN = 'radar-e2e-webhook-token-0001';
@@ -124,7 +116,7 @@ export async function startLocationFleet(
   };
   const logs: string[] = [];
   const log = captureLogger(logs, env);
-  const kafka = createKafka({ brokers: brokers.split(','), clientId: `location-e2e-${suffix}`, log });
+  const kafka = testKafka({ brokers: brokers.split(','), clientId: `location-e2e-${suffix}`, log });
   await ensureTopics(
     kafka,
     [topic, `${topic}.retry`, `${topic}.dlq`, geoTopic].map((t) => ({ topic: t, numPartitions: PARTITIONS })),
@@ -145,7 +137,7 @@ export async function startLocationFleet(
     await pds.initialize();
     const processor = createProcessor({
       config: loadProcessorConfig(env),
-      kafka: createKafka({ brokers: brokers.split(','), clientId: `location-e2e-processor-${n}`, log }),
+      kafka: testKafka({ brokers: brokers.split(','), clientId: `location-e2e-processor-${n}`, log }),
       dataSource: pds,
       log: log.child({ replica: n }),
       env,

@@ -17,7 +17,13 @@ export interface ServiceProcess {
 export function startService(name: 'edge' | 'processor' | 'events-api' | 'dispatcher', env: Record<string, string>): ServiceProcess {
   const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'services', name, 'src', 'main.ts')], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    // KAFKA_CLIENT is the run's choice of Kafka library (test/support/kafka.ts), so a spawned service uses the same one.
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ...(process.env.KAFKA_CLIENT ? { KAFKA_CLIENT: process.env.KAFKA_CLIENT } : {}),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

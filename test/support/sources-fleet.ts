@@ -3,16 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { inject } from 'vitest';
 import { loadEdgeConfig, loadProcessorConfig } from '@hookstream/config';
 import { buildEdgeApp, createKafkaPublisher, type EventPublisher } from '@hookstream/edge';
-import {
-  createKafka,
-  createProducer,
-  ensureTopics,
-  openTopicAdmin,
-  type EventProducer,
-  type Kafka,
-  type OutboundMessage,
-  type TopicAdmin,
-} from '@hookstream/kafka';
+import { createProducer, ensureTopics, openTopicAdmin, type EventProducer, type Kafka, type OutboundMessage, type TopicAdmin } from '@hookstream/kafka';
 import { createLogger, createRegistry, type Logger, type Tracing } from '@hookstream/observability';
 import { createProcessor, type Processor } from '@hookstream/processor';
 import { createDataSource, createLedgerReader, ledgerFromRow, type DataSource, type LedgerReader, type LedgerRecord } from '@hookstream/store';
@@ -21,6 +12,7 @@ import { testDatabase } from '@hookstream/testkit';
 import { sourcesProvider } from '@hookstream/sources';
 import { JSON_TYPE, writeSourcesFile, type Body, type Headers, type SourcesFileOnDisk } from './sources-fixture.js';
 import { waitUntil } from './wait.js';
+import { testKafka } from './kafka.js';
 
 export const PARTITIONS = 6;
 
@@ -92,7 +84,7 @@ export async function startSourcesFleet(
     ...opts.env,
   };
 
-  const kafka = createKafka({ brokers: brokers.split(','), clientId: `sources-e2e-${suffix}`, log });
+  const kafka = testKafka({ brokers: brokers.split(','), clientId: `sources-e2e-${suffix}`, log });
   await ensureTopics(
     kafka,
     [topic, `${topic}.retry`, `${topic}.dlq`].map((t) => ({ topic: t, numPartitions: PARTITIONS })),
@@ -107,7 +99,7 @@ export async function startSourcesFleet(
     await pds.initialize();
     const processor = createProcessor({
       config: processorConfig,
-      kafka: createKafka({ brokers: brokers.split(','), clientId: `sources-e2e-processor-${n}`, log }),
+      kafka: testKafka({ brokers: brokers.split(','), clientId: `sources-e2e-processor-${n}`, log }),
       dataSource: pds,
       log: log.child({ replica: n }),
       env,
