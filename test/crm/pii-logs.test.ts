@@ -16,7 +16,7 @@ const CUSTOMER = {
 const PII = [CUSTOMER.firstName, CUSTOMER.lastName, CUSTOMER.email, CUSTOMER.phoneNumber, CUSTOMER.phoneNumber.slice(1), 'zephyrine.q.4711'];
 
 /**
- * The edge, the processors and events-api at LOG_LEVEL=trace (kafkajs lines included), fed
+ * The edge, the processors and events-api at LOG_LEVEL=trace (the Kafka client's lines included), fed
  * accepted, refused, malformed and poisoned deal webhooks that carry a customer's name,
  * e-mail and phone: no line of their output may contain any of it.
  */
@@ -79,7 +79,8 @@ describe('crm: customer PII never reaches a log line', () => {
     expect(all).toContain('delivery accepted');
     expect(all).toContain('webhook rejected');
     expect(all).toContain('D-pii-1');
-    expect(f.logs.length).toBeGreaterThan(100);
+    // Below-info lines were captured too (requests completed, the Kafka client's own), where a leak would hide.
+    expect(f.logs.filter((l) => /"level":(10|20),/.test(l)).length).toBeGreaterThan(0);
     for (const value of PII) expect(all, value).not.toContain(value);
   });
 });
