@@ -7,6 +7,7 @@ import { freePort, startFakeHubSpot, testDatabase, type FakeHubSpot, type TestDa
 import { PORTAL, hsEvent } from './support/fleet.js';
 import { startService, type ServiceProcess } from './support/process.js';
 import { waitUntil } from './support/wait.js';
+import { testKafkaClient } from './support/kafka.js';
 
 const rnd = () => randomBytes(8).toString('hex');
 /** Recognisable secrets: any of them in any log line is a leak. */
@@ -204,8 +205,7 @@ describe('secrets never appear in logs', () => {
     // The logs were really at trace level and really covered the paths above.
     expect(outputs.edge).toContain('delivery accepted');
     // The Kafka client's own lines were in the capture: kafkajs logs each request at trace, the platformatic adapter its connections at debug.
-    const clientLine =
-      process.env.KAFKA_CLIENT === 'platformatic' ? /"level":20,[^\n]*"component":"platformatic-kafka"/ : /"level":10,[^\n]*"component":"kafkajs"/;
+    const clientLine = testKafkaClient() === 'platformatic' ? /"level":20,[^\n]*"component":"platformatic-kafka"/ : /"level":10,[^\n]*"component":"kafkajs"/;
     for (const service of ['edge', 'processor'] as const) expect(outputs[service]).toMatch(clientLine);
     expect(outputs.processor).toContain(`${dbUser}:***@`);
     expect(outputs['events-api']).toContain(`${dbUser}:***@`);

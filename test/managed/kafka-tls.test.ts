@@ -29,7 +29,8 @@ describe.skipIf(inject('kafkaSource') !== 'local')('Kafka over TLS and SASL_SSL 
       brokers: [url(listener)],
       clientId: `kafka-tls-${listener.toLowerCase()}`,
       log,
-      ...kafkaSecurity(parseEnv(KafkaSecuritySchema, env)),
+      // kafkajs's TLS and SASL; kafka-tls-platformatic.test.ts has the default client's.
+      ...kafkaSecurity(parseEnv(KafkaSecuritySchema, { ...env, KAFKA_CLIENT: 'kafkajs' })),
       ...(retries === undefined ? {} : { retries }),
     });
 

@@ -55,7 +55,7 @@ export interface KafkaSaslOptions {
 export function createKafka(opts: KafkaClientOptions): Kafka {
   const js = createKafkaJs(opts);
   return {
-    client: opts.client ?? 'kafkajs',
+    client: opts.client ?? 'platformatic',
     options: { ...opts },
     admin: (config) => js.admin(config),
     consumer: (config) => js.consumer(config),
