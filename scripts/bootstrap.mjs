@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Entry point of `npm start` / `npm test`. It runs on whatever Node and npm the machine has
 // (this file is plain JavaScript with no dependencies, for Node >= 18) and provisions what the
-// project needs before handing over: Node >= 22 (vitest, testcontainers and typeorm need it),
+// project needs before handing over: Node 22.22+ or 24.6+ (@platformatic/kafka needs one of
+// them; vitest, testcontainers and typeorm need 22),
 // pnpm, and the workspace's dependencies. Everything it installs goes under .tools/ and
 // node_modules/, never into the system.
 //
@@ -19,7 +20,13 @@ const tools = join(root, '.tools');
 // Pinned so that every machine runs the same toolchain.
 const NODE_SPEC = 'node@24';
 const PNPM_SPEC = 'pnpm@10.34.8';
-const MIN_NODE_MAJOR = 22;
+/** Node lines the project runs on: 22 from 22.22, 24 from 24.6 (@platformatic/kafka's engines), and later lines. */
+function nodeSupported(version) {
+  const [major, minor] = version.split('.').map(Number);
+  if (major === 22) return minor >= 22;
+  if (major === 24) return minor >= 6;
+  return major >= 25;
+}
 
 function say(line) {
   process.stderr.write(`[bootstrap] ${line}\n`);
@@ -41,19 +48,19 @@ function npmCommand() {
 function ensureTools() {
   const nodeBin = join(tools, 'node_modules', '.bin', 'node');
   const pnpmJs = join(tools, 'node_modules', 'pnpm', 'bin', 'pnpm.cjs');
-  const major = Number(process.versions.node.split('.')[0]);
-  const needNode = major < MIN_NODE_MAJOR && !existsSync(nodeBin);
+  const supported = nodeSupported(process.versions.node);
+  const needNode = !supported && !existsSync(nodeBin);
   if (needNode || !existsSync(pnpmJs)) {
     mkdirSync(tools, { recursive: true });
     if (!existsSync(join(tools, 'package.json'))) {
       writeFileSync(join(tools, 'package.json'), '{ "private": true }\n');
     }
     const specs = [PNPM_SPEC];
-    if (major < MIN_NODE_MAJOR) specs.push(NODE_SPEC);
+    if (!supported) specs.push(NODE_SPEC);
     say(`installing ${specs.join(', ')} into .tools/ (system Node is ${process.versions.node})`);
     run(npmCommand(), ['install', '--no-audit', '--no-fund', '--loglevel=error', ...specs], { cwd: tools });
   }
-  const node = major >= MIN_NODE_MAJOR ? process.execPath : nodeBin;
+  const node = supported ? process.execPath : nodeBin;
   return { node, pnpmJs };
 }
 
