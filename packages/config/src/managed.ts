@@ -29,8 +29,8 @@ export const KafkaSecuritySchema = z.object({
     .string()
     .transform((s) => s.trim().toLowerCase())
     .pipe(z.enum(KAFKA_CLIENTS, { error: `must be one of ${KAFKA_CLIENTS.join(', ')}` }))
-    // platformatic: faster in the bench and the whole suite passes on it (docs/kafka.md "Kafka clients").
-    .default('platformatic'),
+    // kafkajs until platformatic's consumer rebalances as fast (docs/kafka.md "Kafka clients", "Default").
+    .default('kafkajs'),
   /** TLS to the brokers (SSL or SASL_SSL listeners). */
   KAFKA_SSL: boolFlag(false),
   /** PEM file of the CA(s) that signed the brokers' certificates; unset: the system's CAs. */

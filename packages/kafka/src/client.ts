@@ -55,7 +55,7 @@ export interface KafkaSaslOptions {
 export function createKafka(opts: KafkaClientOptions): Kafka {
   const js = createKafkaJs(opts);
   return {
-    client: opts.client ?? 'platformatic',
+    client: opts.client ?? 'kafkajs',
     options: { ...opts },
     admin: (config) => js.admin(config),
     consumer: (config) => js.consumer(config),
