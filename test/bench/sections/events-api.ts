@@ -54,21 +54,23 @@ async function bulkLoad(pool: Pool, rows: number, progress: (line: string) => vo
       archived: false,
     };
     const id = i + 1;
-    const ledger = [
+    // By column name, in the writer's own order: a column the ledger gains later (traceparent did) is null here, not a shifted row.
+    const byColumn: Record<string, unknown> = {
       id,
-      'hubspot',
-      'hubspot',
-      String(e.portalId),
-      e.subscriptionType,
-      `contact:${e.objectId}`,
-      String(e.eventId),
-      `${e.portalId}:${e.subscriptionId}:${e.eventId}:${e.occurredAt}:${e.objectId}`,
-      e.occurredAt,
-      e.occurredAt + 150,
-      e.occurredAt + 400,
-      '3f0e2a4c-2a6b-4a51-9c8e-6f1d2b7a9e10',
-      JSON.stringify(e),
-    ];
+      provider: 'hubspot',
+      source: 'hubspot',
+      tenant: String(e.portalId),
+      type: e.subscriptionType,
+      subject: `contact:${e.objectId}`,
+      event_id: String(e.eventId),
+      idempotency_key: `${e.portalId}:${e.subscriptionId}:${e.eventId}:${e.occurredAt}:${e.objectId}`,
+      occurred_at: e.occurredAt,
+      received_at: e.occurredAt + 150,
+      processed_at: e.occurredAt + 400,
+      request_id: '3f0e2a4c-2a6b-4a51-9c8e-6f1d2b7a9e10',
+      raw: JSON.stringify(e),
+    };
+    const ledger = LEDGER.map((c) => byColumn[c] ?? null);
     const details = [
       id,
       e.portalId,
