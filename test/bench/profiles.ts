@@ -67,7 +67,7 @@ export function loadProfile(name: string): Profile {
         eventsApi: { connections: 4, durationSec: 8, deepP99MaxMs: 50 },
         deliveries: { endpoints: 4, endpointConcurrency: 10, events: 5_000, latencySec: 10, replicas: [1] },
         location: { geofences: [0, 10_000, 100_000], users: 2_000, requests: 8_000, connections: 32 },
-        scaleOut: { events: 60_000, replicas: [1, 2, 4, 8, 12], stepEvents: 300_000, stepSec: 8 },
+        scaleOut: { events: 60_000, replicas: [1, 2, 4, 8, 12], stepEvents: 800_000, stepSec: 8 },
         ...common,
       };
     case 'full':
@@ -83,7 +83,7 @@ export function loadProfile(name: string): Profile {
         eventsApi: { connections: 8, durationSec: 30, deepP99MaxMs: 15 },
         deliveries: { endpoints: 4, endpointConcurrency: 10, events: 20_000, latencySec: 30, replicas: [1, 2] },
         location: { geofences: [0, 10_000, 100_000], users: 10_000, requests: 40_000, connections: 32 },
-        scaleOut: { events: 200_000, replicas: [1, 2, 4, 8, 12], stepEvents: 800_000, stepSec: 20 },
+        scaleOut: { events: 200_000, replicas: [1, 2, 4, 8, 12], stepEvents: 2_500_000, stepSec: 20 },
         ...common,
       };
     default:
