@@ -39,6 +39,8 @@ export { readParams, DEFAULT_LIMIT, MAX_LIMIT } from './api/params.js';
 export { HttpError, badRequest, notFound, forbidden } from './api/errors.js';
 export { decodeChangesCursor, decodePositionCursor, encodeChangesCursor, encodePositionCursor, type CursorKind } from './api/cursor.js';
 export { page, type Page } from './api/page.js';
+export * as schemas from './api/schemas.js';
+export type { Schema } from './api/schemas.js';
 export { ledgerEventOf } from './processor/ledger-event.js';
 export { createWebhookMetrics, UNKNOWN_SOURCE, type WebhookMetrics } from './edge/webhook-metrics.js';
 export { MAX_REPORTED_ERRORS, invalidCredentials, malformedBody, sourceNotFound, validationFailed } from './edge/refusals.js';

@@ -1,4 +1,4 @@
-import { MAX_LIMIT } from '@hookstream/pipeline';
+import { schemas } from '@hookstream/pipeline';
 import { ERROR_KEYWORD } from './validation.js';
 
 /**
@@ -21,42 +21,8 @@ export const ERROR_SCHEMA: Schema = {
   },
 };
 
-export const positiveInt = (description: string): Schema => ({
-  type: 'integer',
-  minimum: 1,
-  maximum: Number.MAX_SAFE_INTEGER,
-  description,
-  [ERROR_KEYWORD]: 'must be a positive integer',
-});
-
-export const limit: Schema = {
-  type: 'integer',
-  minimum: 1,
-  maximum: MAX_LIMIT,
-  description: `Rows per page, 1-${MAX_LIMIT}; default 100.`,
-  [ERROR_KEYWORD]: `must be an integer between 1 and ${MAX_LIMIT}`,
-};
-
-export const cursor = (description: string): Schema => ({
-  type: 'string',
-  minLength: 1,
-  description,
-  [ERROR_KEYWORD]: 'must not be empty (omit it to start from the beginning)',
-});
-
-export const order: Schema = {
-  type: 'string',
-  enum: ['asc', 'desc'],
-  description: 'By occurredAt, ties by id; default asc.',
-  [ERROR_KEYWORD]: 'must be asc or desc',
-};
-
-/** Epoch ms or ISO-8601 text: the time parser (not a schema) reads it, since a date-time needs a zone and a date is midnight UTC. */
-export const time = (description: string): Schema => ({
-  type: 'string',
-  description: `${description} Epoch milliseconds, an ISO-8601 date (midnight UTC) or a date-time with Z or an offset.`,
-  examples: ['1700000000000', '2024-05-01', '2024-05-01T10:00:00Z'],
-});
+// The pieces the providers' routes use too live in the pipeline.
+export const { cursor, limit, order, positiveInt, time, query, pathParams } = schemas;
 
 /** A provider, source or tenant name as the ledger stores it. */
 export const name = (max: number, description: string): Schema => ({
@@ -75,16 +41,6 @@ export const text = (max: number, description: string): Schema => ({
   maxLength: max,
   description,
   [ERROR_KEYWORD]: `must be 1-${max} characters`,
-});
-
-/** A query string of these parameters only (an unknown one is a 400). */
-export const query = (properties: Record<string, Schema> = {}): Schema => ({ type: 'object', additionalProperties: false, properties });
-
-export const pathParams = (properties: Record<string, Schema>): Schema => ({
-  type: 'object',
-  required: Object.keys(properties),
-  additionalProperties: false,
-  properties,
 });
 
 export const iso = (description: string): Schema => ({ type: 'string', format: 'date-time', description });

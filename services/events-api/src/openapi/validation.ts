@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import type { FastifySchemaCompiler, FastifySchemaValidationError } from 'fastify';
 import { AppError } from '@hookstream/core';
+import { schemas } from '@hookstream/pipeline';
 
 /**
  * Request validation of the route schemas: one Ajv for every route of the app (providers' and
@@ -9,7 +10,7 @@ import { AppError } from '@hookstream/core';
  */
 
 /** A schema's own message for its failures, in the parameter's words (an OpenAPI extension, ignored by tools). */
-export const ERROR_KEYWORD = 'x-error';
+export const ERROR_KEYWORD = schemas.ERROR_KEYWORD;
 /**
  * On a body schema: the handler validates the body itself (zod or a hand check that reports
  * every failure with its pointer), so Ajv, which stops at the first failure, does not.

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { badRequest, decodePositionCursor, encodePositionCursor, forbidden, notFound, page, DEFAULT_LIMIT, SOURCE_NAME } from '@hookstream/pipeline';
+import { badRequest, decodePositionCursor, encodePositionCursor, forbidden, notFound, page, schemas, DEFAULT_LIMIT, SOURCE_NAME } from '@hookstream/pipeline';
 import { isDealId, MAX_DEAL_ID_LENGTH } from '../config/tokens.js';
 import { PROVIDER } from '../constants.js';
 import type { DealReader, DealView, TimelineEntry } from '../store/deal-reader.js';
@@ -81,19 +81,8 @@ const SCHEMAS = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        limit: {
-          type: 'integer',
-          minimum: 1,
-          maximum: 1000,
-          description: 'Rows per page, 1-1000; default 100.',
-          'x-error': 'must be an integer between 1 and 1000',
-        },
-        cursor: {
-          type: 'string',
-          minLength: 1,
-          description: 'The nextCursor of the previous page.',
-          'x-error': 'must not be empty (omit it to start from the beginning)',
-        },
+        limit: schemas.limit,
+        cursor: schemas.cursor(),
       },
     },
     response: {

@@ -1,10 +1,10 @@
+import { schemas, type Schema } from '@hookstream/pipeline';
 import { ENRICHMENT_STATES } from '../store/index.js';
 
 /**
  * JSON Schemas of HubSpot's events-api routes: the host validates parameters with them (each
  * failure answered `<param>: <x-error>`, 400) and publishes them in its OpenAPI document.
  */
-type Schema = Record<string, unknown>;
 
 const int = (description?: string): Schema => ({ type: 'integer', ...(description ? { description } : {}) });
 const str: Schema = { type: 'string' };
@@ -16,14 +16,6 @@ const closed = (properties: Record<string, Schema>, open = false): Schema => ({
   properties,
 });
 
-export const positiveInt = (description: string): Schema => ({
-  type: 'integer',
-  minimum: 1,
-  maximum: Number.MAX_SAFE_INTEGER,
-  description,
-  'x-error': 'must be a positive integer',
-});
-
 export const OBJECT_TYPE: Schema = {
   type: 'string',
   pattern: '^(?:[a-z][a-z_]{0,63}|[0-9]{1,10}-[0-9]{1,20})$',
@@ -31,37 +23,9 @@ export const OBJECT_TYPE: Schema = {
   'x-error': 'must be an object type such as contact, deal or 2-1234567',
 };
 
-export const LIMIT: Schema = {
-  type: 'integer',
-  minimum: 1,
-  maximum: 1000,
-  description: 'Rows per page, 1-1000; default 100.',
-  'x-error': 'must be an integer between 1 and 1000',
-};
-export const CURSOR: Schema = {
-  type: 'string',
-  minLength: 1,
-  description: 'The nextCursor of the previous page.',
-  'x-error': 'must not be empty (omit it to start from the beginning)',
-};
-export const ORDER: Schema = {
-  type: 'string',
-  enum: ['asc', 'desc'],
-  description: 'By occurredAt, ties by id; default asc.',
-  'x-error': 'must be asc or desc',
-};
-export const TIME = (description: string): Schema => ({
-  type: 'string',
-  description: `${description} Epoch milliseconds, an ISO-8601 date (midnight UTC) or a date-time with Z or an offset.`,
-});
-
-export const query = (properties: Record<string, Schema> = {}): Schema => ({ type: 'object', additionalProperties: false, properties });
-export const path = (properties: Record<string, Schema>): Schema => ({
-  type: 'object',
-  additionalProperties: false,
-  required: Object.keys(properties),
-  properties,
-});
+// The pieces every events-api route shares, under the names this provider's routes use.
+export const { positiveInt, limit: LIMIT, order: ORDER, time: TIME, query, pathParams: path } = schemas;
+export const CURSOR = schemas.cursor();
 
 export const OBJECT_PATH = path({
   portalId: positiveInt('The HubSpot portal (hub) id.'),

@@ -1,4 +1,4 @@
-import { SOURCE_NAME } from '@hookstream/pipeline';
+import { SOURCE_NAME, schemas, type Schema } from '@hookstream/pipeline';
 import { ID_RULE, MAX_ID_LENGTH } from '../edge/fields.js';
 import { TAG_RULE } from './geofence-body.js';
 
@@ -7,7 +7,6 @@ import { TAG_RULE } from './geofence-body.js';
  * failure answered `<param>: <x-error>`, 400) and publishes them in its OpenAPI document. Rules
  * a schema does not state (no control characters, no outer spaces) stay in the handlers.
  */
-type Schema = Record<string, unknown>;
 
 export const tags = ['location'];
 const str: Schema = { type: 'string' };
@@ -21,13 +20,9 @@ const closed = (properties: Record<string, Schema>, open = false): Schema => ({
   properties,
 });
 
-export const query = (properties: Record<string, Schema> = {}): Schema => ({ type: 'object', additionalProperties: false, properties });
-export const path = (properties: Record<string, Schema>): Schema => ({
-  type: 'object',
-  additionalProperties: false,
-  required: Object.keys(properties),
-  properties,
-});
+// The pieces every events-api route shares, under the names this provider's routes use.
+export const { limit: LIMIT, time: TIME, query, pathParams: path } = schemas;
+export const CURSOR = schemas.cursor();
 
 export const id = (description: string): Schema => ({ type: 'string', minLength: 1, maxLength: MAX_ID_LENGTH, description, 'x-error': ID_RULE });
 export const TAG: Schema = { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,128}$', description: 'A geofence tag.', 'x-error': TAG_RULE };
@@ -37,24 +32,6 @@ export const SOURCE: Schema = {
   description: 'Only this location source (SOURCES_FILE entry).',
   'x-error': 'must be a location source name (lower-case letters, digits, _ or -)',
 };
-export const TIME = (description: string): Schema => ({
-  type: 'string',
-  description: `${description} Epoch milliseconds, an ISO-8601 date (midnight UTC) or a date-time with Z or an offset.`,
-});
-export const LIMIT: Schema = {
-  type: 'integer',
-  minimum: 1,
-  maximum: 1000,
-  description: 'Rows per page, 1-1000; default 100.',
-  'x-error': 'must be an integer between 1 and 1000',
-};
-export const CURSOR: Schema = {
-  type: 'string',
-  minLength: 1,
-  description: 'The nextCursor of the previous page.',
-  'x-error': 'must not be empty (omit it to start from the beginning)',
-};
-
 export const USER = closed({
   source: str,
   userId: str,
