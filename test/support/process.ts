@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,13 +23,20 @@ export function startService(name: 'edge' | 'processor' | 'events-api' | 'dispat
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
       ...(process.env.KAFKA_CLIENT ? { KAFKA_CLIENT: process.env.KAFKA_CLIENT } : {}),
+      // DEBUG=plt:kafka:consumer (and the like) shows @platformatic/kafka's own group events; see TEST_SERVICE_LOG_DIR below.
+      ...(process.env.DEBUG ? { DEBUG: process.env.DEBUG } : {}),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  proc.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  proc.stderr?.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  const keep = keepOutput(name, proc.pid);
+  const onData = (c: Buffer): void => {
+    out += c.toString('utf8');
+    keep?.(c);
+  };
+  proc.stdout?.on('data', onData);
+  proc.stderr?.on('data', onData);
   let signalledAt = Date.now();
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; afterMs: number }>((resolve) =>
     proc.on('exit', (code, signal) => resolve({ code, signal, afterMs: Date.now() - signalledAt })),
@@ -43,4 +51,16 @@ export function startService(name: 'edge' | 'processor' | 'events-api' | 'dispat
       return signalledAt;
     },
   };
+}
+
+/**
+ * TEST_SERVICE_LOG_DIR=dir: each spawned service's output is also appended to
+ * dir/<service>-<pid>.log, to read a failed or slow run's processes after the test ended.
+ */
+function keepOutput(name: string, pid: number | undefined): ((chunk: Buffer) => void) | undefined {
+  const dir = process.env.TEST_SERVICE_LOG_DIR;
+  if (!dir) return undefined;
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}-${pid ?? 'unknown'}.log`);
+  return (chunk) => appendFileSync(file, chunk);
 }

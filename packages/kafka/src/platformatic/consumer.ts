@@ -5,6 +5,7 @@ import { consumerLagGauge } from '../lag.js';
 import { baseOptions } from './base.js';
 import { watchBrokers } from './events.js';
 import { fetchPartitions, toMessages, type FetchedBatch, type FetchWant } from './fetch.js';
+import { watchJoins } from './joins.js';
 
 const key = (topic: string, partition: number): string => `${topic}:${partition}`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -27,7 +28,11 @@ export function createPlatformaticBatchConsumer(kafka: Kafka, opts: BatchConsume
   // switch of KAFKA_CLIENT. Both encode assignments in Kafka's standard ConsumerProtocol format.
   const group = { sessionTimeout, heartbeatInterval, rebalanceTimeout: 60_000, protocols: [{ name: 'RoundRobinAssigner', version: 0 }] };
   const consumer = new Consumer({
-    ...baseOptions(kafka, { retries: 10, initialMs: 300, maxMs: 30_000 }),
+    // A broker back after an outage must be noticed within a second, not after the next step of
+    // a backoff that had grown to tens of seconds (the fault suite's broker restart took 8 s to
+    // resume with 300 ms → 30 s); 60 retries still ride out about a minute of outage before a
+    // join or fetch gives up.
+    ...baseOptions(kafka, { retries: 60, initialMs: 250, maxMs: 1000 }),
     groupId: opts.groupId,
     ...group,
     autocommit: false,
@@ -36,6 +41,7 @@ export function createPlatformaticBatchConsumer(kafka: Kafka, opts: BatchConsume
     maxBytesPerPartition: opts.maxBytesPerPartition ?? 1024 * 1024,
   });
   watchBrokers(consumer, log);
+  const joins = watchJoins(consumer);
   let running = false;
   let healthy = false;
   let generation = 0;
@@ -121,7 +127,11 @@ export function createPlatformaticBatchConsumer(kafka: Kafka, opts: BatchConsume
     }
     const { lastDurableOffset, pauseMs } = await opts.handle({ topic: b.topic, partition: b.partition, messages, isRunning: () => running, isStale });
     if (isStale()) return;
-    if (lastDurableOffset !== null) {
+    // During a join the commit would fail and make the library join once more (see joins.ts);
+    // the events are durable and deduplicated, so the next owner re-reading them costs nothing.
+    if (lastDurableOffset !== null && joins.joining()) {
+      log.debug({ topic: b.topic, partition: b.partition }, 'offset commit skipped: the group is rebalancing');
+    } else if (lastDurableOffset !== null) {
       await consumer
         .commit({ offsets: [{ topic: b.topic, partition: b.partition, offset: BigInt(lastDurableOffset) + 1n, leaderEpoch: -1 }] })
         // A rebalance between the fetch and the commit: the new owner reads from the last commit.
@@ -159,7 +169,7 @@ export function createPlatformaticBatchConsumer(kafka: Kafka, opts: BatchConsume
         if (!running) return;
         failures += 1;
         log.warn({ err, failures }, 'consumer fetch failed; retrying');
-        await sleep(Math.min(10_000, 300 * 2 ** Math.min(failures, 5)));
+        await sleep(Math.min(2000, 250 * 2 ** Math.min(failures, 3)));
       }
     }
   }
@@ -181,6 +191,7 @@ export function createPlatformaticBatchConsumer(kafka: Kafka, opts: BatchConsume
       running = false;
       await loop;
       await consumer.close(true);
+      joins.close();
       dropLag?.();
       healthy = false;
       assignment = {};
