@@ -4,7 +4,8 @@ import { createKafka, type Kafka, type KafkaClientOptions } from '@hookstream/ka
 /**
  * The Kafka handle of a test's in-process services and probes, on the client library the run
  * asks for: `KAFKA_CLIENT=platformatic npm test` runs the suite on @platformatic/kafka (the
- * services a test spawns get the same setting through startService), the default on kafkajs.
+ * services a test spawns get the same setting through startService), the default on it too;
+ * `KAFKA_CLIENT=kafkajs npm test` runs it on kafkajs.
  */
 export function testKafka(opts: Omit<KafkaClientOptions, 'client'>): Kafka {
   return createKafka({ ...opts, client: testKafkaClient() });

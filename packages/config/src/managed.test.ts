@@ -32,8 +32,8 @@ const message = (f: () => unknown): string => {
 };
 
 describe('Kafka TLS and SASL settings', () => {
-  it('is plaintext with the kafkajs client without settings', () => {
-    expect(kafka({})).toEqual({ client: 'kafkajs' });
+  it('is plaintext with the platformatic client without settings', () => {
+    expect(kafka({})).toEqual({ client: 'platformatic' });
   });
 
   it('selects the client with KAFKA_CLIENT, in any case, and refuses an unknown one', () => {
@@ -87,7 +87,7 @@ describe('Kafka TLS and SASL settings', () => {
     const cli = parseEnv(dlqCliSchema({ topic: 't', dlqTopic: 'd' }), env);
     for (const c of [loadEdgeConfig(env), proc, cli])
       expect(kafkaSecurity(c)).toEqual({
-        client: 'kafkajs',
+        client: 'platformatic',
         ssl: { rejectUnauthorized: true },
         sasl: { mechanism: 'scram-sha-512', username: 'u', password: 'p' },
       });

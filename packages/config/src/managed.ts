@@ -29,8 +29,8 @@ export const KafkaSecuritySchema = z.object({
     .string()
     .transform((s) => s.trim().toLowerCase())
     .pipe(z.enum(KAFKA_CLIENTS, { error: `must be one of ${KAFKA_CLIENTS.join(', ')}` }))
-    // kafkajs until platformatic's consumer rebalances as fast (docs/kafka.md "Kafka clients", "Default").
-    .default('kafkajs'),
+    // The faster client, and the whole suite passes on it (docs/kafka.md "Kafka clients", "Default").
+    .default('platformatic'),
   /** TLS to the brokers (SSL or SASL_SSL listeners). */
   KAFKA_SSL: boolFlag(false),
   /** PEM file of the CA(s) that signed the brokers' certificates; unset: the system's CAs. */

@@ -18,7 +18,7 @@ export interface Kafka extends Pick<KafkaJs, 'admin' | 'consumer' | 'producer'> 
 }
 
 export interface KafkaClientOptions {
-  /** Default kafkajs. */
+  /** Default platformatic (the settings' default; docs/kafka.md "Default"). */
   client?: KafkaClientName;
   brokers: readonly string[];
   clientId: string;
@@ -55,7 +55,7 @@ export interface KafkaSaslOptions {
 export function createKafka(opts: KafkaClientOptions): Kafka {
   const js = createKafkaJs(opts);
   return {
-    client: opts.client ?? 'kafkajs',
+    client: opts.client ?? 'platformatic',
     options: { ...opts },
     admin: (config) => js.admin(config),
     consumer: (config) => js.consumer(config),

@@ -1,6 +1,6 @@
 /**
- * @module kafka: the only module that touches a Kafka client library: kafkajs 2.2.4 (the
- * default) or @platformatic/kafka, chosen by KAFKA_CLIENT (docs/kafka.md "Kafka clients").
+ * @module kafka: the only module that touches a Kafka client library: @platformatic/kafka (the
+ * default) or kafkajs 2.2.4, chosen by KAFKA_CLIENT (docs/kafka.md "Kafka clients").
  */
 export { createKafka, type Kafka, type KafkaClientOptions } from './client.js';
 export { ensureTopics, type TopicSpec } from './topics.js';
