@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from './logger.js';
+import { pino } from 'pino';
+import { createLogger, flatLineLogger } from './logger.js';
 
 function capture(settings: { redactHeaders?: readonly string[]; redactPaths?: readonly string[] } = {}) {
   const lines: string[] = [];
@@ -37,5 +38,23 @@ describe('logger redaction', () => {
     const { log, lines } = capture();
     log.info({ config: { PROVIDER_SECRET: 'visible' } }, 'line');
     expect(lines.join('')).toContain('visible');
+  });
+
+  it("flatLineLogger: a request logger's child that censors the same names at the top level and keeps the bindings", () => {
+    const { log, lines } = capture({ redactPaths: ['*.customer'] });
+    // As Fastify's request loggers are: a child of the process's logger with its reqId.
+    const flat = flatLineLogger(log.child({ reqId: 'r-1' }));
+    flat.info({ events: 2, token: 't-1', password: 'pw-1', authorization: 'Bearer b', customer: 'alice@example.com', source: 'crm' }, 'delivery accepted');
+    const line = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
+    expect(line).toMatchObject({ reqId: 'r-1', events: 2, source: 'crm', msg: 'delivery accepted' });
+    for (const k of ['token', 'password', 'authorization', 'customer']) expect(line[k]).toBe('[redacted]');
+    // Its parent still censors nested fields.
+    log.info({ auth: { token: 't-2' } }, 'nested');
+    expect(lines.join('')).not.toContain('t-2');
+  });
+
+  it('flatLineLogger returns a logger createLogger did not make as it is', () => {
+    const foreign = pino({ level: 'silent' });
+    expect(flatLineLogger(foreign)).toBe(foreign);
   });
 });

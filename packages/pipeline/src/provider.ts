@@ -89,7 +89,7 @@ export interface Accepted {
   messages: OutboundMessage[];
   /** The 2xx body; default `{ accepted: n, requestId }`. */
   answer?: Record<string, unknown>;
-  /** Extra fields of the one 'delivery accepted' log line (never credentials or payloads). */
+  /** Extra fields of the one 'delivery accepted' log line: flat values only (it is censored at the top level; see flatLineLogger), never credentials or payloads. */
   logFields?: Record<string, unknown>;
   /**
    * The raw archive's source partition for this request (a generic source's name, say): 1-63 of
