@@ -264,7 +264,7 @@ export async function runEdgeSection(env: BenchEnv, profile: Profile): Promise<E
       ceiling: perf.recordsPerSec,
       ceilingLabel: 'Kafka ProducerPerformance',
       higherIsBetter: true,
-      target: { kind: 'minRatio', min: 0.5 },
+      target: { kind: 'minRatio', min: 0.6 },
       note: `edge CPU ${Math.round(hundred.cpuUsPerRequest / 10) / 10} µs per event; ProducerPerformance sends ${profile.kafkaRecords} records of ${envelopeBytes} B (the envelope size), acks=all`,
       details: { edge: loadDetails(hundred), connections: profile.http.batchConnections, envelopeBytes, producerPerformance: perf },
     },
@@ -308,7 +308,7 @@ export async function runEdgeSection(env: BenchEnv, profile: Profile): Promise<E
       ceiling: sourcesPerf.recordsPerSec,
       ceilingLabel: 'Kafka ProducerPerformance',
       higherIsBetter: true,
-      target: { kind: 'minRatio', min: 0.5 },
+      target: { kind: 'minRatio', min: 0.6 },
       note: `edge CPU ${Math.round(sourcesHundred.cpuUsPerRequest / 10) / 10} µs per event; ProducerPerformance sends ${profile.kafkaRecords} records of ${sourcesEnvelopeBytes} B (the sources envelope size; HubSpot's is ${envelopeBytes} B), acks=all`,
       details: {
         edge: loadDetails(sourcesHundred),
