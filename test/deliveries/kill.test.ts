@@ -9,6 +9,7 @@ import {
   parseWebhookId,
   type Endpoint,
 } from '@hookstream/deliveries';
+import { partitionForKey } from '@hookstream/kafka';
 import { inTransaction, openLedgerInsert, prepareLedgerRow, type DataSource } from '@hookstream/store';
 import { openMigratedStore, type MigratedStore } from '@hookstream/store/testing';
 import { testDatabase } from '@hookstream/testkit';
@@ -62,6 +63,40 @@ describe('dispatchers killed under load', () => {
     procs.push(p);
     return p;
   };
+  const killed = new Set<ServiceProcess>();
+
+  /** The partitions a process's latest join gave it on the deliveries topic (both Kafka clients log the join). */
+  function latestAssignment(p: ServiceProcess): number[] {
+    const joins = p
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('"msg":"joined consumer group"'));
+    const last = joins[joins.length - 1];
+    if (!last) return [];
+    const { assignment } = JSON.parse(last) as { assignment?: Record<string, number[]> };
+    return assignment?.[env.DELIVERIES_TOPIC as string] ?? [];
+  }
+
+  /**
+   * Kills the running dispatcher that owns `partition`: only its kill interrupts that
+   * endpoint's sends in flight (with two members, killing another one would interrupt nothing).
+   */
+  async function killOwnerOf(partition: number): Promise<void> {
+    let owner: ServiceProcess | undefined;
+    await waitUntil(
+      `one running dispatcher owning partition ${partition}`,
+      async () => {
+        const owners = procs.filter((p) => !killed.has(p) && latestAssignment(p).includes(partition));
+        owner = owners.length === 1 ? owners[0] : undefined;
+        return owner !== undefined;
+      },
+      60_000,
+      50,
+    );
+    const victim = owner as ServiceProcess;
+    killed.add(victim);
+    victim.proc.kill('SIGKILL');
+  }
 
   async function storeEvents(ds: DataSource, from: number, n: number): Promise<void> {
     const now = Date.now();
@@ -107,7 +142,7 @@ describe('dispatchers killed under load', () => {
       ['/ordered', ordered.id],
     ]);
 
-    const first = start();
+    start();
     start();
     let stored = 0;
     const load = (async () => {
@@ -117,12 +152,13 @@ describe('dispatchers killed under load', () => {
         await new Promise((r) => setTimeout(r, 40));
       }
     })();
+    // The deliveries topic is keyed by endpoint id (6 partitions here).
+    const slowPartition = partitionForKey(slow.id, 6);
     await waitUntil('deliveries under way', async () => rx.on('/slow').length >= 40, 120_000, 50);
-    first.proc.kill('SIGKILL');
+    await killOwnerOf(slowPartition);
     start();
     await waitUntil('more deliveries after the first kill', async () => rx.on('/slow').length >= 200, 120_000, 50);
-    const second = procs[1] as ServiceProcess;
-    second.proc.kill('SIGKILL');
+    await killOwnerOf(slowPartition);
     start();
     await load;
 
