@@ -10,9 +10,12 @@ import {
   type Endpoint,
 } from '@hookstream/deliveries';
 import { partitionForKey } from '@hookstream/kafka';
+import { createLogger } from '@hookstream/observability';
 import { inTransaction, openLedgerInsert, prepareLedgerRow, type DataSource } from '@hookstream/store';
 import { openMigratedStore, type MigratedStore } from '@hookstream/store/testing';
 import { testDatabase } from '@hookstream/testkit';
+import { createKafkaProbe, type KafkaProbe } from '../fault/kafka-probe.js';
+import { testKafka } from '../support/kafka.js';
 import { startService, type ServiceProcess } from '../support/process.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { waitUntil } from '../support/wait.js';
@@ -30,6 +33,7 @@ describe('dispatchers killed under load', () => {
   let rx: Receiver;
   const procs: ServiceProcess[] = [];
   let env: Record<string, string>;
+  let probe: KafkaProbe;
 
   beforeAll(async () => {
     store = await openMigratedStore(await testDatabase('hs_dlv_kill'), 4);
@@ -50,48 +54,44 @@ describe('dispatchers killed under load', () => {
       PORT: '0',
       LOG_LEVEL: 'debug',
     };
+    const kafka = testKafka({ brokers: inject('kafkaBrokers').split(','), clientId: 'kill-probe', log: createLogger({ name: 'kill-probe', level: 'silent' }) });
+    probe = await createKafkaProbe(kafka, [env.DELIVERIES_TOPIC as string], env.DISPATCHER_GROUP_ID as string);
   });
   afterAll(async () => {
     for (const p of procs) p.proc.kill('SIGKILL');
     await Promise.all(procs.map((p) => p.exited));
+    await probe?.close();
     await rx?.close();
     await store?.close();
   });
 
+  const clientIds = new Map<string, ServiceProcess>();
   const start = (): ServiceProcess => {
-    const p = startService('dispatcher', env);
+    // Each its own client id, so the group's members can be told apart (killOwnerOf).
+    const clientId = `kill-dispatcher-${procs.length + 1}`;
+    const p = startService('dispatcher', { ...env, KAFKA_CLIENT_ID: clientId });
     procs.push(p);
+    clientIds.set(clientId, p);
     return p;
   };
   const killed = new Set<ServiceProcess>();
 
-  /** The partitions a process's latest join gave it on the deliveries topic (both Kafka clients log the join). */
-  function latestAssignment(p: ServiceProcess): number[] {
-    const joins = p
-      .output()
-      .split('\n')
-      .filter((l) => l.includes('"msg":"joined consumer group"'));
-    const last = joins[joins.length - 1];
-    if (!last) return [];
-    const { assignment } = JSON.parse(last) as { assignment?: Record<string, number[]> };
-    return assignment?.[env.DELIVERIES_TOPIC as string] ?? [];
-  }
-
   /**
-   * Kills the running dispatcher that owns `partition`: only its kill interrupts that
-   * endpoint's sends in flight (with two members, killing another one would interrupt nothing).
+   * Kills the running dispatcher the broker assigned `partition` to: only its kill interrupts
+   * that endpoint's sends in flight (with two members, killing another would interrupt nothing).
    */
   async function killOwnerOf(partition: number): Promise<void> {
     let owner: ServiceProcess | undefined;
     await waitUntil(
       `one running dispatcher owning partition ${partition}`,
       async () => {
-        const owners = procs.filter((p) => !killed.has(p) && latestAssignment(p).includes(partition));
-        owner = owners.length === 1 ? owners[0] : undefined;
-        return owner !== undefined;
+        const g = await probe.group();
+        const member = g.members.find((m) => m.partitions.includes(`${env.DELIVERIES_TOPIC}:${partition}`));
+        owner = g.state === 'Stable' && member ? clientIds.get(member.clientId) : undefined;
+        return owner !== undefined && !killed.has(owner);
       },
       60_000,
-      50,
+      100,
     );
     const victim = owner as ServiceProcess;
     killed.add(victim);

@@ -114,6 +114,16 @@ export function createPlatformaticBatchConsumer(kafka: Kafka, opts: BatchConsume
     return batches;
   }
 
+  async function commitDurable(topic: string, partition: number, lastDurableOffset: string): Promise<void> {
+    // During a join the commit would fail and make the library join once more (see joins.ts);
+    // the events are durable and deduplicated, so the next owner re-reading them costs nothing.
+    if (joins.joining()) return log.debug({ topic, partition }, 'offset commit skipped: the group is rebalancing');
+    await consumer
+      .commit({ offsets: [{ topic, partition, offset: BigInt(lastDurableOffset) + 1n, leaderEpoch: -1 }] })
+      // A rebalance between the fetch and the commit: the new owner reads from the last commit.
+      .catch((err: unknown) => log.warn({ err, topic, partition }, 'offset commit failed'));
+  }
+
   async function handleBatch(b: FetchedBatch): Promise<void> {
     const gen = generation;
     const k = key(b.topic, b.partition);
@@ -127,16 +137,7 @@ export function createPlatformaticBatchConsumer(kafka: Kafka, opts: BatchConsume
     }
     const { lastDurableOffset, pauseMs } = await opts.handle({ topic: b.topic, partition: b.partition, messages, isRunning: () => running, isStale });
     if (isStale()) return;
-    // During a join the commit would fail and make the library join once more (see joins.ts);
-    // the events are durable and deduplicated, so the next owner re-reading them costs nothing.
-    if (lastDurableOffset !== null && joins.joining()) {
-      log.debug({ topic: b.topic, partition: b.partition }, 'offset commit skipped: the group is rebalancing');
-    } else if (lastDurableOffset !== null) {
-      await consumer
-        .commit({ offsets: [{ topic: b.topic, partition: b.partition, offset: BigInt(lastDurableOffset) + 1n, leaderEpoch: -1 }] })
-        // A rebalance between the fetch and the commit: the new owner reads from the last commit.
-        .catch((err: unknown) => log.warn({ err, topic: b.topic, partition: b.partition }, 'offset commit failed'));
-    }
+    if (lastDurableOffset !== null) await commitDurable(b.topic, b.partition, lastDurableOffset);
     if (pauseMs !== undefined && running) {
       // The messages after the durable one come again once the pause is over.
       positions.set(k, lastDurableOffset !== null ? BigInt(lastDurableOffset) + 1n : BigInt((messages[0] as ConsumedMessage).offset));
