@@ -40,7 +40,43 @@ export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
     const s = schema as Record<string, unknown>;
     if (httpPart === 'body' && s[HANDLER_VALIDATES] === true) return () => true;
     // Ajv's function answers false and keeps its errors on itself, as Fastify expects.
-    return ajv.compile(s);
+    const validate = ajv.compile(s);
+    return httpPart === 'params' || httpPart === 'querystring' ? finiteNumbersOnly(validate, s) : validate;
+  };
+}
+
+type Validate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null | undefined };
+
+/**
+ * Ajv (8.x) coerces the strings "Infinity" and "1e400" to Infinity for an integer, and then
+ * skips the bounds, which it applies to finite numbers only: `/contacts/Infinity/lifecycle`
+ * reached the database and answered 500. A parameter that coerced to a non-finite number fails
+ * as its schema's own type failure ("must be a positive integer").
+ */
+function finiteNumbersOnly(validate: Validate, schema: Record<string, unknown>): Validate {
+  const properties = (schema.properties ?? {}) as Record<string, unknown>;
+  const checked: Validate = (data) => {
+    if (!validate(data)) {
+      checked.errors = validate.errors;
+      return false;
+    }
+    const bad = Object.entries((data ?? {}) as Record<string, unknown>).find(([, v]) => [v].flat().some((x) => typeof x === 'number' && !Number.isFinite(x)));
+    checked.errors = bad ? [nonFiniteError(bad[0], bad[1], properties[bad[0]])] : null;
+    return !bad;
+  };
+  return checked;
+}
+
+function nonFiniteError(name: string, data: unknown, parentSchema: unknown): ErrorObject {
+  const pointer = `/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  return {
+    instancePath: pointer,
+    schemaPath: `#/properties${pointer}/type`,
+    keyword: 'type',
+    params: { type: 'integer' },
+    message: 'must be finite',
+    data,
+    parentSchema: parentSchema as ErrorObject['parentSchema'],
   };
 }
 
