@@ -166,6 +166,21 @@ describe('POST /webhooks/hubspot', () => {
     expect((await untrusted.app.inject({ method: 'POST', url: '/webhooks/hubspot?x=1', payload: body, headers })).statusCode).toBe(401);
   });
 
+  it("names the request on a refusal's line and on Fastify's request line (the request logger is made lazily)", async () => {
+    const { app, lines } = await setup();
+    const body = JSON.stringify([event(1)]);
+    const refused = await post(app, body, {
+      ...signedHeaders({ secret: SECRET, version: 'v3', url: URL_, body, timestamp: NOW }),
+      'X-HubSpot-Signature-v3': 'forged',
+    });
+    expect(refused.statusCode).toBe(401);
+    const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const rejected = parsed.find((l) => l.msg === 'webhook rejected');
+    const completed = parsed.find((l) => l.msg === 'request completed');
+    expect(rejected?.reqId).toEqual(expect.any(String));
+    expect(completed?.reqId).toBe(rejected?.reqId);
+  });
+
   it('never logs the signature headers', async () => {
     const { app, lines } = await setup();
     const body = JSON.stringify([event(1)]);

@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { EdgeConfig } from '@hookstream/config';
-import { Counter, Gauge, Histogram, createRegistry, disabledTracing, type Logger, type Registry, type Tracing } from '@hookstream/observability';
+import {
+  Counter,
+  Gauge,
+  Histogram,
+  createRegistry,
+  disabledTracing,
+  lazyChildLoggerFactory,
+  type Logger,
+  type Registry,
+  type Tracing,
+} from '@hookstream/observability';
 import type { EdgePart } from '@hookstream/pipeline';
 import { archiveWriter, type ArchiveMetrics, type EdgeArchive } from './archive.js';
 import { createClientErrorHandler, errorHandler } from './errors.js';
@@ -42,6 +52,8 @@ export async function buildEdgeApp(deps: EdgeDeps): Promise<FastifyInstance> {
     // pino's Logger is Fastify's logger; the cast only widens its generic type.
     loggerInstance: deps.log as FastifyBaseLogger,
     genReqId: () => randomUUID(),
+    // A request's child logger is made only if it logs (see lazyChildLoggerFactory).
+    childLoggerFactory: lazyChildLoggerFactory as unknown as NonNullable<FastifyServerOptions['childLoggerFactory']>,
     // One info line per delivery ('delivery accepted', or the error handler's 'webhook rejected')
     // instead of Fastify's two more per request; LOG_LEVEL=debug brings a line per request back.
     logController: new LogController({ disableRequestLogging: true }),
