@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { BenchEnv } from '../env.js';
-import { closedLoop, interleavedClosedLoops, type LoadRequest, type LoadResult } from '../load.js';
+import { closedLoop, interleavedClosedLoops, openLoop, type LoadRequest, type LoadResult, type OpenLoopRequest, type OpenLoopResult } from '../load.js';
 import type { Figure } from '../report.js';
 import type { Profile } from '../profiles.js';
 import {
@@ -128,6 +128,44 @@ async function routes(
   return [a as Measured, b as Measured];
 }
 
+/** Open-loop latency of one route at a fixed rate (issue 14: p99 at half of the sustained rate). */
+interface HalfLoad {
+  ratePerSec: number;
+  result: OpenLoopResult;
+}
+
+/**
+ * `pool` cycled for `durationSec` at `ratePerSec`, sent on schedule whatever the answers do
+ * (openLoop), so the latencies are those a sender at that rate sees. The edge does not
+ * dedupe, so resending a pool entry costs it what a new delivery would.
+ */
+async function halfLoad(url: string, pool: readonly OpenLoopRequest[], ratePerSec: number, durationSec: number): Promise<HalfLoad> {
+  const rate = Math.max(1, Math.round(ratePerSec));
+  const requests = Array.from({ length: rate * durationSec }, (_, i) => pool[i % pool.length] as OpenLoopRequest);
+  const result = await openLoop(url, requests, rate);
+  const failed = result.statuses.filter((s) => s < 200 || s >= 300).length;
+  if (failed > 0) throw new Error(`open loop at ${rate} req/s: ${failed} of ${requests.length} requests were not answered 2xx; see bench/results/logs`);
+  return { ratePerSec: rate, result };
+}
+
+function halfLoadFigure(id: string, what: string, batch: number, sustainedPerSec: number, h: HalfLoad): Figure {
+  return {
+    id,
+    label: `edge HubSpot ${what} p99 at half the sustained rate`,
+    value: h.result.latencyP99,
+    unit: 'ms',
+    higherIsBetter: false,
+    note: `open loop at ${h.ratePerSec} deliveries/s (${h.ratePerSec * batch} events/s; the closed loop sustained ${Math.round(sustainedPerSec)}/s), achieved ${Math.round(h.result.achievedPerSec)}/s; p50 ${h.result.latencyP50} ms`,
+    details: {
+      offeredPerSec: h.ratePerSec,
+      achievedPerSec: Math.round(h.result.achievedPerSec),
+      p50: h.result.latencyP50,
+      p99: h.result.latencyP99,
+      requests: h.result.sentAt.length,
+    },
+  };
+}
+
 function assertClean(what: string, r: LoadResult): void {
   if (r.non2xx > 0 || r.errors > 0 || r.ok === 0) throw new Error(`${what}: ${r.ok} ok, ${r.non2xx} non-2xx, ${r.errors} errors; see bench/results/logs`);
 }
@@ -179,6 +217,8 @@ export async function runEdgeSection(env: BenchEnv, profile: Profile): Promise<E
   let hundred: Measured;
   let sourcesOne: Measured;
   let sourcesHundred: Measured;
+  let halfOne: HalfLoad;
+  let halfHundred: HalfLoad;
   let envelopeBytes = 0;
   let sourcesEnvelopeBytes = 0;
   try {
@@ -194,6 +234,9 @@ export async function runEdgeSection(env: BenchEnv, profile: Profile): Promise<E
     [hundred, sourcesHundred] = await routes(env, edge, [big, sourcesBig], profile.http.batchConnections, profile);
     assertClean('edge 100-event', hundred);
     assertClean('edge sources 100-event', sourcesHundred);
+    env.progress(`edge: HubSpot 1-event and 100-event deliveries, open loop at half the sustained rate, ${durationSec} s each`);
+    halfOne = await halfLoad(edge.url, deliveries(edge.url, 1, 500, 14), one.okPerSec / 2, durationSec);
+    halfHundred = await halfLoad(edge.url, big, hundred.okPerSec / 2, durationSec);
     const requestId = '00000000-0000-4000-8000-000000000000';
     const sample = JSON.parse(big[0]?.body ?? '[]') as Parameters<typeof envelopesFor>[0];
     const envelopes = envelopesFor(sample, Date.now(), requestId);
@@ -317,6 +360,8 @@ export async function runEdgeSection(env: BenchEnv, profile: Profile): Promise<E
         producerPerformance: sourcesPerf,
       },
     },
+    halfLoadFigure('edge.1event.halfRate.p99', '1-event', 1, one.okPerSec, halfOne),
+    halfLoadFigure('edge.100event.halfRate.p99', '100-event', 100, hundred.okPerSec, halfHundred),
     perEventComparison(1, sourcesOne, one),
     perEventComparison(100, sourcesHundred, hundred),
   );
