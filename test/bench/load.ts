@@ -158,7 +158,13 @@ export interface OpenLoopResult {
  * shows up as latency, not as a lower offered load (no coordinated omission). Bounded by the
  * number of requests given.
  */
-export async function openLoop(baseUrl: string, requests: readonly OpenLoopRequest[], ratePerSec: number): Promise<OpenLoopResult> {
+export async function openLoop(
+  baseUrl: string,
+  requests: readonly OpenLoopRequest[],
+  ratePerSec: number,
+  /** The first `warmup` requests are sent on schedule but left out of the percentiles (they open the sockets). */
+  opts: { warmup?: number } = {},
+): Promise<OpenLoopResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const target = new URL(baseUrl);
   const sentAt: number[] = new Array(requests.length).fill(0);
@@ -206,7 +212,8 @@ export async function openLoop(baseUrl: string, requests: readonly OpenLoopReque
   });
   await Promise.all(inflight);
   agent.destroy();
-  const latencies = sentAt.flatMap((s, i) => (answeredAt[i] === undefined ? [] : [(answeredAt[i] as number) - s]));
+  const warmup = opts.warmup ?? 0;
+  const latencies = sentAt.flatMap((s, i) => (i < warmup || answeredAt[i] === undefined ? [] : [(answeredAt[i] as number) - s]));
   const last = Math.max(...sentAt);
   return {
     sentAt,

@@ -131,6 +131,7 @@ async function routes(
 /** Open-loop latency of one route at a fixed rate (issue 14: p99 at half of the sustained rate). */
 interface HalfLoad {
   ratePerSec: number;
+  warmup: number;
   result: OpenLoopResult;
 }
 
@@ -139,13 +140,14 @@ interface HalfLoad {
  * (openLoop), so the latencies are those a sender at that rate sees. The edge does not
  * dedupe, so resending a pool entry costs it what a new delivery would.
  */
-async function halfLoad(url: string, pool: readonly OpenLoopRequest[], ratePerSec: number, durationSec: number): Promise<HalfLoad> {
+async function halfLoad(url: string, pool: readonly OpenLoopRequest[], ratePerSec: number, durationSec: number, warmupSec: number): Promise<HalfLoad> {
   const rate = Math.max(1, Math.round(ratePerSec));
-  const requests = Array.from({ length: rate * durationSec }, (_, i) => pool[i % pool.length] as OpenLoopRequest);
-  const result = await openLoop(url, requests, rate);
+  const requests = Array.from({ length: rate * (warmupSec + durationSec) }, (_, i) => pool[i % pool.length] as OpenLoopRequest);
+  // The warm-up's requests open the client's sockets: a latency a steady sender never sees.
+  const result = await openLoop(url, requests, rate, { warmup: rate * warmupSec });
   const failed = result.statuses.filter((s) => s < 200 || s >= 300).length;
   if (failed > 0) throw new Error(`open loop at ${rate} req/s: ${failed} of ${requests.length} requests were not answered 2xx; see bench/results/logs`);
-  return { ratePerSec: rate, result };
+  return { ratePerSec: rate, warmup: rate * warmupSec, result };
 }
 
 function halfLoadFigure(id: string, what: string, batch: number, sustainedPerSec: number, h: HalfLoad): Figure {
@@ -234,9 +236,11 @@ export async function runEdgeSection(env: BenchEnv, profile: Profile): Promise<E
     [hundred, sourcesHundred] = await routes(env, edge, [big, sourcesBig], profile.http.batchConnections, profile);
     assertClean('edge 100-event', hundred);
     assertClean('edge sources 100-event', sourcesHundred);
-    env.progress(`edge: HubSpot 1-event and 100-event deliveries, open loop at half the sustained rate, ${durationSec} s each`);
-    halfOne = await halfLoad(edge.url, deliveries(edge.url, 1, 500, 14), one.okPerSec / 2, durationSec);
-    halfHundred = await halfLoad(edge.url, big, hundred.okPerSec / 2, durationSec);
+    env.progress(
+      `edge: HubSpot 1-event and 100-event deliveries, open loop at half the sustained rate, ${warmupSec} s warm-up and ${durationSec} s measured each`,
+    );
+    halfOne = await halfLoad(edge.url, deliveries(edge.url, 1, 500, 14), one.okPerSec / 2, durationSec, warmupSec);
+    halfHundred = await halfLoad(edge.url, big, hundred.okPerSec / 2, durationSec, warmupSec);
     const requestId = '00000000-0000-4000-8000-000000000000';
     const sample = JSON.parse(big[0]?.body ?? '[]') as Parameters<typeof envelopesFor>[0];
     const envelopes = envelopesFor(sample, Date.now(), requestId);
