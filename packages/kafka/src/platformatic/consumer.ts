@@ -6,6 +6,7 @@ import { baseOptions } from './base.js';
 import { watchBrokers } from './events.js';
 import { fetchPartitions, toMessages, type FetchedBatch, type FetchWant } from './fetch.js';
 import { watchJoins } from './joins.js';
+import { createRejoiner } from './rejoin.js';
 
 const key = (topic: string, partition: number): string => `${topic}:${partition}`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -65,6 +66,21 @@ export function createPlatformaticBatchConsumer(kafka: Kafka, opts: BatchConsume
     opts.onAssignment?.(assignment);
   });
   consumer.on('consumer:heartbeat:error', ({ error }) => log.debug({ err: error }, 'heartbeat failed'));
+  const rejoiner = createRejoiner({
+    join: () => consumer.joinGroup({ ...group }),
+    onLost: () => {
+      // Batches in flight become stale (no commit); nothing is fetched until the next join.
+      generation += 1;
+      assignment = {};
+      positions.clear();
+      pausedUntil.clear();
+      healthy = false;
+      opts.onAssignment?.({});
+    },
+    isRunning: () => running,
+    log,
+  });
+  consumer.on('error', (err: unknown) => rejoiner.lost(err));
 
   const owns = (topic: string, partition: number): boolean => assignment[topic]?.includes(partition) ?? false;
 
@@ -178,13 +194,16 @@ export function createPlatformaticBatchConsumer(kafka: Kafka, opts: BatchConsume
   return {
     async start() {
       // Joins the group. The stream is never read, so it never fetches (its fetch waits for a reader).
-      await consumer.consume({
+      const stream = await consumer.consume({
         topics: [...opts.topics],
         mode: MessagesStreamModes.COMMITTED,
         fallbackMode: (opts.fromBeginning ?? true) ? MessagesStreamFallbackModes.EARLIEST : MessagesStreamFallbackModes.LATEST,
         autocommit: false,
         ...group,
       });
+      // The stream carries no messages of ours; a failure of its own (refreshing offsets after a
+      // join during an outage) must not end the process as an unhandled 'error'.
+      stream.on('error', (err: unknown) => log.warn({ err }, "the library's unread message stream failed; fetching is unaffected"));
       running = true;
       loop = run();
     },
