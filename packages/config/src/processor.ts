@@ -21,8 +21,13 @@ export const ProcessorSchema = z.object({
   ...KafkaSecuritySchema.shape,
   KAFKA_TOPIC_PARTITIONS: positiveInt(12),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().positive().optional(),
-  /** Partitions one replica processes at the same time (kafkajs partitionsConsumedConcurrently). */
-  PROCESSOR_PARTITION_CONCURRENCY: positiveInt(3),
+  /**
+   * Partitions one replica processes at the same time (kafkajs partitionsConsumedConcurrently).
+   * Their inserts take turns on one lock (event_sequence), so more only overlaps the rest of the
+   * work: 2 drained 12–15 % faster than 3 in interleaved bench runs, with less CPU per event on
+   * both sides (docs/benchmarks.md, tuning log).
+   */
+  PROCESSOR_PARTITION_CONCURRENCY: positiveInt(2),
   /** Fetch sizing (see README "Benchmarks"): fewer, larger batches mean fewer database transactions. */
   KAFKA_FETCH_MIN_BYTES: positiveInt(1),
   KAFKA_FETCH_MAX_WAIT_MS: positiveInt(250),
