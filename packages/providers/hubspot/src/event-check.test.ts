@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isPlainValidEvent } from './event-check.js';
-import { EVENT_FIELD_LIMITS, eventSchema, parseWebhookBatch } from './events.js';
+import { EVENT_FIELD_LIMITS, PLAIN_RULES, eventSchema, parseWebhookBatch } from './events.js';
 
-const RULES = { limits: EVENT_FIELD_LIMITS, minOccurredAt: Date.UTC(2000, 0, 1), maxOccurredAt: Date.UTC(2100, 0, 1) };
+const RULES = PLAIN_RULES;
 
 const real = {
   eventId: 1030198139,

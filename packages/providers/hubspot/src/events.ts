@@ -90,7 +90,8 @@ export const eventSchema = z.looseObject({
 
 const MAX_REPORTED_ISSUES = 5;
 
-const PLAIN_RULES: PlainEventRules = { limits: EVENT_FIELD_LIMITS, minOccurredAt: MIN_OCCURRED_AT, maxOccurredAt: MAX_OCCURRED_AT };
+/** Exported for event-check.test.ts: the hand check's rules are these limits, not a copy. */
+export const PLAIN_RULES: PlainEventRules = { limits: EVENT_FIELD_LIMITS, minOccurredAt: MIN_OCCURRED_AT, maxOccurredAt: MAX_OCCURRED_AT };
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
