@@ -33,13 +33,19 @@ export function createHubSpotStep(deps: HubSpotStepDeps): ProcessStep<DecodedEve
       for (const o of outcomes.values()) metrics.enrichment.inc({ state: o.state });
       return outcomes;
     },
-    persist(events, outcomes) {
-      return writer.persist({
+    async persist(events, outcomes) {
+      const result = await writer.persist({
         events: events.map((d) => toNewEvent(d, outcomes.get(refKey(d.ref)) ?? { state: 'pending', snapshot: null, error: 'not attempted', nextAt: now() })),
         state: collectStateUpdates(events, outcomes, now()),
         associations: collectAssociationUpdates(events),
         now: now(),
       });
+      // Committed rows waiting for a deferred read: completing them by id is one primary-key
+      // UPDATE instead of a search through the object's timeline.
+      result.ids.forEach((id, i) => {
+        if (id !== null) outcomes.get(refKey((events[i] as DecodedEvent).ref))?.deferred?.rowIds.push(id);
+      });
+      return result;
     },
     stored: countTypes,
     // Rows are committed: objects whose read was still queued (burst) are completed when it lands.

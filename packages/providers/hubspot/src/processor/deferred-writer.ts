@@ -9,7 +9,13 @@ export function createDeferredWriter(ds: DataSource, now: () => number): (outcom
     await completeDeferredEnrichment(ds, {
       marker: DEFERRED_MARKER,
       now: now(),
-      results: outcomes.map(({ ref, outcome }) => ({ ref, state: outcome.state, enrichment: outcome.snapshot, error: outcome.error, nextAt: outcome.nextAt })),
+      results: outcomes.map(({ rowIds, outcome }) => ({
+        ids: rowIds,
+        state: outcome.state,
+        enrichment: outcome.snapshot,
+        error: outcome.error,
+        nextAt: outcome.nextAt,
+      })),
       state: outcomes.flatMap(({ ref, outcome, readAt }) => (outcome.snapshot ? [{ ref, updates: [snapshotUpdate(outcome.snapshot, readAt)] }] : [])),
     });
   };

@@ -14,8 +14,11 @@ export interface EnrichmentOutcome {
   error: string | null;
   /** When a pending enrichment is tried again (epoch ms); null when final. */
   nextAt: number | null;
-  /** The object's read was still queued behind a burst: stored pending, completed after commit. */
-  deferred?: { ref: ObjectRef; result: Promise<ReadResult> };
+  /**
+   * The object's read was still queued behind a burst: stored pending, completed after commit.
+   * `rowIds`: the event rows the batch stored with this outcome (filled in once they are written).
+   */
+  deferred?: { ref: ObjectRef; result: Promise<ReadResult>; rowIds: number[] };
 }
 
 /** An object to enrich. `fresh`: an event that changes its existence (no cached snapshot may serve it). */
@@ -26,6 +29,8 @@ export interface EnrichRequest extends ObjectRef {
 /** A deferred object's outcome once its read landed, for the database. */
 export interface DeferredOutcome {
   ref: ObjectRef;
+  /** The event rows stored waiting for this read (by the batch now committed). */
+  rowIds: readonly number[];
   outcome: EnrichmentOutcome;
   readAt: number;
 }
@@ -151,7 +156,7 @@ export function createEnricher(opts: EnricherOptions): ProcessorEnricher {
             out.set(
               refKey(ref),
               res.kind === 'deferred'
-                ? { state: 'pending', snapshot: null, error: DEFERRED_MARKER, nextAt: opts.now() + grace, deferred: { ref, result: res.result } }
+                ? { state: 'pending', snapshot: null, error: DEFERRED_MARKER, nextAt: opts.now() + grace, deferred: { ref, result: res.result, rowIds: [] } }
                 : outcomeOf(res, ref, attempts, logged),
             );
           }
@@ -167,7 +172,9 @@ export function createEnricher(opts: EnricherOptions): ProcessorEnricher {
         const results = await Promise.all(deferred.map((d) => d.result));
         const readAt = opts.now();
         const logged = new Set<unknown>();
-        await complete(deferred.map((d, i) => ({ ref: d.ref, outcome: outcomeOf(results[i] as ReadResult, d.ref, new Map(), logged), readAt })));
+        await complete(
+          deferred.map((d, i) => ({ ref: d.ref, rowIds: d.rowIds, outcome: outcomeOf(results[i] as ReadResult, d.ref, new Map(), logged), readAt })),
+        );
       })()
         .catch((err: unknown) =>
           opts.log.warn({ err, objects: deferred.length }, 'could not complete deferred enrichment; the sweeper will retry those events'),

@@ -80,7 +80,7 @@ function handlerWith(persist: (input: PersistInput) => Promise<void>) {
   const writer: EventWriter = {
     persist: async (input) => {
       await persist(input);
-      return { inserted: input.events.length, duplicates: 0 };
+      return { inserted: input.events.length, duplicates: 0, ids: input.events.map((_, i) => i + 1) };
     },
     claimDue: async () => [],
     completeEnrichment: async () => {},

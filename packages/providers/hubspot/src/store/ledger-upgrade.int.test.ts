@@ -303,16 +303,19 @@ describe('Ledger migration on a database holding pre-ledger rows (real database)
       expect(await writer.persist({ events: [{ ...e, attemptNumber: e.attemptNumber + 1, receivedAt: now }], state: [], now })).toEqual({
         inserted: 0,
         duplicates: 1,
+        ids: [null],
       });
     expect(await preLedgerChecksum(ds, 'hubspot_event_rows')).toEqual(oldSum);
 
     // Earlier than every old event: its id, not its time, is what puts it after them in the feed.
     const fresh = makeEvent({ portalId: A, eventId: 107, objectId: 123, occurredAt: T, receivedAt: now });
-    expect(await writer.persist({ events: [fresh], state: [], now })).toEqual({ inserted: 1, duplicates: 0 });
+    const stored = await writer.persist({ events: [fresh], state: [], now });
+    expect(stored).toMatchObject({ inserted: 1, duplicates: 0 });
     const maxOld = Math.max(...inserted.map((r) => r.id as number));
     const [next, ...rest] = await reader.changes({ afterId: maxOld, limit: 10 });
     expect(rest).toEqual([]);
     expect(next).toMatchObject({ portalId: A, eventId: 107, objectId: 123, occurredAt: T, processedAt: now, raw: fresh.raw });
+    expect(stored.ids).toEqual([next?.id]);
     expect(next?.id).toBeGreaterThan(maxOld);
 
     expect(await reader.changes({ afterId: 0, limit: 1000 })).toEqual([...expected, next]);

@@ -43,18 +43,24 @@ describe('event writer (real database)', () => {
     const writer = createEventWriter(ds, { chunkSize: 7 });
     const events = Array.from({ length: 40 }, (_, i) => makeEvent({ eventId: 5000 + i, objectId: 10 + (i % 6), occurredAt: 1_000_000 + i }));
     const first = await writer.persist({ events, state: events.map(seen), now: 2_000_000 });
-    expect(first).toEqual({ inserted: 40, duplicates: 0 });
+    expect(first).toMatchObject({ inserted: 40, duplicates: 0 });
+    // Each event's id is the id of the row stored for it.
+    const stored = (await ds.query('SELECT id, event_id FROM hubspot_events ORDER BY event_id')) as Array<Record<string, unknown>>;
+    expect(first.ids).toEqual(stored.map((r) => Number(r.id)));
 
     const again = await writer.persist({ events, state: events.map(seen), now: 2_000_001 });
-    expect(again).toEqual({ inserted: 0, duplicates: 40 });
+    expect(again).toEqual({ inserted: 0, duplicates: 40, ids: events.map(() => null) });
 
     const retried = events.slice(0, 5).map((e) => ({ ...e, attemptNumber: 3 }));
     const inBatchDup = [...retried, makeEvent({ eventId: 9999 }), makeEvent({ eventId: 9999 })];
-    expect(await writer.persist({ events: inBatchDup, state: [], now: 2_000_002 })).toEqual({ inserted: 1, duplicates: 6 });
+    const mixed = await writer.persist({ events: inBatchDup, state: [], now: 2_000_002 });
+    expect(mixed).toMatchObject({ inserted: 1, duplicates: 6 });
+    const [copy] = (await ds.query('SELECT id FROM hubspot_events WHERE event_id = 9999')) as Array<Record<string, unknown>>;
+    expect(mixed.ids).toEqual([null, null, null, null, null, Number(copy?.id), null]);
     expect(await count('events')).toBe(41);
 
     // eventId alone is not the identity: the same eventId for another object is a distinct delivery.
-    expect(await writer.persist({ events: [makeEvent({ eventId: 5000, objectId: 999 })], state: [], now: 1 })).toEqual({ inserted: 1, duplicates: 0 });
+    expect(await writer.persist({ events: [makeEvent({ eventId: 5000, objectId: 999 })], state: [], now: 1 })).toMatchObject({ inserted: 1, duplicates: 0 });
     const [row] = (await ds.query('SELECT attempt_number, processed_at, raw FROM hubspot_event_rows WHERE event_id = 5000 AND object_id = 10')) as Array<
       Record<string, unknown>
     >;
@@ -67,8 +73,8 @@ describe('event writer (real database)', () => {
     const big = Array.from({ length: 12 }, (_, i) =>
       makeEvent({ eventId: 70_000 + i, propertyValue: `${i}`.padEnd(3000, 'x'), raw: { blob: 'y'.repeat(1000), i } }),
     );
-    expect(await writer.persist({ events: big, state: [], now: 1 })).toEqual({ inserted: 12, duplicates: 0 });
-    expect(await writer.persist({ events: [...big].reverse(), state: [], now: 1 })).toEqual({ inserted: 0, duplicates: 12 });
+    expect(await writer.persist({ events: big, state: [], now: 1 })).toMatchObject({ inserted: 12, duplicates: 0 });
+    expect(await writer.persist({ events: [...big].reverse(), state: [], now: 1 })).toMatchObject({ inserted: 0, duplicates: 12 });
     const rows = (await ds.query('SELECT property_value, raw FROM hubspot_event_rows WHERE event_id = 70011')) as Array<{
       property_value: string;
       raw: unknown;

@@ -54,7 +54,7 @@ export function createEventWriter(ds: DataSource, opts: EventWriterOptions = {})
         ...input.state,
         ...input.events.map((e) => ({ ref: { portalId: e.portalId, objectType: e.objectType, objectId: e.objectId }, updates: [] })),
       ]);
-      if (input.events.length === 0 && changes.length === 0 && associations.length === 0) return { inserted: 0, duplicates: 0 };
+      if (input.events.length === 0 && changes.length === 0 && associations.length === 0) return { inserted: 0, duplicates: 0, ids: [] };
       // Serialised once, outside the transaction, so retries and lock hold times stay short.
       const plain = input.events.map((e) => prepareEvent(e, input.now));
       return inTransaction(ds, 'persist', tx, async (qr): Promise<PersistResult> => {
@@ -63,7 +63,7 @@ export function createEventWriter(ds: DataSource, opts: EventWriterOptions = {})
         const states = await mergeState(qr, changes, input.now);
         const newlyTombstoned = await cascadeTombstones(qr, states, input.now);
         await writeAssociations(qr, associations, input.now);
-        if (input.events.length === 0 && newlyTombstoned.length === 0) return { inserted: 0, duplicates: 0 };
+        if (input.events.length === 0 && newlyTombstoned.length === 0) return { inserted: 0, duplicates: 0, ids: [] };
         const ledger = await openLedgerInsert(qr, chunking);
         for (const ref of newlyTombstoned) await redactStoredEvents(qr, ref);
         // Events of a privacy-deleted object are stored redacted, however late they arrive.
@@ -78,7 +78,7 @@ export function createEventWriter(ds: DataSource, opts: EventWriterOptions = {})
           await qr.query(`INSERT INTO hubspot_events (${HUBSPOT_EVENT_COLUMNS.join(', ')}) VALUES ${chunk.map(() => HUBSPOT_ROW).join(', ')}`, chunk.flat());
         }
         const inserted = details.length;
-        return { inserted, duplicates: input.events.length - inserted };
+        return { inserted, duplicates: input.events.length - inserted, ids };
       });
     },
 

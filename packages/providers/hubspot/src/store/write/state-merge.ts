@@ -64,11 +64,12 @@ export async function mergeState(qr: QueryRunner, changes: readonly StateChange[
   );
 
   const missing: StateChange[] = [];
+  const changed: ObjectState[] = [];
   for (const c of changes) {
     const prev = existing.get(refKey(c.ref));
     if (prev) {
       const next = applyUpdates(prev, c.ref, c.updates);
-      if (!sameState(applyUpdates(prev, c.ref, []), next)) await updateRow(qr, next, now);
+      if (!sameState(applyUpdates(prev, c.ref, []), next)) changed.push(next);
       out.set(refKey(c.ref), { ref: c.ref, before: prev, after: next });
     } else if (c.updates.length > 0) {
       missing.push(c);
@@ -76,6 +77,7 @@ export async function mergeState(qr: QueryRunner, changes: readonly StateChange[
       out.set(refKey(c.ref), { ref: c.ref, before: undefined, after: undefined });
     }
   }
+  await rewriteRows(qr, changed, now);
 
   if (missing.length > 0) {
     const created = missing.map((c) => applyUpdates(undefined, c.ref, c.updates));
@@ -89,6 +91,7 @@ export async function mergeState(qr: QueryRunner, changes: readonly StateChange[
     if (res.affectedRows < missing.length) {
       // Some rows appeared concurrently; we hold their locks now. Merging into every re-read row
       // is safe: for a row we inserted ourselves the merge changes nothing (updates are idempotent).
+      const mergedInto: ObjectState[] = [];
       const raced = await lockRows(
         qr,
         missing.map((c) => c.ref),
@@ -97,11 +100,12 @@ export async function mergeState(qr: QueryRunner, changes: readonly StateChange[
         const row = raced.get(refKey(c.ref));
         if (!row) throw new Error('object_state row vanished while locked');
         const next = applyUpdates(row, c.ref, c.updates);
-        if (!sameState(applyUpdates(row, c.ref, []), next)) await updateRow(qr, next, now);
+        if (!sameState(applyUpdates(row, c.ref, []), next)) mergedInto.push(next);
         // `before` stays undefined: a row we inserted ourselves is indistinguishable here from a
         // concurrent one, and callers only use it to see what is new (treating it as new is safe).
         out.set(refKey(c.ref), { ref: c.ref, before: undefined, after: next });
       }
+      await rewriteRows(qr, mergedInto, now);
     }
   }
   return out;
@@ -124,15 +128,29 @@ async function lockRows(qr: QueryRunner, refs: readonly ObjectRef[]): Promise<Ma
   return found;
 }
 
-async function updateRow(qr: QueryRunner, s: ObjectState, now: number): Promise<number> {
-  await qr.query(
-    `UPDATE object_state SET properties = ?, property_versions = ?, archived = ?, archived_version = ?,
-       merged_into_object_id = ?, merged_version = ?, created_at = ?, last_event_at = ?, snapshot_at = ?,
-       merged_object_ids = ?, privacy_deleted_at = ?, updated_at = ?
-     WHERE portal_id = ? AND object_type = ? AND object_id = ?`,
-    [...stateValues(s).slice(3), now, s.portalId, s.objectType, s.objectId],
-  );
-  return 1;
+/** Columns an existing row's rewrite sets: every state column but the key. */
+const REWRITTEN = `${STATE_COLUMNS.split(',')
+  .slice(3)
+  .map((c) => `${c.trim()} = VALUES(${c.trim()})`)
+  .join(', ')}, updated_at = VALUES(updated_at)`;
+
+/**
+ * Writes back rows this transaction already holds locked, many per statement: one UPDATE per
+ * object cost a round trip and a statement's parse each (about 0.3 ms of the server's time when
+ * a deferred read's snapshots land for a few hundred objects at once). The rows exist and are
+ * locked, so the INSERT always takes its ON DUPLICATE KEY branch. VALUES() is the form both
+ * MariaDB and MySQL 8.4 accept.
+ */
+async function rewriteRows(qr: QueryRunner, rows: readonly ObjectState[], now: number): Promise<void> {
+  const rowSql = `(${new Array(STATE_COLUMN_COUNT + 1).fill('?').join(', ')})`;
+  for (let i = 0; i < rows.length; i += LOCK_CHUNK) {
+    const chunk = rows.slice(i, i + LOCK_CHUNK);
+    await qr.query(
+      `INSERT INTO object_state (${STATE_COLUMNS}, updated_at) VALUES ${chunk.map(() => rowSql).join(', ')}
+       ON DUPLICATE KEY UPDATE ${REWRITTEN}`,
+      chunk.flatMap((s) => [...stateValues(s), now]),
+    );
+  }
 }
 
 /** Values in STATE_COLUMNS order. */

@@ -21,6 +21,8 @@ export interface PersistInput {
 export interface PersistResult {
   inserted: number;
   duplicates: number;
+  /** Per input event, in order: the id of its new row, or null when it was stored before (or is a copy in the same call). */
+  ids: Array<number | null>;
 }
 
 export interface ClaimedEvent {
