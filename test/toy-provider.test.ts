@@ -73,7 +73,7 @@ const toy: Provider = {
         },
         // One transaction: the ledger rows, then the toy's own row for each new one.
         persist: (events) =>
-          inTransaction(ctx.dataSource, 'toy', { lockWaitTimeoutSec: 10 }, async (qr) => {
+          inTransaction(ctx.dataSource, 'toy', { lockWaitTimeoutSec: 10, ledgerIds: events.length }, async (qr) => {
             const ids = await (
               await openLedgerInsert(qr, { chunkSize: 100, chunkBytes: 1 << 20 })
             ).insert(events.map((e) => prepareLedgerRow(e.ledger, ctx.now())));

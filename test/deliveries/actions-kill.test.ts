@@ -121,7 +121,7 @@ describe('action senders killed under load', () => {
         now,
       );
     });
-    await inTransaction(store.ds, 'store', { lockWaitTimeoutSec: 10 }, async (qr) =>
+    await inTransaction(store.ds, 'store', { lockWaitTimeoutSec: 10, ledgerIds: rows.length }, async (qr) =>
       (await openLedgerInsert(qr, { chunkSize: 500, chunkBytes: 1e6 })).insert(rows),
     );
   }

@@ -118,7 +118,9 @@ describe('dispatchers killed under load', () => {
         now,
       ),
     );
-    await inTransaction(ds, 'store', { lockWaitTimeoutSec: 10 }, async (qr) => (await openLedgerInsert(qr, { chunkSize: 500, chunkBytes: 1e6 })).insert(rows));
+    await inTransaction(ds, 'store', { lockWaitTimeoutSec: 10, ledgerIds: rows.length }, async (qr) =>
+      (await openLedgerInsert(qr, { chunkSize: 500, chunkBytes: 1e6 })).insert(rows),
+    );
   }
 
   it('delivers every event to every endpoint, resends keeping the webhook-id', async () => {

@@ -127,7 +127,7 @@ export async function startDeliveryFleet(
           now,
         );
       });
-      const ids = await inTransaction(store.ds, 'store test events', { lockWaitTimeoutSec: 10 }, async (qr) =>
+      const ids = await inTransaction(store.ds, 'store test events', { lockWaitTimeoutSec: 10, ledgerIds: rows.length }, async (qr) =>
         (await openLedgerInsert(qr, { chunkSize: 500, chunkBytes: 1_000_000 })).insert(rows),
       );
       return ids.map((id) => {

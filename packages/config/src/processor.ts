@@ -23,9 +23,8 @@ export const ProcessorSchema = z.object({
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().positive().optional(),
   /**
    * Partitions one replica processes at the same time (kafkajs partitionsConsumedConcurrently).
-   * Their inserts take turns on one lock (event_sequence), so more only overlaps the rest of the
-   * work: 2 drained 12–15 % faster than 3 in interleaved bench runs, with less CPU per event on
-   * both sides (docs/benchmarks.md, tuning log).
+   * 2 drained 12–15 % faster than 3 in interleaved bench runs, with less CPU per event on both
+   * sides, while all inserts still took turns on one lock (docs/benchmarks.md, tuning log).
    */
   PROCESSOR_PARTITION_CONCURRENCY: positiveInt(2),
   /** Fetch sizing (see README "Benchmarks"): fewer, larger batches mean fewer database transactions. */

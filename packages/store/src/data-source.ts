@@ -9,6 +9,7 @@ import { Ledger1796113765490 } from './migrations/1796113765490-Ledger.js';
 import { Deliveries1796123184859 } from './migrations/1796123184859-Deliveries.js';
 import { DeliveryDestinations1796126400000 } from './migrations/1796126400000-DeliveryDestinations.js';
 import { LedgerTraceparent1796146800000 } from './migrations/1796146800000-LedgerTraceparent.js';
+import { LedgerReservations1796200000000 } from './migrations/1796200000000-LedgerReservations.js';
 
 export interface DataSourceOptions {
   /** `mysql://user:pass@host:port/db` */
@@ -50,6 +51,7 @@ export const MIGRATIONS = [
   Deliveries1796123184859,
   DeliveryDestinations1796126400000,
   LedgerTraceparent1796146800000,
+  LedgerReservations1796200000000,
 ];
 
 /**

@@ -13,6 +13,8 @@ export type LedgerRow = LedgerRecord;
 
 export interface EventSequenceRow {
   id: number;
+  /** The first id of the next reserved range (see ledger/reservations.ts). */
+  nextId: number;
 }
 
 const big = (name: string, nullable = false) => ({ type: 'bigint' as const, name, nullable });
@@ -54,7 +56,7 @@ export const EventEntity = new EntitySchema<LedgerRow>({
 export const EventSequenceEntity = new EntitySchema<EventSequenceRow>({
   name: 'EventSequence',
   tableName: 'event_sequence',
-  columns: { id: { type: 'tinyint', primary: true } },
+  columns: { id: { type: 'tinyint', primary: true }, nextId: { type: 'bigint', name: 'next_id', unsigned: true, default: 1 } },
 });
 
 export const ENTITIES = [EventEntity, EventSequenceEntity];

@@ -18,6 +18,7 @@ export {
 } from './errors.js';
 export { num, numOrNull, strOrNull, parseJson } from './rows.js';
 export { inTransaction, type TxOptions } from './write/tx.js';
+export { LEDGER_WATERMARK } from './ledger/reservations.js';
 export {
   chunkRows,
   openLedgerInsert,

@@ -161,7 +161,7 @@ function assignedPartitions(assignment: Buffer): number[] {
 /** Stores events `from`…`from + count - 1` of `seed` in the ledger as a processor would; answers their ids. */
 async function storeEvents(ds: DataSource, seed: number, from: number, count: number, now: number): Promise<number[]> {
   const rows = Array.from({ length: count }, (_, j) => prepareLedgerRow(deliveryLedgerEvent(from + j, seed, now), now));
-  const ids = await inTransaction(ds, 'bench: store events', { lockWaitTimeoutSec: 10 }, async (qr) =>
+  const ids = await inTransaction(ds, 'bench: store events', { lockWaitTimeoutSec: 10, ledgerIds: rows.length }, async (qr) =>
     (await openLedgerInsert(qr, { chunkSize: 500, chunkBytes: 1_000_000 })).insert(rows),
   );
   return ids.map((id) => {

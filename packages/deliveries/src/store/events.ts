@@ -1,5 +1,5 @@
 import type { DataSource } from '@hookstream/store';
-import { classifyError, num, parseJson } from '@hookstream/store';
+import { classifyError, LEDGER_WATERMARK, num, parseJson } from '@hookstream/store';
 import type { DeliverableEvent } from '../model/payload.js';
 
 const COLUMNS = 'id, provider, source, type, occurred_at, received_at, raw, traceparent';
@@ -34,7 +34,9 @@ export function createDeliverableEvents(ds: DataSource): DeliverableEvents {
     }
   };
   return {
-    after: (afterId, limit) => q('read the ledger', `SELECT ${COLUMNS} FROM events WHERE id > ? ORDER BY id LIMIT ?`, [afterId, limit]),
+    // Below the watermark only: a lower id may not be committed yet (see LEDGER_WATERMARK).
+    after: (afterId, limit) =>
+      q('read the ledger', `SELECT ${COLUMNS} FROM events e WHERE e.id > ? AND e.id < ${LEDGER_WATERMARK} ORDER BY e.id LIMIT ?`, [afterId, limit]),
     async byIds(ids) {
       if (ids.length === 0) return new Map();
       const rows = await q('read events', `SELECT ${COLUMNS} FROM events WHERE id IN (${ids.map(() => '?').join(', ')})`, [...ids]);

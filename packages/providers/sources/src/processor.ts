@@ -42,7 +42,7 @@ export function sourcesStep(ds: DataSource, now: () => number): ProcessStep<Sour
     async persist(events) {
       const at = now();
       const rows = events.map((e) => prepareLedgerRow(e.ledger, at));
-      const ids = await inTransaction(ds, 'persist sources', { lockWaitTimeoutSec: 10 }, async (qr) =>
+      const ids = await inTransaction(ds, 'persist sources', { lockWaitTimeoutSec: 10, ledgerIds: rows.length }, async (qr) =>
         (await openLedgerInsert(qr, { chunkSize: 500, chunkBytes: 4 * 1024 * 1024 })).insert(rows),
       );
       const inserted = ids.filter((id) => id !== null).length;

@@ -13,7 +13,7 @@ export type LedgerRowWith = { record: LedgerRecord; row: Record<string, unknown>
 export interface LedgerReader {
   /** Events in (occurred_at, id) order, keyset-paged. */
   list(q: LedgerQuery, ext?: SqlExtension): Promise<LedgerRowWith[]>;
-  /** Events in ingestion (id) order after `afterId`: commit order (see openLedgerInsert). */
+  /** Events in ingestion (id) order after `afterId`: commit order (see ledger/reservations.ts). */
   changes(q: LedgerChangesQuery, ext?: SqlExtension): Promise<LedgerRowWith[]>;
   /** Any read-only query, with the store's error classification (outage → 503, bad input → 400). */
   query(what: string, sql: Sql): Promise<Array<Record<string, unknown>>>;

@@ -1,3 +1,4 @@
+import { LEDGER_WATERMARK } from './reservations.js';
 import type { EventPosition, LedgerChangesQuery, LedgerQuery, SortOrder, SubjectMatch } from './types.js';
 
 /**
@@ -40,8 +41,9 @@ export function buildLedgerListQuery(q: LedgerQuery, ext: SqlExtension = {}): Sq
   };
 }
 
+/** The changes feed: in id order, and only below the lowest id a running writer may still commit (ledger/reservations.ts). */
 export function buildLedgerChangesQuery(q: LedgerChangesQuery, ext: SqlExtension = {}): Sql {
-  const where = ['e.id > ?'];
+  const where = ['e.id > ?', `e.id < ${LEDGER_WATERMARK}`];
   const params: unknown[] = [q.afterId];
   for (const [col, v] of [
     ['provider', q.provider],

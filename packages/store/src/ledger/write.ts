@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { QueryRunner } from 'typeorm';
-import { StoreError, StoreValidationError } from '../errors.js';
+import { StoreError, StoreUnavailableError, StoreValidationError } from '../errors.js';
+import { LedgerIdsExhausted, reservedIds } from './reservations.js';
 import { num } from '../rows.js';
 import type { LedgerEvent } from './types.js';
 
@@ -20,7 +21,7 @@ export const LEDGER_COLUMNS = [
   'raw',
   'traceparent',
 ] as const;
-const LEDGER_ROW = `(${LEDGER_COLUMNS.map(() => '?').join(', ')})`;
+const LEDGER_ROW = `(?, ${LEDGER_COLUMNS.map(() => '?').join(', ')})`;
 const MAX_KEY = 255;
 
 /** A ledger row serialised for INSERT, with the identity the insert reports back on. */
@@ -85,59 +86,77 @@ const traceparentOf = (e: LedgerEvent): string | null =>
 
 const identityOf = (provider: string, source: string, key: string): string => `${provider}\u0000${source}\u0000${key}`;
 
-/** Ledger inserts inside one transaction, after the sequence lock (see openLedgerInsert). */
+/** Ledger inserts inside one transaction opened with `ledgerIds` (see inTransaction). */
 export interface LedgerInsert {
   /** Inserts rows idempotently; answers each row's new id, or null for a row that was already stored. */
   insert(rows: readonly PreparedLedgerRow[]): Promise<Array<number | null>>;
 }
 
 /**
- * Takes the ledger's sequence lock for the rest of the transaction. InnoDB hands out
- * AUTO_INCREMENT ids at insert time, not at commit: without this lock, writer A could take
- * id 10, writer B id 11, B commit first, and a changes-feed reader that already read past 11
- * would never see 10. Holding this row lock from the first insert to commit makes id order
- * equal commit order, for every provider at once. It also means no other transaction inserts
- * ledger rows meanwhile, so the rows above the highest id seen now are exactly this
- * transaction's: that is how an idempotent multi-row insert learns which rows were new.
+ * Inserts ledger rows with ids from the transaction's reservation (ledger/reservations.ts), so
+ * writers insert side by side and ids still appear in commit order. A row is new exactly when
+ * its id is in the table afterwards: the range is this transaction's alone.
  */
 export async function openLedgerInsert(qr: QueryRunner, chunking: LedgerChunking): Promise<LedgerInsert> {
-  const locked = (await qr.query('SELECT id FROM event_sequence WHERE id = 1 FOR UPDATE')) as unknown[];
-  if (locked.length !== 1) throw new StoreError('STORE_SCHEMA', 'event_sequence row 1 is missing; run the migrations');
-  const [top] = (await qr.query('SELECT COALESCE(MAX(id), 0) AS m FROM events')) as Array<{ m: unknown }>;
-  let highest = num(top?.m ?? 0);
+  let used = 0;
   return {
     async insert(rows) {
+      if (rows.length === 0) return [];
+      const range = reservedIds(qr);
+      if (!range) throw new StoreError('STORE_USAGE', 'ledger rows need ids reserved for the transaction: inTransaction(…, { ledgerIds })');
+      const first = range.firstId + used;
+      if (first + rows.length - 1 > range.lastId) throw new LedgerIdsExhausted(used + rows.length, range.lastId - range.firstId + 1);
+      used += rows.length;
       let inserted = 0;
       for (const chunk of chunkRows(
-        rows.map((r) => r.values),
+        rows.map((r, i) => [first + i, ...r.values]),
         chunking.chunkSize,
         chunking.chunkBytes,
       )) {
         const res = (await qr.query(
-          `INSERT INTO events (${LEDGER_COLUMNS.join(', ')}) VALUES ${chunk.map(() => LEDGER_ROW).join(', ')}
+          `INSERT INTO events (id, ${LEDGER_COLUMNS.join(', ')}) VALUES ${chunk.map(() => LEDGER_ROW).join(', ')}
            ON DUPLICATE KEY UPDATE id = id`,
           chunk.flat(),
         )) as { affectedRows: number };
         // Without FOUND_ROWS (see createDataSource): 1 per new row, 0 per no-op duplicate.
         inserted += res.affectedRows;
       }
-      if (inserted === 0) return rows.map(() => null);
-      const fresh = (await qr.query('SELECT id, provider, source, idempotency_key FROM events WHERE id > ? ORDER BY id', [highest])) as Array<
-        Record<string, unknown>
-      >;
-      const ids = new Map<string, number>();
-      for (const r of fresh) ids.set(identityOf(String(r.provider), String(r.source), String(r.idempotency_key)), num(r.id));
-      const last = fresh[fresh.length - 1];
-      if (last) highest = num(last.id);
-      // A key twice in one call is stored once: the first row gets the id, the copy is a duplicate.
-      return rows.map((r) => {
-        const id = ids.get(r.identity);
-        if (id === undefined) return null;
-        ids.delete(r.identity);
-        return id;
-      });
+      if (inserted === rows.length) return rows.map((_, i) => first + i);
+      return resolveDuplicates(qr, rows, first);
     },
   };
+}
+
+/**
+ * Some rows were not inserted: each is a duplicate of a stored row (an id of ours that is not in
+ * the table), or, if its id was taken by a row written without a reservation, not stored at
+ * all, which must fail the transaction rather than pass for a duplicate.
+ */
+async function resolveDuplicates(qr: QueryRunner, rows: readonly PreparedLedgerRow[], first: number): Promise<Array<number | null>> {
+  const present = (await qr.query('SELECT id, provider, source, idempotency_key FROM events WHERE id BETWEEN ? AND ?', [
+    first,
+    first + rows.length - 1,
+  ])) as Array<Record<string, unknown>>;
+  const byId = new Map(present.map((r) => [num(r.id), identityOf(String(r.provider), String(r.source), String(r.idempotency_key))]));
+  const ids = rows.map((r, i) => (byId.get(first + i) === r.identity ? first + i : null));
+  const missing = rows.filter((_, i) => ids[i] === null);
+  const stored = await storedIdentities(qr, missing);
+  const lost = missing.find((r) => !stored.has(r.identity));
+  if (lost) throw new StoreUnavailableError('a ledger id was taken by a row written without a reservation; retrying with new ids');
+  return ids;
+}
+
+async function storedIdentities(qr: QueryRunner, rows: readonly PreparedLedgerRow[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    const hits = (await qr.query(
+      `SELECT provider, source, idempotency_key FROM events WHERE ${chunk.map(() => '(provider = ? AND source = ? AND idempotency_key = ?)').join(' OR ')}`,
+      chunk.flatMap((r) => [r.values[0], r.values[1], r.values[6]]),
+    )) as Array<Record<string, unknown>>;
+    for (const r of hits) found.add(identityOf(String(r.provider), String(r.source), String(r.idempotency_key)));
+  }
+  return found;
 }
 
 /**

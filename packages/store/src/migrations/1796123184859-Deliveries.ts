@@ -4,7 +4,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Issue 9: outbound deliveries. A delivery is one (endpoint, ledger event) pair; its row is the
  * durable queue entry and its state, so a retry waiting hours holds nothing but a row. Every
  * attempt gets a row of its own for the delivery log. `delivery_cursor` is how far the fan-out
- * has read the ledger (by id, which is commit order: see openLedgerInsert).
+ * has read the ledger (by id, which is commit order: see ledger/reservations.ts).
  *
  * Endpoint secrets are rows, not a column: during a rotation the old one keeps signing beside
  * the new one until `expires_at`.

@@ -40,13 +40,14 @@ describe('migrations (real database)', () => {
       'events',
       'hubspot_events',
       'hubspot_portal_tokens',
+      'ledger_reservations',
       'migrations',
       'object_associations',
       'object_state',
     ]);
     const views = (await a.query('SELECT table_name AS t FROM information_schema.views WHERE table_schema = DATABASE()')) as Array<{ t: string }>;
     expect(views.map((r) => r.t).sort()).toEqual(['contacts', 'hubspot_event_rows']);
-    expect(await a.query('SELECT id FROM event_sequence')).toEqual([{ id: 1 }]);
+    expect(await a.query('SELECT id, next_id FROM event_sequence')).toEqual([{ id: 1, next_id: 1 }]);
 
     const idx = (await a.query(
       `SELECT index_name AS name, GROUP_CONCAT(column_name ORDER BY seq_in_index) AS cols, MIN(non_unique) AS nu

@@ -13,6 +13,8 @@ function fakeDs(): { ds: DataSource; log: string[] } {
         get isTransactionActive() {
           return active;
         },
+        // TypeORM's per-runner scratch space, where a ledger id reservation is kept.
+        data: {},
         connect: async () => undefined,
         query: async () => [],
         startTransaction: async (level?: string) => {

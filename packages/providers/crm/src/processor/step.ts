@@ -27,7 +27,7 @@ export function crmStep(deps: CrmStepDeps): ProcessStep<DealMessage, undefined> 
       const at = deps.now();
       // Serialised and checked before the transaction, so lock hold times stay short.
       const rows = events.map((e) => prepareLedgerRow(e.ledger, at));
-      const inserted = await inTransaction(deps.dataSource, 'persist crm', { lockWaitTimeoutSec: 10 }, async (qr) => {
+      const inserted = await inTransaction(deps.dataSource, 'persist crm', { lockWaitTimeoutSec: 10, ledgerIds: rows.length }, async (qr) => {
         const deals = await lockDeals(qr, distinctDeals(events));
         const ids = await (await openLedgerInsert(qr, CHUNKING)).insert(rows);
         const fresh = events.flatMap((e, i) => (ids[i] == null ? [] : [{ e, ledgerId: ids[i] as number }]));

@@ -10,7 +10,7 @@ export interface DealKey {
 export const dealKeyString = (k: DealKey): string => `${k.source}\u0000${k.dealId}`;
 
 /**
- * Locks the deals' rows (those that exist) for the rest of the transaction: the first lock the CRM's transaction takes, before the ledger's sequence lock, as
+ * Locks the deals' rows (those that exist) for the rest of the transaction: the first lock the CRM's transaction takes, before its ledger rows, as
  * HubSpot's object_state rows are (README "Database"). A deal that does not exist yet is not
  * locked (READ COMMITTED takes no gap locks); two writers creating it collide on the primary
  * key and inTransaction runs the loser again, which then finds and locks the row.

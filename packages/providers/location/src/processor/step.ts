@@ -35,35 +35,46 @@ export function locationStep(deps: LocationStepDeps): ProcessStep<LocationMessag
       await deps.ready();
       const at = deps.now();
       const rows = events.map((e) => prepareLedgerRow(e.ledger, at));
-      const { inserted, derived } = await inTransaction(deps.dataSource, 'persist location', { lockWaitTimeoutSec: 10 }, async (qr) => {
-        const ledger = await openLedgerInsert(qr, CHUNKING);
-        const ids = await ledger.insert(rows);
-        const fresh = events.flatMap((e, i) => (ids[i] == null ? [] : [{ e, ledgerId: ids[i] as number }]));
-        if (fresh.length === 0) return { inserted: 0, derived: [] as GeofenceEventRow[] };
-        const state = await BatchState.load(
-          qr,
-          fresh.map((f) => f.e),
-        );
-        for (const { e, ledgerId } of fresh) {
-          const located = state.apply(e, ledgerId, at);
-          if (!located) continue;
-          const { key, presence, observation } = located;
-          const result = nextPresence(
-            presence,
-            observation,
-            geofencesAt(deps.geofences.index, observation.lon, observation.lat, { exitMarginM: deps.exitMarginM }),
-            {
-              dwellMs: deps.dwellMs,
-            },
+      const { inserted, derived } = await inTransaction(
+        deps.dataSource,
+        'persist location',
+        { lockWaitTimeoutSec: 10, ledgerIds: derivedRoom(rows.length) },
+        async (qr) => {
+          const ledger = await openLedgerInsert(qr, CHUNKING);
+          const ids = await ledger.insert(rows);
+          const fresh = events.flatMap((e, i) => (ids[i] == null ? [] : [{ e, ledgerId: ids[i] as number }]));
+          if (fresh.length === 0) return { inserted: 0, derived: [] as GeofenceEventRow[] };
+          const state = await BatchState.load(
+            qr,
+            fresh.map((f) => f.e),
           );
-          state.presenceChanged(key, result, e, ledgerId, (id) => deps.geofences.meta(id));
-        }
-        const derivedRows = await state.insertDerived(ledger, at);
-        await state.write(qr, at);
-        return { inserted: fresh.length, derived: derivedRows };
-      });
+          for (const { e, ledgerId } of fresh) {
+            const located = state.apply(e, ledgerId, at);
+            if (!located) continue;
+            const { key, presence, observation } = located;
+            const result = nextPresence(
+              presence,
+              observation,
+              geofencesAt(deps.geofences.index, observation.lon, observation.lat, { exitMarginM: deps.exitMarginM }),
+              {
+                dwellMs: deps.dwellMs,
+              },
+            );
+            state.presenceChanged(key, result, e, ledgerId, (id) => deps.geofences.meta(id));
+          }
+          const derivedRows = await state.insertDerived(ledger, at);
+          await state.write(qr, at);
+          return { inserted: fresh.length, derived: derivedRows };
+        },
+      );
       await deps.stream.publish(derived);
       return { inserted, duplicates: events.length - inserted };
     },
   };
 }
+
+/**
+ * Ids to reserve for a batch: its own rows and room for the geofence events they may cause (most
+ * cause none). A batch that causes more runs again with enough (inTransaction).
+ */
+const derivedRoom = (rows: number): number => 2 * rows + 8;

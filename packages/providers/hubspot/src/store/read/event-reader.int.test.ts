@@ -153,7 +153,11 @@ describe('event reader (real database)', () => {
     for (const [name, build, index] of plans) {
       it(name, async () => {
         const { sql, params } = build();
-        const rows = (await ds.query(`EXPLAIN ${sql}`, params)) as Array<Record<string, unknown>>;
+        const explained = (await ds.query(`EXPLAIN ${sql}`, params)) as Array<Record<string, unknown>>;
+        // The changes feed's watermark is one uncorrelated subquery (a MIN on a primary key), read once.
+        const watermark = explained.filter((r) => r.select_type !== 'PRIMARY' && r.select_type !== 'SIMPLE');
+        expect(watermark.map((r) => r.select_type)).toEqual(name.startsWith('changes') ? ['SUBQUERY'] : []);
+        const rows = explained.filter((r) => !watermark.includes(r));
         // The ledger (e) is walked in index order; HubSpot's row of each (h) is one primary-key lookup.
         expect(rows).toHaveLength(2);
         const plan = rows.find((r) => r.table === 'e') as Record<string, unknown>;

@@ -57,9 +57,9 @@ export function createEventWriter(ds: DataSource, opts: EventWriterOptions = {})
       if (input.events.length === 0 && changes.length === 0 && associations.length === 0) return { inserted: 0, duplicates: 0, ids: [] };
       // Serialised once, outside the transaction, so retries and lock hold times stay short.
       const plain = input.events.map((e) => prepareEvent(e, input.now));
-      return inTransaction(ds, 'persist', tx, async (qr): Promise<PersistResult> => {
+      return inTransaction(ds, 'persist', { ...tx, ledgerIds: input.events.length }, async (qr): Promise<PersistResult> => {
         // Lock order everywhere: object_state rows (PK order) → object_associations rows (PK
-        // order) → event_sequence → events.
+        // order) → events (ids reserved before the transaction, see inTransaction's ledgerIds).
         const states = await mergeState(qr, changes, input.now);
         const newlyTombstoned = await cascadeTombstones(qr, states, input.now);
         await writeAssociations(qr, associations, input.now);
