@@ -101,7 +101,7 @@ export async function releaseIds(qr: QueryRunner, range: IdRange): Promise<void>
 /** After a rollback: the reservation (if any) is given up, so readers need not wait for it. */
 export async function abandonIds(qr: QueryRunner): Promise<void> {
   const range = reservedIds(qr);
-  (qr.data as Record<string, IdRange | undefined>)[KEY] = undefined;
+  forgetIds(qr);
   if (range) await qr.query('DELETE FROM ledger_reservations WHERE first_id = ?', [range.firstId]);
 }
 

@@ -23,6 +23,8 @@ export const LEDGER_COLUMNS = [
 ] as const;
 const LEDGER_ROW = `(?, ${LEDGER_COLUMNS.map(() => '?').join(', ')})`;
 const MAX_KEY = 255;
+/** Where the identity's parts sit in PreparedLedgerRow.values. */
+const IDENTITY_COLUMNS = (['provider', 'source', 'idempotency_key'] as const).map((c) => LEDGER_COLUMNS.indexOf(c));
 
 /** A ledger row serialised for INSERT, with the identity the insert reports back on. */
 export interface PreparedLedgerRow {
@@ -152,7 +154,7 @@ async function storedIdentities(qr: QueryRunner, rows: readonly PreparedLedgerRo
     const chunk = rows.slice(i, i + 500);
     const hits = (await qr.query(
       `SELECT provider, source, idempotency_key FROM events WHERE ${chunk.map(() => '(provider = ? AND source = ? AND idempotency_key = ?)').join(' OR ')}`,
-      chunk.flatMap((r) => [r.values[0], r.values[1], r.values[6]]),
+      chunk.flatMap((r) => IDENTITY_COLUMNS.map((c) => r.values[c])),
     )) as Array<Record<string, unknown>>;
     for (const r of hits) found.add(identityOf(String(r.provider), String(r.source), String(r.idempotency_key)));
   }
