@@ -25,6 +25,7 @@ import { auditStored, pendingEnrichments } from '../fault/checks.js';
 import { startProcessFleet, type ProcessFleet } from '../fault/fleet.js';
 import { createKafkaProbe, readTopicKeys, type KafkaProbe } from '../fault/kafka-probe.js';
 import { waitUntil } from '../support/wait.js';
+import { createAcksProbe, type AcksProbe } from './acks.js';
 import { accepts, busiestLeader, electedAway, fullyInSync, watchCluster, type ClusterWatch } from './partitions.js';
 import { testKafka } from '../support/kafka.js';
 
@@ -81,6 +82,7 @@ describe('three-node Kafka cluster: a broker SIGKILLed under load', () => {
   let watch: ClusterWatch | undefined;
   let fleet: ProcessFleet | undefined;
   let generator: TrafficGenerator | undefined;
+  let acksProbe: AcksProbe | undefined;
 
   beforeAll(async () => {
     const started = Date.now();
@@ -96,6 +98,7 @@ describe('three-node Kafka cluster: a broker SIGKILLed under load', () => {
       [topic, dlqTopic, retryTopic].map((t) => ({ topic: t, numPartitions: PARTITIONS, replicationFactor: REPLICATION })),
       log,
     );
+    acksProbe = await createAcksProbe(cluster.brokers, kafka, `${topic}.acks`, log);
     probe = await createKafkaProbe(kafka, [topic, retryTopic], groupId);
     watch = await watchCluster(kafka, [topic, retryTopic]);
     fleet = await startProcessFleet({
@@ -153,8 +156,8 @@ describe('three-node Kafka cluster: a broker SIGKILLed under load', () => {
   });
 
   it('keeps answering 2xx once new leaders are elected, and stores every acknowledged event exactly once', async () => {
-    const [c, f, k, w, store, hubspot] = [cluster, fleet, probe, watch, ds, fake];
-    if (!c || !f || !k || !w || !store || !hubspot) throw new Error('setup failed');
+    const [c, f, k, w, store, hubspot, acks] = [cluster, fleet, probe, watch, ds, fake, acksProbe];
+    if (!c || !f || !k || !w || !store || !hubspot || !acks) throw new Error('setup failed');
     const workloadRandom = createRandom(seed);
     const workload = createWorkload({ portalId: PORTAL, random: workloadRandom });
     for (const o of workload.objects) hubspot.upsertObject(PORTAL, o.objectType, workload.snapshotOf(o));
@@ -192,7 +195,9 @@ describe('three-node Kafka cluster: a broker SIGKILLed under load', () => {
       100,
     );
     say(`new leaders for every partition ${((electedAt - killAt) / 1000).toFixed(1)} s after the kill`);
-    await sleep(DOWN_AFTER_ELECTION_MS);
+    // While the node is down, each producer's acks are put to the brokers (see acks.ts).
+    const [acksWhileDown] = await Promise.all([acks.check(), sleep(DOWN_AFTER_ELECTION_MS)]);
+    say(`with a node down, writes to ${acks.topic} (min.insync.replicas=3): ${JSON.stringify(acksWhileDown)}`);
 
     const restartAt = Date.now();
     await c.node(victim.nodeId).restart();
@@ -246,6 +251,7 @@ describe('three-node Kafka cluster: a broker SIGKILLed under load', () => {
       lost: audit.lost.length,
       duplicates: audit.duplicates,
       unknownStored: audit.unknownStored.length,
+      acksWhileDown,
       kafkaMissing: [...ledger.acknowledged].filter((key) => !onTopic.has(key)).length,
       generator: gen.stats(),
     };
@@ -273,6 +279,8 @@ describe('three-node Kafka cluster: a broker SIGKILLed under load', () => {
     expect(audit.lost.slice(0, 10)).toEqual([]);
     expect(audit.duplicates).toBe(0);
     expect(audit.unknownStored.slice(0, 10)).toEqual([]);
+    // acks=1 lands with a node down, so the check can tell; acks=all must be refused by every client.
+    expect(acksWhileDown).toEqual({ acksOne: 'written', byClient: { kafkajs: 'refused', platformatic: 'refused' } });
     expect(figures.kafkaMissing).toBe(0);
     expect(audit.distinct).toBe(onTopic.size);
     expect(await k.messages(dlqTopic)).toBe(0);

@@ -2,7 +2,7 @@
  * @module kafka: the only module that touches a Kafka client library: @platformatic/kafka (the
  * default) or kafkajs 2.2.4, chosen by KAFKA_CLIENT (docs/kafka.md "Kafka clients").
  */
-export { createKafka, type Kafka, type KafkaClientOptions } from './client.js';
+export { createKafka, type Kafka, type KafkaClientName, type KafkaClientOptions } from './client.js';
 export { ensureTopics, type TopicSpec } from './topics.js';
 export {
   encodeEnvelope,

@@ -1,5 +1,6 @@
 import type { Kafka } from './client.js';
 import { ensurePlatformaticTopics } from './platformatic/admin.js';
+import { minIsrConfig } from './topic-config.js';
 import type { Logger } from '@hookstream/observability';
 
 export interface TopicSpec {
@@ -7,6 +8,8 @@ export interface TopicSpec {
   numPartitions: number;
   /** Unset: min(3, brokers in the cluster), so a single local broker and a 3-node cluster both work. */
   replicationFactor?: number | undefined;
+  /** Unset: 2 when the topic has more than one replica, else the broker's default (1). */
+  minInsyncReplicas?: number | undefined;
 }
 
 /**
@@ -32,8 +35,7 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[], lo
         topic: s.topic,
         numPartitions: s.numPartitions,
         replicationFactor: s.replicationFactor ?? auto,
-        // acks=all only means "durable" when more than one replica must have the write.
-        configEntries: (s.replicationFactor ?? auto) > 1 ? [{ name: 'min.insync.replicas', value: '2' }] : [],
+        configEntries: minIsrConfig(s, s.replicationFactor ?? auto),
       })),
     });
     log.info({ topics: missing.map((s) => s.topic) }, 'created topics');

@@ -3,6 +3,7 @@ import type { Logger } from '@hookstream/observability';
 import type { Kafka } from '../client.js';
 import type { TopicAdmin } from '../topic-admin.js';
 import type { TopicSpec } from '../topics.js';
+import { minIsrConfig } from '../topic-config.js';
 import { baseOptions } from './base.js';
 
 function createAdmin(kafka: Kafka): Admin {
@@ -86,8 +87,7 @@ export async function ensurePlatformaticTopics(kafka: Kafka, specs: readonly Top
             topics: [s.topic],
             partitions: s.numPartitions,
             replicas,
-            // acks=all only means "durable" when more than one replica must have the write.
-            configs: replicas > 1 ? [{ name: 'min.insync.replicas', value: '2' }] : [],
+            configs: minIsrConfig(s, replicas),
           });
         } catch (err) {
           // Two services starting at once race to create the same topic; the loser sees this.

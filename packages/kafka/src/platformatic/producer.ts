@@ -26,7 +26,10 @@ export function platformaticProducerDriver(kafka: Kafka, log: Logger): ProducerD
       await producer.listApis();
     },
     async write(topic, messages) {
-      await producer.send({ messages: messages.map((m) => toRecord(topic, m)) });
+      // acks again per send: Producer.send defaults a non-idempotent send to acks=1 (leader only)
+      // whatever the constructor was given (2.12.1), and a leader that dies before its followers
+      // copy the write takes acknowledged events with it.
+      await producer.send({ messages: messages.map((m) => toRecord(topic, m)), acks: ProduceAcks.ALL });
     },
     disconnect: () => producer.close(),
   };
