@@ -51,6 +51,21 @@ export async function auditStored(ds: DataSource, ledger: Ledger): Promise<Store
   };
 }
 
+/** Ids of the events whose enrichment is pending right now. */
+export async function pendingEnrichmentIds(ds: DataSource): Promise<number[]> {
+  const rows = (await ds.query("SELECT id FROM hubspot_event_rows WHERE enrichment_state = 'pending'")) as Array<{ id: number | string }>;
+  return rows.map((r) => Number(r.id));
+}
+
+/** How many of `ids` are still pending. */
+export async function stillPending(ds: DataSource, ids: readonly number[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const [r] = (await ds.query(`SELECT COUNT(*) AS n FROM hubspot_event_rows WHERE enrichment_state = 'pending' AND id IN (${ids.map(() => '?').join(',')})`, [
+    ...ids,
+  ])) as Array<{ n: number | string }>;
+  return Number(r?.n ?? 0);
+}
+
 export async function pendingEnrichments(ds: DataSource): Promise<number> {
   const [r] = (await ds.query("SELECT COUNT(*) AS n FROM hubspot_event_rows WHERE enrichment_state = 'pending'")) as Array<{ n: number | string }>;
   return Number(r?.n ?? 0);
