@@ -57,16 +57,12 @@ export async function pendingEnrichmentIds(ds: DataSource): Promise<number[]> {
   return rows.map((r) => Number(r.id));
 }
 
-/** How many of `ids` are still pending. */
-export async function stillPending(ds: DataSource, ids: readonly number[]): Promise<number> {
-  if (ids.length === 0) return 0;
-  const [r] = (await ds.query(`SELECT COUNT(*) AS n FROM hubspot_event_rows WHERE enrichment_state = 'pending' AND id IN (${ids.map(() => '?').join(',')})`, [
-    ...ids,
-  ])) as Array<{ n: number | string }>;
-  return Number(r?.n ?? 0);
-}
-
-export async function pendingEnrichments(ds: DataSource): Promise<number> {
-  const [r] = (await ds.query("SELECT COUNT(*) AS n FROM hubspot_event_rows WHERE enrichment_state = 'pending'")) as Array<{ n: number | string }>;
+/** Events whose enrichment is pending: all of them, or only those among `ids`. */
+export async function pendingEnrichments(ds: DataSource, ids?: readonly number[]): Promise<number> {
+  if (ids?.length === 0) return 0;
+  const among = ids ? ` AND id IN (${ids.map(() => '?').join(',')})` : '';
+  const [r] = (await ds.query(`SELECT COUNT(*) AS n FROM hubspot_event_rows WHERE enrichment_state = 'pending'${among}`, ids ? [...ids] : [])) as Array<{
+    n: number | string;
+  }>;
   return Number(r?.n ?? 0);
 }

@@ -1,7 +1,7 @@
 import type { DataSource } from '@hookstream/store';
 import type { FakeHubSpot, FaultRecord, LocalKafkaHandle, TcpProxy } from '@hookstream/testkit';
 import { waitUntil } from '../support/wait.js';
-import { pendingEnrichmentIds, stillPending } from './checks.js';
+import { pendingEnrichmentIds, pendingEnrichments } from './checks.js';
 import type { ProcessFleet } from './fleet.js';
 import type { KafkaProbe, Offsets } from './kafka-probe.js';
 import type { FaultProfile } from './profile.js';
@@ -163,7 +163,12 @@ async function hubspotOutage(ctx: ScenarioContext): Promise<FaultRecord> {
   // The events pending when HubSpot came back, not every pending event: traffic keeps flowing,
   // and during a burst new events wait (deferred) for a shared read as a matter of course, so
   // "none pending at all" is only ever true by chance while traffic runs.
-  await waitUntil('the events pending at the end of the outage to be enriched', async () => (await stillPending(ctx.ds, pendingAtEnd)) === 0, WAIT_MS, 250);
+  await waitUntil(
+    'the events pending at the end of the outage to be enriched',
+    async () => (await pendingEnrichments(ctx.ds, pendingAtEnd)) === 0,
+    WAIT_MS,
+    250,
+  );
   return {
     fault: 'HubSpot API 429 then 503',
     durationMs: ended - t0,
