@@ -22,6 +22,8 @@ import { waitUntil } from '../support/wait.js';
 
 const EVENTS = 600;
 const BATCH = 20;
+/** Far longer than a poll and a kill take, and shorter than DELIVERY_TIMEOUT_MS (15 s): a held send ends only by the kill. */
+const HOLD_MS = 8000;
 
 /**
  * At-least-once across crashes: dispatcher processes are killed with SIGKILL while deliveries
@@ -75,27 +77,43 @@ describe('dispatchers killed under load', () => {
     return p;
   };
   const killed = new Set<ServiceProcess>();
+  /** While set, the slow endpoint holds each new request this long: a kill then surely finds it unanswered. */
+  let holdMs = 0;
 
   /**
-   * Kills the running dispatcher the broker assigned `partition` to: only its kill interrupts
-   * that endpoint's sends in flight (with two members, killing another would interrupt nothing).
+   * Kills the running dispatcher the broker assigned `partition` to while one of its sends to
+   * the slow endpoint is held open, and returns the event ids of the held sends: the kill
+   * interrupted exactly those. Only the owner's kill interrupts that endpoint's sends (with two
+   * members, killing another would interrupt nothing), and the owner must have held the
+   * partition for a while, so a lane the last rebalance retired has stopped starting sends.
    */
-  async function killOwnerOf(partition: number): Promise<void> {
-    let owner: ServiceProcess | undefined;
-    await waitUntil(
-      `one running dispatcher owning partition ${partition}`,
+  async function killOwnerMidSend(partition: number): Promise<string[]> {
+    let seen: { owner: ServiceProcess | undefined; since: number } = { owner: undefined, since: 0 };
+    const victim = await waitUntil(
+      `one running dispatcher owning partition ${partition} for a second`,
       async () => {
         const g = await probe.group();
         const member = g.members.find((m) => m.partitions.includes(`${env.DELIVERIES_TOPIC}:${partition}`));
-        owner = g.state === 'Stable' && member ? clientIds.get(member.clientId) : undefined;
-        return owner !== undefined && !killed.has(owner);
+        const owner = g.state === 'Stable' && member ? clientIds.get(member.clientId) : undefined;
+        if (owner !== seen.owner) seen = { owner, since: Date.now() };
+        return owner !== undefined && !killed.has(owner) && Date.now() - seen.since >= 1000 ? owner : undefined;
       },
       60_000,
       100,
     );
-    const victim = owner as ServiceProcess;
+    const before = rx.on('/slow').length;
+    holdMs = HOLD_MS;
+    await waitUntil('a send to the slow endpoint held open', async () => rx.on('/slow').length > before, 60_000, 5);
     killed.add(victim);
     victim.proc.kill('SIGKILL');
+    const killedAt = Date.now();
+    holdMs = 0;
+    // Every send since `before` was held; one held past HOLD_MS would have been answered before the kill.
+    return rx
+      .on('/slow')
+      .slice(before)
+      .filter((r) => r.at > killedAt - HOLD_MS)
+      .map((r) => (JSON.parse(r.body) as { id: string }).id);
   }
 
   async function storeEvents(ds: DataSource, from: number, n: number): Promise<void> {
@@ -131,8 +149,8 @@ describe('dispatchers killed under load', () => {
       secrets.push(secret);
       return endpoints.create(EndpointInputSchema.parse({ url: rx.url(path), ...extra }), { id: newEndpointId(), secret, origin: 'api', now: Date.now() });
     };
-    // The slow endpoint keeps deliveries in flight, so a kill lands between sending and recording.
-    rx.behave('/slow', () => ({ status: 200, delayMs: 300 }));
+    // The slow endpoint keeps deliveries in flight, and holds them open around a kill (killOwnerMidSend).
+    rx.behave('/slow', () => ({ status: 200, delayMs: holdMs || 300 }));
     rx.behave('/fast', () => ({ status: 200 }));
     rx.behave('/ordered', () => ({ status: 200, delayMs: 20 }));
     const slow = await make('/slow', { maxInFlight: 20 });
@@ -157,10 +175,10 @@ describe('dispatchers killed under load', () => {
     // The deliveries topic is keyed by endpoint id.
     const slowPartition = partitionForKey(slow.id, Number(env.KAFKA_TOPIC_PARTITIONS));
     await waitUntil('deliveries under way', async () => rx.on('/slow').length >= 40, 120_000, 50);
-    await killOwnerOf(slowPartition);
+    const interrupted = await killOwnerMidSend(slowPartition);
     start();
     await waitUntil('more deliveries after the first kill', async () => rx.on('/slow').length >= 200, 120_000, 50);
-    await killOwnerOf(slowPartition);
+    interrupted.push(...(await killOwnerMidSend(slowPartition)));
     start();
     await load;
 
@@ -182,9 +200,11 @@ describe('dispatchers killed under load', () => {
     }
     const ids = (path: string): string[] => rx.on(path).map((r) => (JSON.parse(r.body) as { id: string }).id);
     for (const path of byPath.keys()) expect(new Set(ids(path)).size, path).toBe(EVENTS);
-    const resent = ids('/slow').length - EVENTS;
-    // The kills interrupted deliveries in flight: some were sent twice, and that is all that happened to them.
-    expect(resent).toBeGreaterThan(0);
+    // The kills interrupted deliveries in flight: those were sent again, and that is all that happened to them.
+    const sends = new Map<string, number>();
+    for (const id of ids('/slow')) sends.set(id, (sends.get(id) ?? 0) + 1);
+    expect(interrupted.length).toBeGreaterThanOrEqual(2);
+    for (const id of interrupted) expect(sends.get(id), `event ${id}, interrupted by a kill`).toBeGreaterThanOrEqual(2);
     // Nothing a dispatcher logged, crashes included, holds a signing secret or its key.
     const logs = procs.map((p) => p.output()).join('\n');
     expect(logs.length).toBeGreaterThan(0);
