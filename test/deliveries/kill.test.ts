@@ -16,6 +16,7 @@ import { openMigratedStore, type MigratedStore } from '@hookstream/store/testing
 import { testDatabase } from '@hookstream/testkit';
 import { createKafkaProbe, type KafkaProbe } from '../fault/kafka-probe.js';
 import { testKafka } from '../support/kafka.js';
+import { settledOwnerOf } from '../support/group-owner.js';
 import { startService, type ServiceProcess } from '../support/process.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { waitUntil } from '../support/wait.js';
@@ -69,7 +70,7 @@ describe('dispatchers killed under load', () => {
 
   const clientIds = new Map<string, ServiceProcess>();
   const start = (): ServiceProcess => {
-    // Each its own client id, so the group's members can be told apart (killOwnerOf).
+    // Each its own client id, so the group's members can be told apart (killOwnerMidSend).
     const clientId = `kill-dispatcher-${procs.length + 1}`;
     const p = startService('dispatcher', { ...env, KAFKA_CLIENT_ID: clientId });
     procs.push(p);
@@ -84,23 +85,10 @@ describe('dispatchers killed under load', () => {
    * Kills the running dispatcher the broker assigned `partition` to while one of its sends to
    * the slow endpoint is held open, and returns the event ids of the held sends: the kill
    * interrupted exactly those. Only the owner's kill interrupts that endpoint's sends (with two
-   * members, killing another would interrupt nothing), and the owner must have held the
-   * partition for a while, so a lane the last rebalance retired has stopped starting sends.
+   * members, killing another would interrupt nothing).
    */
   async function killOwnerMidSend(partition: number): Promise<string[]> {
-    let seen: { owner: ServiceProcess | undefined; since: number } = { owner: undefined, since: 0 };
-    const victim = await waitUntil(
-      `one running dispatcher owning partition ${partition} for a second`,
-      async () => {
-        const g = await probe.group();
-        const member = g.members.find((m) => m.partitions.includes(`${env.DELIVERIES_TOPIC}:${partition}`));
-        const owner = g.state === 'Stable' && member ? clientIds.get(member.clientId) : undefined;
-        if (owner !== seen.owner) seen = { owner, since: Date.now() };
-        return owner !== undefined && !killed.has(owner) && Date.now() - seen.since >= 1000 ? owner : undefined;
-      },
-      60_000,
-      100,
-    );
+    const victim = await settledOwnerOf(probe, env.DELIVERIES_TOPIC as string, partition, clientIds, killed);
     const before = rx.on('/slow').length;
     holdMs = HOLD_MS;
     await waitUntil('a send to the slow endpoint held open', async () => rx.on('/slow').length > before, 60_000, 5);

@@ -83,6 +83,7 @@ export {
   type FakeBrevoEmail,
   type FakeBrevoRequest,
   type FakeBrevoFaultStatus,
+  type FakeBrevoArrival,
   type FakeBrevoRateLimit,
   type FakeBrevoEmailBody,
   type FakeBrevoBadRequest,

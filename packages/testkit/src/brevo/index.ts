@@ -6,6 +6,7 @@ export {
   type FakeBrevoEmail,
   type FakeBrevoRequest,
   type FakeBrevoFaultStatus,
+  type FakeBrevoArrival,
 } from './server.js';
 export type { FakeBrevoRateLimit } from './rate-limit.js';
 export type { ValidEmail as FakeBrevoEmailBody, BrevoBadRequest as FakeBrevoBadRequest } from './validate.js';

@@ -154,6 +154,19 @@ describe('fake Brevo faults', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
   });
 
+  it('records a send when it arrives, before a slow answer', async () => {
+    const f = await start();
+    f.slow(60_000);
+    const pending = post(f, html({ headers: { idempotencyKey: KEY } })).catch((err: unknown) => err);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(f.arrivals).toEqual([{ at: expect.any(Number), idempotencyKey: KEY }]);
+    expect(f.requests).toEqual([]);
+    expect(f.emails).toEqual([]);
+    await f.close();
+    fake = undefined;
+    await pending;
+  });
+
   it('closes at once while a slow answer is pending', async () => {
     const f = await start();
     f.slow(60_000);

@@ -44,6 +44,11 @@ export interface FakeBrevoRequest {
   at: number;
 }
 
+export interface FakeBrevoArrival {
+  at: number;
+  idempotencyKey?: string;
+}
+
 export type FakeBrevoFaultStatus = 500 | 502 | 503 | 504;
 
 export interface FakeBrevo {
@@ -52,6 +57,8 @@ export interface FakeBrevo {
   apiKey: string;
   readonly emails: FakeBrevoEmail[];
   readonly requests: FakeBrevoRequest[];
+  /** Every send as it arrived, before any slow() wait: what a client had in flight when it died. */
+  readonly arrivals: FakeBrevoArrival[];
   /** Every request answers 503 until up(). */
   down(): void;
   /** Every request waits this long before it is handled, until up(). */
@@ -75,6 +82,7 @@ export async function startFakeBrevo(opts: FakeBrevoOptions = {}): Promise<FakeB
   const faults: FakeBrevoFaultStatus[] = [];
   const emails: FakeBrevoEmail[] = [];
   const requests: FakeBrevoRequest[] = [];
+  const arrivals: FakeBrevoArrival[] = [];
   const seen = new Map<string, { messageId: string; at: number }>();
   const limiter = createRateLimiter(now);
   const waits = new Set<() => void>();
@@ -105,6 +113,9 @@ export async function startFakeBrevo(opts: FakeBrevoOptions = {}): Promise<FakeB
   });
 
   app.post('/v3/smtp/email', async (req, reply) => {
+    const arrived = validateEmail(req.body);
+    const arrivedKey = arrived.ok ? idempotencyKeyOf(arrived.email) : undefined;
+    arrivals.push({ at: now(), ...(arrivedKey === undefined ? {} : { idempotencyKey: arrivedKey }) });
     if (mode.kind === 'slow') await wait(mode.ms);
     const fault = faults.shift() ?? (mode.kind === 'down' ? 503 : undefined);
     // Brevo's body for an outage is not documented; a JSON {code, message} like its other errors.
@@ -117,7 +128,7 @@ export async function startFakeBrevo(opts: FakeBrevoOptions = {}): Promise<FakeB
     const admitted = limiter.admit(String(key), limit);
     if (!admitted.ok) return answer(req, reply, 429, { code: 'too_many_requests', message: 'The expected rate limit is exceeded.' }, admitted.headers);
 
-    const checked = validateEmail(req.body);
+    const checked = arrived;
     if (!checked.ok) return answer(req, reply, 400, checked.error, admitted.headers);
     const email = checked.email;
     const idem = idempotencyKeyOf(email);
@@ -147,6 +158,7 @@ export async function startFakeBrevo(opts: FakeBrevoOptions = {}): Promise<FakeB
     apiKey,
     emails,
     requests,
+    arrivals,
     down: () => void (mode = { kind: 'down' }),
     slow: (ms) => void (mode = { kind: 'slow', ms }),
     up: () => void (mode = { kind: 'up' }),
