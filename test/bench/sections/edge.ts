@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { BenchEnv } from '../env.js';
-import { closedLoop, interleavedClosedLoops, openLoop, type LoadRequest, type LoadResult, type OpenLoopRequest, type OpenLoopResult } from '../load.js';
+import { interleavedClosedLoops, openLoop, type LoadRequest, type LoadResult, type OpenLoopRequest, type OpenLoopResult } from '../load.js';
 import type { Figure } from '../report.js';
 import type { Profile } from '../profiles.js';
 import {
@@ -96,36 +96,39 @@ function loadDetails(r: LoadResult & { cpuUsPerRequest?: number; brokerCpuUsPerR
   };
 }
 
-/** A warm-up run, then the measured one with the server process's CPU time per answered request. */
-async function measured(server: { cpuMs(): number }, opts: Parameters<typeof closedLoop>[0]): Promise<Measured> {
-  if ((opts.warmupSec ?? 0) > 0) await closedLoop({ ...opts, durationSec: opts.warmupSec as number, warmupSec: 0 });
-  const c0 = server.cpuMs();
-  const r = await closedLoop({ ...opts, warmupSec: 0 });
-  return { ...r, cpuUsPerRequest: Math.round(((server.cpuMs() - c0) * 1000) / Math.max(1, r.ok)) };
+/** A server of the section and the CPU meter its runs are charged with. */
+interface Target {
+  url: string;
+  requests: LoadRequest[];
+  /** The meter (in `meters`) whose CPU is this target's server's. */
+  meter: string;
 }
 
 /**
- * The HubSpot and the sources route on one edge, each warmed up and then measured for the
- * profile's duration in alternating slices (see interleavedClosedLoops): measured one after
- * the other, load from other work that started or stopped in between would count against one
- * route only and skew the comparison.
+ * Several request sets, each warmed up and then measured for the profile's duration in
+ * alternating slices (see interleavedClosedLoops): measured one after the other, load from
+ * other work that started or stopped in between (and this host's speed, which drifts by a third
+ * within minutes) would count against one set only and skew their ratio. The bare route and the
+ * edge's two routes share slices this way, so the 1-event ratios compare like with like.
  */
-async function routes(
+async function interleaved(
   env: BenchEnv,
-  edge: { url: string; cpuMs(): number },
-  sets: [LoadRequest[], LoadRequest[]],
+  targets: readonly Target[],
+  meters: Record<string, () => number>,
   connections: number,
   profile: Profile,
-): Promise<[Measured, Measured]> {
+): Promise<Measured[]> {
   const { durationSec, warmupSec } = profile.http;
-  const meters = { edge: () => edge.cpuMs(), broker: () => env.infraCpuMs().broker };
   const rs = await interleavedClosedLoops(
-    sets.map((requests) => ({ url: edge.url, requests, connections, durationSec })),
-    { durationSec, warmupSec, sliceSec: SLICE_SEC, meters },
+    targets.map(({ url, requests }) => ({ url, requests, connections, durationSec })),
+    { durationSec, warmupSec, sliceSec: SLICE_SEC, meters: { ...meters, broker: () => env.infraCpuMs().broker } },
   );
   const perRequest = (ms: number | undefined, ok: number) => Math.round(((ms ?? Number.NaN) * 1000) / Math.max(1, ok));
-  const [a, b] = rs.map(({ cpuMs, ...r }) => ({ ...r, cpuUsPerRequest: perRequest(cpuMs.edge, r.ok), brokerCpuUsPerRequest: perRequest(cpuMs.broker, r.ok) }));
-  return [a as Measured, b as Measured];
+  return rs.map(({ cpuMs, ...r }, i) => ({
+    ...r,
+    cpuUsPerRequest: perRequest(cpuMs[(targets[i] as Target).meter], r.ok),
+    brokerCpuUsPerRequest: perRequest(cpuMs.broker, r.ok),
+  }));
 }
 
 /** Open-loop latency of one route at a fixed rate (issue 14: p99 at half of the sustained rate). */
@@ -192,16 +195,8 @@ export async function runEdgeSection(env: BenchEnv, profile: Profile): Promise<E
   const figures: Figure[] = [];
   const { connections, durationSec, warmupSec } = profile.http;
 
-  env.progress('HTTP ceiling: bare Fastify route, 1-event deliveries');
   const bare = await env.spawn('bare', 'test/bench/servers/bare.ts', env.serviceEnv({}));
   let bareRun: Measured;
-  try {
-    bareRun = await measured(bare, { url: bare.url, requests: deliveries(bare.url, 1, 500, 11), connections, durationSec, warmupSec });
-    assertClean('bare route', bareRun);
-  } finally {
-    await bare.stop();
-  }
-
   const topic = await env.newTopic('edge');
   const sourcesTopic = await env.newTopic('edge-sources');
   const edge = await env.spawn(
@@ -226,14 +221,32 @@ export async function runEdgeSection(env: BenchEnv, profile: Profile): Promise<E
   try {
     const small = sourceDeliveries(1, 500, 22);
     await assertValidates(edge.url, small[0] as (typeof small)[number]);
-    env.progress(`edge: 1-event deliveries, HubSpot and sources routes in alternating ${SLICE_SEC} s slices`);
-    [one, sourcesOne] = await routes(env, edge, [deliveries(edge.url, 1, 500, 12), small], connections, profile);
+    env.progress(`edge: 1-event deliveries, the bare Fastify route (ceiling) and the HubSpot and sources routes in alternating ${SLICE_SEC} s slices`);
+    const oneEvent: Target[] = [
+      { url: bare.url, requests: deliveries(bare.url, 1, 500, 11), meter: 'bare' },
+      { url: edge.url, requests: deliveries(edge.url, 1, 500, 12), meter: 'edge' },
+      { url: edge.url, requests: small, meter: 'edge' },
+    ];
+    [bareRun, one, sourcesOne] = (await interleaved(env, oneEvent, { bare: () => bare.cpuMs(), edge: () => edge.cpuMs() }, connections, profile)) as [
+      Measured,
+      Measured,
+      Measured,
+    ];
+    await bare.stop();
+    assertClean('bare route', bareRun);
     assertClean('edge 1-event', one);
     assertClean('edge sources 1-event', sourcesOne);
     env.progress(`edge: 100-event deliveries, HubSpot and sources routes in alternating ${SLICE_SEC} s slices`);
     const big = deliveries(edge.url, 100, 50, 13);
     const sourcesBig = sourceDeliveries(100, 50, 23);
-    [hundred, sourcesHundred] = await routes(env, edge, [big, sourcesBig], profile.http.batchConnections, profile);
+    const hundredEvent: Target[] = [
+      { url: edge.url, requests: big, meter: 'edge' },
+      { url: edge.url, requests: sourcesBig, meter: 'edge' },
+    ];
+    [hundred, sourcesHundred] = (await interleaved(env, hundredEvent, { edge: () => edge.cpuMs() }, profile.http.batchConnections, profile)) as [
+      Measured,
+      Measured,
+    ];
     assertClean('edge 100-event', hundred);
     assertClean('edge sources 100-event', sourcesHundred);
     env.progress(
@@ -248,7 +261,7 @@ export async function runEdgeSection(env: BenchEnv, profile: Profile): Promise<E
     const sourcesEnvelopes = sourceEnvelopesFor(JSON.parse(sourcesBig[0]?.body ?? '[]') as Notification[], Date.now(), requestId);
     sourcesEnvelopeBytes = Math.round(sourcesEnvelopes.reduce((s, m) => s + m.value.length, 0) / sourcesEnvelopes.length);
   } finally {
-    await edge.stop();
+    await Promise.all([edge.stop(), bare.stop()]);
   }
 
   env.progress(`broker ceiling: ProducerPerformance, ${profile.kafkaRecords} records of ${envelopeBytes} bytes, acks=all`);
