@@ -109,7 +109,8 @@ describe('CRM actions through the dispatcher', () => {
     const [attempt] = await f.deliveries.attempts([sent]);
     expect(attempt?.externalId).toBe(mail?.messageId);
     expect(await f.deliveries.get('ep_crm_crm_qualified_meta_capi', committed as number)).toBeNull();
-    expect(await f.deliveries.get('ep_crm_crm_qualified_meta_capi', qualified as number)).toMatchObject({ state: 'succeeded' });
+    // Meta counts the Lead when the request arrives; the delivery is recorded once its answer is back.
+    await waitUntil('the Lead recorded', async () => (await f.deliveries.get('ep_crm_crm_qualified_meta_capi', qualified as number))?.state === 'succeeded');
   });
 
   it('keeps e-mailing while Meta is down, and sends Meta everything once it is back', async () => {
@@ -130,8 +131,12 @@ describe('CRM actions through the dispatcher', () => {
     await waitUntil('a 429', async () => brevo.requests.some((r) => r.status === 429));
     brevo.rateLimit({ max: 1000, windowMs: 1000 });
     await waitUntil('the e-mail after the reset', async () => brevo.emails.some((m) => m.to[0]?.email === 'limited@example.com'));
-    const d = await f.deliveries.get('ep_crm_crm_committed_brevo', id as number);
-    const attempts = await f.deliveries.attempts([d ?? { endpointId: 'ep_crm_crm_committed_brevo', eventId: id as number }]);
+    // The fake has the e-mail before it answers; the attempt is written once the answer is back.
+    const d = await waitUntil('the e-mail recorded', async () => {
+      const got = await f.deliveries.get('ep_crm_crm_committed_brevo', id as number);
+      return got?.state === 'succeeded' ? got : undefined;
+    });
+    const attempts = await f.deliveries.attempts([d]);
     expect(attempts[0]).toMatchObject({ status: 429, outcome: 'failed' });
     expect(attempts[attempts.length - 1]).toMatchObject({ outcome: 'succeeded' });
   });

@@ -203,10 +203,21 @@ describe('outbound deliveries', () => {
     const { endpoint, secret: oldSecret } = await f.endpoint({ url: rx.url('/rotate') });
     const newSecret = 'whsec_' + Buffer.alloc(24, 7).toString('base64');
     expect(await f.endpoints.rotateSecret(endpoint.id, newSecret, 60_000, Date.now())).toBe(true);
-    // The dispatchers re-read endpoints every 200 ms: wait for the rotation to reach them.
-    await new Promise((r) => setTimeout(r, 600));
-    await f.store([{}]);
-    const [r] = await arrived('/rotate', 1);
+    // The dispatchers re-read endpoints every 200 ms: a send made before the rotation reached the
+    // endpoint's owner carries the old signature alone, so events are sent one at a time until one
+    // carries two (a loaded machine may take longer than a fixed pause to re-read).
+    const r = await waitUntil(
+      'a send signed with both secrets',
+      async () => {
+        const before = rx.on('/rotate').length;
+        await f.store([{}]);
+        const got = await arrived('/rotate', before + 1);
+        const last = got[got.length - 1];
+        return String(last?.headers['webhook-signature']).split(' ').length === 2 ? last : undefined;
+      },
+      30_000,
+      200,
+    );
     const headers = {
       'webhook-id': String(r?.headers['webhook-id']),
       'webhook-timestamp': String(r?.headers['webhook-timestamp']),

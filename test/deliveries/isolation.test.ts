@@ -73,7 +73,8 @@ describe('a slow endpoint beside a fast one', () => {
     });
     expect(slowAttempts).toBeGreaterThanOrEqual(10);
     // Head-of-line blocking would put the fast endpoint behind 15 s timeouts; a shared lane would show it in the p99.
-    expect(figures.besideP99).toBeLessThan(2000);
+    // A third of a timeout: far below what blocking shows, above a stall of a loaded machine (p99 of ~500 is the 5th worst).
+    expect(figures.besideP99).toBeLessThan(5000);
     expect(withSlow.length).toBe(beside.size);
   }, 120_000);
 });
