@@ -24,6 +24,13 @@ export interface RoutingTable {
 export function createRoutingTable(store: EndpointStore, log: Logger, now: () => number = Date.now): RoutingTable {
   let routes = new Map<string, Route>();
   const secretsOf = new Map<string, string>();
+  /**
+   * patch() stamps each change with the next generation. A refresh whose read began before a
+   * patch may have read the row as it was before that change (a lane writes the disable, then
+   * patches): it keeps the patched route, and a later refresh reads the committed row.
+   */
+  let generation = 0;
+  const patchedAt = new Map<string, number>();
   const signerFor = (id: string, secrets: string[]): Signer | null => {
     if (secrets.length === 0) return null;
     try {
@@ -36,11 +43,16 @@ export function createRoutingTable(store: EndpointStore, log: Logger, now: () =>
   };
   return {
     async refresh() {
+      const readFrom = generation;
       const rows = await store.listSigning(now());
       const next = new Map<string, Route>();
       const changed: string[] = [];
       for (const { endpoint, secrets } of rows) {
         const prev = routes.get(endpoint.id);
+        if (prev && (patchedAt.get(endpoint.id) ?? -1) > readFrom) {
+          next.set(endpoint.id, prev);
+          continue;
+        }
         const key = secrets.join(' ');
         const sameSecrets = secretsOf.get(endpoint.id) === key;
         const signer = prev && sameSecrets ? prev.signer : signerFor(endpoint.id, secrets);
@@ -55,13 +67,17 @@ export function createRoutingTable(store: EndpointStore, log: Logger, now: () =>
         }
       }
       routes = next;
+      // Patches this read began after are in the rows it read.
+      for (const [id, at] of patchedAt) if (at <= readFrom) patchedAt.delete(id);
       return changed;
     },
     get: (id) => routes.get(id),
     all: () => [...routes.values()],
     patch(id, change) {
       const r = routes.get(id);
-      if (r) routes.set(id, { ...r, endpoint: { ...r.endpoint, ...change } });
+      if (!r) return;
+      routes.set(id, { ...r, endpoint: { ...r.endpoint, ...change } });
+      patchedAt.set(id, ++generation);
     },
   };
 }
