@@ -215,13 +215,16 @@ describe('closing', () => {
     await until(() => publisher.pending.length === 1);
     // B is mid-request (not idle) when shutdown begins, so close() does not cut it.
     const { port } = app.server.address() as AddressInfo;
+    const bServerSide = new Promise<Socket>((r) => app.server.once('connection', r));
     const b = connect(port, '127.0.0.1');
     let bReply = '';
     b.on('data', (c: Buffer) => (bReply += c.toString('utf8')));
     const bClosed = new Promise<void>((r) => b.once('close', () => r()));
     const full = request(body);
     b.write(full.slice(0, 30));
-    await new Promise((r) => setTimeout(r, 50));
+    // Shutdown begins only once the server has read B's first bytes (a pause could let close() see B idle).
+    const bServer = await bServerSide;
+    await until(() => bServer.bytesRead >= 30);
     const closed = app.close();
     await new Promise((r) => setTimeout(r, 50));
     b.write(full.slice(30));
