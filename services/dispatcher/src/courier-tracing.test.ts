@@ -5,10 +5,10 @@ import {
   createWebhookDestination,
   generateSecret,
   type DeliverableEvent,
-  type Endpoint,
   type Sender,
   type SendResult,
 } from '@hookstream/deliveries';
+import { endpointRow } from '@hookstream/deliveries/testing';
 import { startTracing } from '@hookstream/observability';
 import type { DataSource } from '@hookstream/store';
 import { describe, expect, it } from 'vitest';
@@ -44,26 +44,7 @@ const attr = (s: Exported | undefined, key: string) => {
   return v?.stringValue ?? (v?.intValue === undefined ? undefined : Number(v.intValue));
 };
 
-const endpoint: Endpoint = {
-  id: 'ep_orders',
-  kind: 'webhook',
-  url: 'https://orders.example.com/hook',
-  description: '',
-  filter: {},
-  destination: null,
-  retrySchedule: null,
-  rateLimitPerSecond: null,
-  maxInFlight: null,
-  ordered: false,
-  enabled: true,
-  disabledReason: null,
-  disabledAt: null,
-  failingSince: null,
-  origin: 'api',
-  startAfter: 0,
-  createdAt: 0,
-  updatedAt: 0,
-};
+const endpoint = endpointRow();
 const EDGE = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const event: DeliverableEvent = { id: 77, provider: 'sources', source: 'orders', type: 'order.created', occurredAt: 1, receivedAt: 2, raw: { id: 1 } };
 

@@ -10,6 +10,7 @@ import {
   type Sender,
   type SendResult,
 } from '@hookstream/deliveries';
+import { endpointRow } from '@hookstream/deliveries/testing';
 import type { DataSource } from '@hookstream/store';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
@@ -49,27 +50,7 @@ function steppingClock(start: number, step: number): () => number {
   return () => (t += step);
 }
 
-const endpoint = (over: Partial<Endpoint> = {}): Endpoint => ({
-  id: 'ep_orders',
-  kind: 'webhook',
-  url: 'https://orders.example.com/hook',
-  description: '',
-  filter: {},
-  destination: null,
-  retrySchedule: null,
-  rateLimitPerSecond: null,
-  maxInFlight: null,
-  ordered: false,
-  enabled: true,
-  disabledReason: null,
-  disabledAt: null,
-  failingSince: null,
-  origin: 'api',
-  startAfter: 0,
-  createdAt: 0,
-  updatedAt: 0,
-  ...over,
-});
+const endpoint = endpointRow;
 
 const route = (secrets: string[] = [SECRET], over: Partial<Endpoint> = {}): Route => ({ endpoint: endpoint(over), signer: createSigner(secrets) });
 

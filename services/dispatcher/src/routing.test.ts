@@ -1,32 +1,12 @@
 import type { Endpoint, EndpointStore, SigningEndpoint } from '@hookstream/deliveries';
 import { generateSecret } from '@hookstream/deliveries';
+import { endpointRow } from '@hookstream/deliveries/testing';
 import { createLogger } from '@hookstream/observability';
 import { describe, expect, it } from 'vitest';
 import { createRoutingTable } from './routing.js';
 
 const SECRET = generateSecret();
 
-const endpoint = (over: Partial<Endpoint> = {}): Endpoint => ({
-  id: 'ep_orders',
-  kind: 'webhook',
-  url: 'https://orders.example.com/hook',
-  description: '',
-  filter: {},
-  destination: null,
-  retrySchedule: null,
-  rateLimitPerSecond: null,
-  maxInFlight: null,
-  ordered: false,
-  enabled: true,
-  disabledReason: null,
-  disabledAt: null,
-  failingSince: null,
-  origin: 'api',
-  startAfter: 0,
-  createdAt: 0,
-  updatedAt: 0,
-  ...over,
-});
 
 /** A store whose reads are answered by the test, so a read can be left in flight across a patch. */
 function heldStore() {
@@ -41,19 +21,19 @@ describe('routing table', () => {
     const { store, answer } = heldStore();
     const table = createRoutingTable(store, createLogger({ name: 'routing-test', level: 'silent' }));
     const first = table.refresh();
-    answer(endpoint());
+    answer(endpointRow());
     await first;
 
     // The read starts, the lane disables the endpoint (database, then patch), then the read answers the row from before.
     const stale = table.refresh();
     table.patch('ep_orders', { enabled: false, disabledReason: 'every attempt failed' });
-    answer(endpoint());
+    answer(endpointRow());
     expect(await stale).toEqual([]);
     expect(table.get('ep_orders')?.endpoint).toMatchObject({ enabled: false, disabledReason: 'every attempt failed' });
 
     // A read begun after the patch is the database's word: re-enabled elsewhere, it is enabled here.
     const fresh = table.refresh();
-    answer(endpoint({ enabled: true, updatedAt: 5 }));
+    answer(endpointRow({ enabled: true, updatedAt: 5 }));
     expect(await fresh).toEqual(['ep_orders']);
     expect(table.get('ep_orders')?.endpoint.enabled).toBe(true);
   });
@@ -62,11 +42,11 @@ describe('routing table', () => {
     const { store, answer } = heldStore();
     const table = createRoutingTable(store, createLogger({ name: 'routing-test', level: 'silent' }));
     const first = table.refresh();
-    answer(endpoint());
+    answer(endpointRow());
     await first;
     table.patch('ep_orders', { failingSince: 10 });
     const next = table.refresh();
-    answer(endpoint({ failingSince: null, updatedAt: 1 }));
+    answer(endpointRow({ failingSince: null, updatedAt: 1 }));
     expect(await next).toEqual(['ep_orders']);
     expect(table.get('ep_orders')?.endpoint.failingSince).toBeNull();
   });

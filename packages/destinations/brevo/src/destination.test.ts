@@ -1,4 +1,5 @@
 import { createHttpSender, type DeliveryItem, type DestinationContext, type Endpoint, type ItemResult, type Sender } from '@hookstream/deliveries';
+import { endpointRow } from '@hookstream/deliveries/testing';
 import { startFakeBrevo, type FakeBrevo, type FakeBrevoOptions } from '@hookstream/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBrevoDestination, idempotencyKeyOf } from './destination.js';
@@ -26,26 +27,8 @@ function httpSender(timeoutMs = 5_000): Sender {
   return s;
 }
 
-const endpoint = (destination: Record<string, unknown> | null = null): Endpoint => ({
-  id: 'ep_brevo',
-  kind: 'brevo',
-  url: 'brevo:',
-  description: 'Committed → e-mail',
-  filter: {},
-  destination,
-  retrySchedule: null,
-  rateLimitPerSecond: null,
-  maxInFlight: null,
-  ordered: false,
-  enabled: true,
-  disabledReason: null,
-  disabledAt: null,
-  failingSince: null,
-  origin: 'rules',
-  startAfter: 0,
-  createdAt: 0,
-  updatedAt: 0,
-});
+const endpoint = (destination: Record<string, unknown> | null = null): Endpoint =>
+  endpointRow({ id: 'ep_brevo', kind: 'brevo', url: 'brevo:', description: 'Committed → e-mail', destination, origin: 'rules' });
 
 const item = (raw: unknown = committedDeal(), deliveryId = 'msg_ep_brevo_1', attempt = 1): DeliveryItem => ({
   eventId: 1,

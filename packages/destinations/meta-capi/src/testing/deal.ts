@@ -1,4 +1,5 @@
 import type { DeliveryItem, Endpoint } from '@hookstream/deliveries';
+import { endpointRow } from '@hookstream/deliveries/testing';
 
 /** The reference system's demo deal body (systems/004), the ledger event's `raw`. */
 export function demoDeal(
@@ -50,24 +51,5 @@ export function dealItem(raw: unknown, occurredAt: number, eventId = 1): Deliver
 
 /** A Meta endpoint row as the dispatcher would pass it. */
 export function metaEndpoint(destination: Record<string, unknown> | null): Endpoint {
-  return {
-    id: 'ep_meta',
-    kind: 'meta_capi',
-    url: 'meta:capi',
-    description: '',
-    filter: {},
-    destination,
-    retrySchedule: null,
-    rateLimitPerSecond: null,
-    maxInFlight: null,
-    ordered: false,
-    enabled: true,
-    disabledReason: null,
-    disabledAt: null,
-    failingSince: null,
-    origin: 'rules',
-    startAfter: 0,
-    createdAt: 0,
-    updatedAt: 0,
-  };
+  return endpointRow({ id: 'ep_meta', kind: 'meta_capi', url: 'meta:capi', destination, origin: 'rules' });
 }
