@@ -7,7 +7,7 @@ import { startFakeBrevo, startFakeMeta, testDatabase, type FakeBrevo, type FakeM
 import { partitionForKey } from '@hookstream/kafka';
 import { createLogger } from '@hookstream/observability';
 import { createKafkaProbe, type KafkaProbe } from '../fault/kafka-probe.js';
-import { settledOwnerOf } from '../support/group-owner.js';
+import { killWhileHeld, settledOwnerOf } from '../support/mid-send-kill.js';
 import { testKafka } from '../support/kafka.js';
 import { startService, type ServiceProcess } from '../support/process.js';
 import { waitUntil } from '../support/wait.js';
@@ -111,18 +111,10 @@ describe('action senders killed under load', () => {
   async function killBrevoSenderMidSend(): Promise<string[]> {
     const partition = partitionForKey(BREVO_ENDPOINT, PARTITIONS);
     const victim = await settledOwnerOf(probe, env.DELIVERIES_TOPIC as string, partition, clientIds, killed);
-    const before = brevo.arrivals.length;
-    brevo.slow(HOLD_MS);
-    await waitUntil('an e-mail held open', async () => brevo.arrivals.length > before, 60_000, 5);
     killed.add(victim);
-    victim.proc.kill('SIGKILL');
-    const killedAt = Date.now();
-    brevo.slow(300);
-    // Every e-mail since `before` was held; one held past HOLD_MS would have been answered before the kill.
-    return brevo.arrivals
-      .slice(before)
-      .filter((a) => a.at > killedAt - HOLD_MS)
-      .flatMap((a) => (a.idempotencyKey === undefined ? [] : [a.idempotencyKey]));
+    // Back to the test's usual 300 ms once the kill is done.
+    const held = await killWhileHeld(victim, { set: (ms) => brevo.slow(ms || 300), arrivals: () => brevo.arrivals }, HOLD_MS);
+    return held.flatMap((a) => (a.idempotencyKey === undefined ? [] : [a.idempotencyKey]));
   }
 
   async function storeDeals(from: number, n: number, status: string): Promise<void> {

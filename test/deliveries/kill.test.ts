@@ -16,7 +16,7 @@ import { openMigratedStore, type MigratedStore } from '@hookstream/store/testing
 import { testDatabase } from '@hookstream/testkit';
 import { createKafkaProbe, type KafkaProbe } from '../fault/kafka-probe.js';
 import { testKafka } from '../support/kafka.js';
-import { settledOwnerOf } from '../support/group-owner.js';
+import { killWhileHeld, settledOwnerOf } from '../support/mid-send-kill.js';
 import { startService, type ServiceProcess } from '../support/process.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { waitUntil } from '../support/wait.js';
@@ -89,19 +89,9 @@ describe('dispatchers killed under load', () => {
    */
   async function killOwnerMidSend(partition: number): Promise<string[]> {
     const victim = await settledOwnerOf(probe, env.DELIVERIES_TOPIC as string, partition, clientIds, killed);
-    const before = rx.on('/slow').length;
-    holdMs = HOLD_MS;
-    await waitUntil('a send to the slow endpoint held open', async () => rx.on('/slow').length > before, 60_000, 5);
     killed.add(victim);
-    victim.proc.kill('SIGKILL');
-    const killedAt = Date.now();
-    holdMs = 0;
-    // Every send since `before` was held; one held past HOLD_MS would have been answered before the kill.
-    return rx
-      .on('/slow')
-      .slice(before)
-      .filter((r) => r.at > killedAt - HOLD_MS)
-      .map((r) => (JSON.parse(r.body) as { id: string }).id);
+    const held = await killWhileHeld(victim, { set: (ms) => void (holdMs = ms), arrivals: () => rx.on('/slow') }, HOLD_MS);
+    return held.map((r) => (JSON.parse(r.body) as { id: string }).id);
   }
 
   async function storeEvents(ds: DataSource, from: number, n: number): Promise<void> {

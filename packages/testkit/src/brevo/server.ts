@@ -113,8 +113,9 @@ export async function startFakeBrevo(opts: FakeBrevoOptions = {}): Promise<FakeB
   });
 
   app.post('/v3/smtp/email', async (req, reply) => {
-    const arrived = validateEmail(req.body);
-    const arrivedKey = arrived.ok ? idempotencyKeyOf(arrived.email) : undefined;
+    // Validated on arrival so the arrival has its idempotency key; the answer to a bad body still comes after the checks below.
+    const checked = validateEmail(req.body);
+    const arrivedKey = checked.ok ? idempotencyKeyOf(checked.email) : undefined;
     arrivals.push({ at: now(), ...(arrivedKey === undefined ? {} : { idempotencyKey: arrivedKey }) });
     if (mode.kind === 'slow') await wait(mode.ms);
     const fault = faults.shift() ?? (mode.kind === 'down' ? 503 : undefined);
@@ -128,7 +129,6 @@ export async function startFakeBrevo(opts: FakeBrevoOptions = {}): Promise<FakeB
     const admitted = limiter.admit(String(key), limit);
     if (!admitted.ok) return answer(req, reply, 429, { code: 'too_many_requests', message: 'The expected rate limit is exceeded.' }, admitted.headers);
 
-    const checked = arrived;
     if (!checked.ok) return answer(req, reply, 400, checked.error, admitted.headers);
     const email = checked.email;
     const idem = idempotencyKeyOf(email);
