@@ -1,13 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  createSigner,
-  createWebhookDestination,
-  generateSecret,
-  type DeliverableEvent,
-  type Sender,
-  type SendResult,
-} from '@hookstream/deliveries';
+import { createSigner, createWebhookDestination, generateSecret, type DeliverableEvent, type Sender, type SendResult } from '@hookstream/deliveries';
 import { endpointRow } from '@hookstream/deliveries/testing';
 import { startTracing } from '@hookstream/observability';
 import type { DataSource } from '@hookstream/store';

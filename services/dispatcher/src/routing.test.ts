@@ -7,7 +7,6 @@ import { createRoutingTable } from './routing.js';
 
 const SECRET = generateSecret();
 
-
 /** A store whose reads are answered by the test, so a read can be left in flight across a patch. */
 function heldStore() {
   const pending: Array<(rows: SigningEndpoint[]) => void> = [];
