@@ -2,6 +2,7 @@ import mysql2 from 'mysql2';
 import { DataSource, type Logger as OrmLogger, type MigrationInterface } from 'typeorm';
 import type { Logger } from '@hookstream/observability';
 import { ENTITIES } from './entities.js';
+import { queryFormat } from './sql-format.js';
 import { Initial1732300000000 } from './migrations/1732300000000-Initial.js';
 import { ObjectRelations1795411426721 } from './migrations/1795411426721-ObjectRelations.js';
 import { PortalTokens1795411783285 } from './migrations/1795411783285-PortalTokens.js';
@@ -61,6 +62,8 @@ export const MIGRATIONS = [
  * - FOUND_ROWS is switched off so `INSERT … ON DUPLICATE KEY UPDATE id = id` reports 0 affected
  *   rows for a duplicate (with the flag, mysql2's default, it would report 1 like an insert).
  * - `timezone: 'Z'` and epoch-ms columns keep times free of server/session time zones.
+ * - `queryFormat` (sql-format.ts) inlines plain scalar parameters without mysql2's per-character
+ *   escaping walk over JSON payloads; anything else is still formatted by mysql2.
  */
 export function createDataSource(options: DataSourceOptions): DataSource {
   return new DataSource({
@@ -75,7 +78,7 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     connectTimeout: 10_000,
     ...(options.ssl ? { ssl: { ...options.ssl } } : {}),
     poolSize: options.poolSize ?? 10,
-    extra: { enableKeepAlive: true, keepAliveInitialDelay: 10_000 },
+    extra: { enableKeepAlive: true, keepAliveInitialDelay: 10_000, queryFormat },
     entities: ENTITIES,
     migrations: [...MIGRATIONS, ...(options.migrations ?? [])],
     migrationsRun: false,
