@@ -31,3 +31,4 @@ export {
 export { createLedgerReader, ledgerFromRow, checkLimit, MAX_LIMIT, type LedgerReader, type LedgerRowWith } from './ledger/read.js';
 export { buildLedgerListQuery, buildLedgerChangesQuery, listIndex, LEDGER_SELECT, type Sql, type SqlExtension } from './ledger/sql.js';
 export type { LedgerEvent, LedgerRecord, LedgerQuery, LedgerChangesQuery, SubjectMatch, EventPosition, SortOrder } from './ledger/types.js';
+export { queryFormat } from './sql-format.js';

@@ -34,8 +34,8 @@ const ESCAPED: Readonly<Record<string, string>> = {
 export function queryFormat(this: FormatContext, sql: string, values: unknown, timezone?: string): string {
   if (values === undefined || values === null) return sql;
   if (Array.isArray(values) && values.length > 0 && isPlainSql(sql) && allScalars(values)) {
-    const parts = sql.split('?');
-    if (parts.length - 1 === values.length) return interpolate(parts, values);
+    const filled = interpolate(sql, values);
+    if (filled !== undefined) return filled;
   }
   return mysql2.format(sql, values as never, this.config.stringifyObjects, timezone);
 }
@@ -58,10 +58,17 @@ function allScalars(values: readonly unknown[]): values is Scalar[] {
   return true;
 }
 
-function interpolate(parts: readonly string[], values: readonly Scalar[]): string {
-  let out = parts[0] ?? '';
-  for (let i = 0; i < values.length; i++) out += literal(values[i]) + (parts[i + 1] ?? '');
-  return out;
+/** The SQL with each `?` replaced by its value; undefined when the counts differ. */
+function interpolate(sql: string, values: readonly Scalar[]): string | undefined {
+  let out = '';
+  let from = 0;
+  for (const value of values) {
+    const at = sql.indexOf('?', from);
+    if (at === -1) return undefined;
+    out += sql.slice(from, at) + literal(value);
+    from = at + 1;
+  }
+  return sql.indexOf('?', from) === -1 ? out + sql.slice(from) : undefined;
 }
 
 function literal(v: Scalar): string {
