@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { ENTRIES, PRODUCTION_ROOTS } from './layout.js';
 import { ROOT } from './bundle.js';
 import {
@@ -186,6 +187,22 @@ describe.each(DOCKERFILES)('$file', ({ file, ignoreText }) => {
     expect(install).toMatch(/--frozen-lockfile/);
     const filters = [...install.matchAll(/--filter-prod '([^']+)\.\.\.'/g)].map((m) => m[1]);
     expect(filters.sort()).toEqual([...PRODUCTION_ROOTS].sort());
+  });
+
+  it('hands the installs every patch file pnpm-workspace.yaml applies', () => {
+    const workspace = parseYaml(readFileSync(join(ROOT, 'pnpm-workspace.yaml'), 'utf8')) as { patchedDependencies?: Record<string, string> };
+    const patches = Object.values(workspace.patchedDependencies ?? {});
+    const copied = df.stages
+      .filter((s) => s.name === 'manifests')
+      .flatMap((s) => s.instructions)
+      .filter((i) => i.keyword === 'COPY')
+      .map(copySpec)
+      .flatMap((c) => c.sources.map((src) => ({ src: src.replace(/\/$/, ''), dest: c.dest.replace(/\/$/, '') })));
+    for (const patch of patches) {
+      const via = copied.find((c) => patch === c.src || patch.startsWith(`${c.src}/`));
+      expect(via, `${patch} reaches the manifests stage`).toBeDefined();
+      expect(via && `${via.dest}${patch.slice(via.src.length)}`).toBe(`/app/${patch}`);
+    }
   });
 
   it('pins the pnpm that scripts/bootstrap.mjs pins, and a Node the workspace supports', () => {
