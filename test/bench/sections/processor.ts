@@ -326,7 +326,7 @@ export async function runProcessorSection(env: BenchEnv, profile: Profile): Prom
       ceilingLabel: 'raw mysql2 inserts',
       higherIsBetter: true,
       target: { kind: 'minRatio', min: 0.6 },
-      note: `enrichment on, against the fake HubSpot holding every object (its rate limit lifted); ceiling = best of 1 and 2 connections with the store's query formatting and 2 with mysql2's after this drain, and 2 with the store's after the 2-replica drain (${Math.round(raw1.rowsPerSec)} / ${Math.round(raw2.rowsPerSec)} / ${Math.round(stock2.rowsPerSec)} / ${Math.round(raw2After.rowsPerSec)} rows/s). CPU per event: processor ${one.processorCpuUsPerEvent} µs + database ${one.databaseCpuUsPerEvent} µs; raw insert ${raw1.clientCpuUsPerRow} µs + ${raw1.databaseCpuUsPerRow} µs per row`,
+      note: `enrichment on, against the fake HubSpot holding every object (its rate limit lifted); ceiling = best of 1 and 2 connections with the store's query formatting and 2 with mysql2's after this drain, and 2 with the store's after the 2-replica drain (${Math.round(raw1.rowsPerSec)} / ${Math.round(raw2.rowsPerSec)} / ${Math.round(stock2.rowsPerSec)} / ${Math.round(raw2After.rowsPerSec)} rows/s). CPU per event: processor ${one.processorSteadyCpuUsPerEvent} µs once the group was stable (${one.processorCpuUsPerEvent} µs with start-up) + database ${one.databaseCpuUsPerEvent} µs + broker ${one.brokerCpuUsPerEvent} µs; raw insert ${raw1.clientCpuUsPerRow} µs + ${raw1.databaseCpuUsPerRow} µs per row`,
       details: { ...one, raw: rawDetails, backlogCalls, settings: profile.processorEnv },
     },
     {
