@@ -1,7 +1,8 @@
-import { compatibilityPartitioner, ProduceAcks, Producer } from '@platformatic/kafka';
+import { ProduceAcks, Producer } from '@platformatic/kafka';
 import type { Logger } from '@hookstream/observability';
 import type { Kafka } from '../client.js';
 import type { DriverMessage, ProducerDriver } from '../producer.js';
+import { javaCompatiblePartitioner } from '../murmur2.js';
 import { baseOptions } from './base.js';
 import { watchBrokers } from './events.js';
 
@@ -9,15 +10,16 @@ import { watchBrokers } from './events.js';
  * createProducer's writes through @platformatic/kafka, with the kafkajs producer's semantics:
  * acks=all, not idempotent (a retried write may land twice; consumers dedupe by key), and the
  * Java murmur2 placement. Its default partitioner is `murmur2 >>> 0`, which puts a key whose
- * hash is negative on another partition than Java and kafkajs do; compatibilityPartitioner is
- * `murmur2 & 0x7fffffff`, then `% partitions` like theirs (partition.int.test.ts checks it).
+ * hash is negative on another partition than Java and kafkajs do; its compatibilityPartitioner
+ * is `murmur2 & 0x7fffffff`, then `% partitions` like theirs (partition.int.test.ts checks it).
+ * javaCompatiblePartitioner gives the same answers without the library's BigInt arithmetic.
  */
 export function platformaticProducerDriver(kafka: Kafka, log: Logger): ProducerDriver {
   const producer = new Producer({
     ...baseOptions(kafka, { retries: 3, initialMs: 100, maxMs: 1000 }),
     acks: ProduceAcks.ALL,
     idempotent: false,
-    partitioner: compatibilityPartitioner,
+    partitioner: javaCompatiblePartitioner,
   });
   watchBrokers(producer, log);
   return {
