@@ -67,7 +67,7 @@ export function loadProfile(name: string): Profile {
         eventsApi: { connections: 4, durationSec: 8, deepP99MaxMs: 50 },
         deliveries: { endpoints: 4, endpointConcurrency: 10, events: 5_000, latencySec: 10, replicas: [1] },
         location: { geofences: [0, 10_000, 100_000], users: 2_000, requests: 8_000, connections: 32 },
-        scaleOut: { events: 120_000, replicas: [1, 2, 4, 8, 12], stepEvents: 800_000, stepSec: 8 },
+        scaleOut: { events: 120_000, replicas: [1, 2, 4, 8, 12], stepEvents: 1_600_000, stepSec: 8 },
         ...common,
       };
     case 'full':

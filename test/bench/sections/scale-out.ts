@@ -3,7 +3,7 @@ import type { Figure } from '../report.js';
 import type { Profile } from '../profiles.js';
 import { round } from '../stats.js';
 import { drain, type DrainResult } from './processor.js';
-import { runScaleSteps } from './scale-steps.js';
+import { runScaleSteps, type ScaleStep } from './scale-steps.js';
 
 /**
  * The processor's scale-out curve: the same HubSpot workload (enrichment on, against the fake)
@@ -48,10 +48,17 @@ export async function runScaleOutSection(env: BenchEnv, profile: Profile, push: 
         unit: 'ms',
         higherIsBetter: false,
         details: { ...step },
-        note: `then ${step.eventsPerSec} events/s for ${profile.scaleOut.stepSec} s at ${step.processorCpuUsPerEvent} µs of processor CPU per event${step.drainedEarly ? ' (backlog ran out: a lower bound)' : ''}; group stable ${step.rebalanceMs} ms after the spawn`,
+        note: `${phaseNote(step, profile.scaleOut.stepSec)}; group stable ${step.rebalanceMs} ms after the spawn`,
       });
     }
   } finally {
     await db.drop();
   }
+}
+
+/** The phase after a step, or why there was none: a backlog that ran out during the rebalance leaves nothing to measure. */
+function phaseNote(step: ScaleStep, stepSec: number): string {
+  if (step.drainedEarly && step.eventsPerSec === 0)
+    return 'the backlog ran out during this step: no phase after it to measure (the pause is up to the last commit)';
+  return `then ${step.eventsPerSec} events/s for ${stepSec} s at ${step.processorCpuUsPerEvent} µs of processor CPU per event${step.drainedEarly ? ' (backlog ran out: a lower bound)' : ''}`;
 }

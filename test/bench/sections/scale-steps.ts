@@ -20,14 +20,20 @@ export interface ScaleStep {
 
 const SAMPLE_MS = 100;
 
+/** The scale-up's one backlog: `total` events on `topic`, consumed by `groupId`. */
+interface Backlog {
+  groupId: string;
+  topic: string;
+  total: number;
+}
+
 /**
  * Samples the group's committed offsets every 100 ms until `stable` says so, and returns the
  * longest stretch without progress: what a consumer of the stream sees as the scale step's pause.
  */
 async function watchPause(
   env: BenchEnv,
-  groupId: string,
-  topic: string,
+  { groupId, topic, total }: Backlog,
   spawning: Promise<unknown>,
   stable: () => Promise<boolean>,
   timeoutMs: number,
@@ -50,13 +56,18 @@ async function watchPause(
     }
     if (spawned && (await stable())) {
       // The stretch still open when the group settles counts too: commits resume after it.
-      return { pauseMs: Math.max(pauseMs, await untilMoved(env, groupId, topic, last, lastMoved, timeoutMs)), rebalanceMs: now - started };
+      return { pauseMs: Math.max(pauseMs, await untilMoved(env, { groupId, topic, total }, last, lastMoved, timeoutMs)), rebalanceMs: now - started };
     }
     if (now - started > timeoutMs) throw new Error(`scale step: group ${groupId} not stable after ${timeoutMs} ms`);
   }
 }
 
-async function untilMoved(env: BenchEnv, groupId: string, topic: string, last: number, since: number, timeoutMs: number): Promise<number> {
+/**
+ * How long the open stretch lasted once commits resume. A backlog that ran out during the
+ * rebalance leaves nothing to commit: the stretch then ends where the last commit was.
+ */
+async function untilMoved(env: BenchEnv, { groupId, topic, total }: Backlog, last: number, since: number, timeoutMs: number): Promise<number> {
+  if (last >= total) return 0;
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if ((await committed(env, groupId, topic)) > last) return Date.now() - since;
@@ -114,7 +125,7 @@ export async function runScaleSteps(env: BenchEnv, profile: Profile, db: BenchDa
       const watched =
         steps.length === 0
           ? spawning.then(async () => ({ pauseMs: 0, rebalanceMs: await settle(stableWith(count)) }))
-          : watchPause(env, groupId, topic, spawning, stableWith(count), 120_000);
+          : watchPause(env, { groupId, topic, total: n }, spawning, stableWith(count), 120_000);
       await spawning;
       const { pauseMs, rebalanceMs } = await watched;
       const c0 = await committed(env, groupId, topic);
