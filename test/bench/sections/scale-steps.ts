@@ -33,7 +33,7 @@ interface Backlog {
  */
 async function watchPause(
   env: BenchEnv,
-  { groupId, topic, total }: Backlog,
+  backlog: Backlog,
   spawning: Promise<unknown>,
   stable: () => Promise<boolean>,
   timeoutMs: number,
@@ -42,6 +42,7 @@ async function watchPause(
   let spawned = false;
   void spawning.then(() => (spawned = true));
   const started = Date.now();
+  const { groupId, topic } = backlog;
   let last = await committed(env, groupId, topic);
   let lastMoved = started;
   let pauseMs = 0;
@@ -56,7 +57,7 @@ async function watchPause(
     }
     if (spawned && (await stable())) {
       // The stretch still open when the group settles counts too: commits resume after it.
-      return { pauseMs: Math.max(pauseMs, await untilMoved(env, { groupId, topic, total }, last, lastMoved, timeoutMs)), rebalanceMs: now - started };
+      return { pauseMs: Math.max(pauseMs, await untilMoved(env, backlog, last, lastMoved, timeoutMs)), rebalanceMs: now - started };
     }
     if (now - started > timeoutMs) throw new Error(`scale step: group ${groupId} not stable after ${timeoutMs} ms`);
   }
